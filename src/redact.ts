@@ -1,0 +1,23 @@
+/**
+ * Redaction for anything that may be printed or saved under --debug. Secrets never leave the process:
+ * form fields whose name looks like a password/OTP, SAMLResponse values, secret keys and session tokens.
+ */
+const SECRET_FIELD = /pass|pwd|otp|code|token|secret|samlresponse|context/i;
+
+export function isSecretFieldName(name: string): boolean {
+  return SECRET_FIELD.test(name);
+}
+
+/** Shows only the last 4 characters of an access key id, like aws-vault does. */
+export function maskAccessKey(accessKeyId: string): string {
+  return accessKeyId.length <= 4 ? '****' : `${'*'.repeat(Math.max(4, accessKeyId.length - 4))}${accessKeyId.slice(-4)}`;
+}
+
+/** Replaces each listed secret wherever it appears in `text`. */
+export function redactValues(text: string, secrets: Iterable<string | undefined>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 3) out = out.split(secret).join('[REDACTED]');
+  }
+  return out;
+}
