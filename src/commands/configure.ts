@@ -1,0 +1,99 @@
+/**
+ * awsfed configure: stores the IdP settings of a profile in ~/.aws/config (keys awsfed_*, plus the
+ * standard region and output). With setting flags it writes them without asking; otherwise it is a
+ * wizard whose answers default to what is stored.
+ */
+import type { Deps } from '../deps.js';
+import { configSectionName, resolveAwsPaths } from '../config/paths.js';
+import { DEFAULT_PROFILE, DEFAULT_REGION, SETTINGS, parseDuration } from '../config/settings.js';
+import type { SettingName } from '../config/settings.js';
+import { readIniFile, updateIniFile } from '../credentials/file-store.js';
+import { normalizeIdpUrl } from '../idp/entry-url.js';
+import { UsageError } from '../errors.js';
+
+export type ConfigureOptions = Partial<Record<ConfigurableSetting, string>> & { profile?: string; noPrompt?: boolean };
+
+export const CONFIGURABLE = ['idpUrl', 'username', 'role', 'duration', 'region', 'output', 'caBundle', 'relyingParty', 'passwordCommand'] as const;
+export type ConfigurableSetting = (typeof CONFIGURABLE)[number] & SettingName;
+
+export interface ConfigureResult {
+  profile: string;
+  configFile: string;
+  written: Record<string, string>;
+}
+
+const QUESTIONS: Record<ConfigurableSetting, string> = {
+  idpUrl: 'AD FS host or IdP-initiated sign-on URL:',
+  username: 'User name (e.g. alice@corp.example or CORP\\alice):',
+  role: 'Preferred role (ARN, ACCOUNT/ROLE-NAME or glob; empty to choose at login):',
+  duration: 'Session duration (e.g. 1h, 8h; empty for the IdP default):',
+  region: 'Region:',
+  output: 'Output format (json, text, table, yaml):',
+  caBundle: 'CA bundle for the IdP (PEM path; empty for the system roots):',
+  relyingParty: 'Relying party name (only for IdPs without loginToRp; empty for Amazon):',
+  passwordCommand: 'Password command (prints the password on stdout; empty for none):',
+};
+
+export async function configure(options: ConfigureOptions, deps: Deps): Promise<ConfigureResult> {
+  const profile = options.profile ?? deps.env.AWSFED_PROFILE ?? DEFAULT_PROFILE;
+  const paths = resolveAwsPaths(deps.env, deps.homeDir);
+  const section = configSectionName(profile);
+  const given = CONFIGURABLE.filter((name) => options[name] !== undefined);
+  const answers: Partial<Record<ConfigurableSetting, string>> = {};
+
+  if (given.length > 0) {
+    for (const name of given) answers[name] = options[name]!;
+  } else {
+    const prompter = await deps.prompter(Boolean(options.noPrompt));
+    if (!prompter.interactive) await prompter.input(QUESTIONS.idpUrl, { hint: 'Pass the settings as flags, e.g. `awsfed configure --idp-url adfs.corp.example --username alice`.' });
+    const existing = (await readIniFile(paths.configFile))?.getSection(section) ?? {};
+    for (const name of CONFIGURABLE) {
+      const key = SETTINGS[name].profileKey;
+      const fallback = existing[key] ?? (name === 'region' ? DEFAULT_REGION : name === 'output' ? 'json' : undefined);
+      answers[name] = (await prompter.input(QUESTIONS[name], { default: fallback })).trim();
+    }
+    if (!answers.idpUrl) throw new UsageError('IDP_URL_MISSING', 'An IdP URL is required.', { hint: 'Give the AD FS host name, e.g. adfs.corp.example.' });
+  }
+
+  const written: Record<string, string> = {};
+  const removed: string[] = [];
+  for (const [name, raw] of Object.entries(answers) as Array<[ConfigurableSetting, string]>) {
+    const key = SETTINGS[name].profileKey;
+    const value = validate(name, raw.trim());
+    if (value === '') removed.push(key);
+    else written[key] = value;
+  }
+  await updateIniFile(paths.configFile, (doc) => {
+    for (const [key, value] of Object.entries(written)) doc.set(section, key, value);
+    for (const key of removed) doc.delete(section, key);
+  });
+  return { profile, configFile: paths.configFile, written };
+}
+
+function validate(name: ConfigurableSetting, value: string): string {
+  if (value === '') return '';
+  switch (name) {
+    case 'idpUrl':
+      return normalizeIdpUrl(value);
+    case 'duration':
+      return String(parseDuration(value));
+    case 'output':
+      if (!['json', 'text', 'table', 'yaml', 'yaml-stream'].includes(value)) {
+        throw new UsageError('OUTPUT_INVALID', `Output format "${value}" is not one the AWS CLI knows.`, { hint: 'Use json, text, table, yaml or yaml-stream.' });
+      }
+      return value;
+    case 'region':
+      if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value)) {
+        throw new UsageError('REGION_INVALID', `"${value}" does not look like an AWS region.`, { hint: 'Regions look like us-east-1, eu-west-1, cn-north-1.' });
+      }
+      return value;
+    default:
+      return value;
+  }
+}
+
+export function formatConfigureSummary(result: ConfigureResult): string {
+  const lines = Object.entries(result.written).map(([k, v]) => `  ${k} = ${v}`);
+  const flag = result.profile === DEFAULT_PROFILE ? '' : ` --profile ${result.profile}`;
+  return [`Saved profile ${result.profile} in ${result.configFile}:`, ...lines, '', `Next: awsfed login${flag}`].join('\n');
+}

@@ -1,0 +1,226 @@
+/**
+ * awsfed login: AD FS sign-in -> SAML assertion -> role choice -> AssumeRoleWithSAML -> ~/.aws files.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Deps } from '../deps.js';
+import { FileError, SamlError, UsageError, StsError } from '../errors.js';
+import { configSectionName, resolveAwsPaths } from '../config/paths.js';
+import type { AwsPaths } from '../config/paths.js';
+import { resolveProfileName, resolveSettings } from '../config/settings.js';
+import type { Flags, Settings } from '../config/settings.js';
+import { readIniFile, updateIniFile } from '../credentials/file-store.js';
+import { applyCredentials } from '../credentials/credentials.js';
+import { obtainPassword } from '../secrets/password.js';
+import type { Prompter } from '../ui/prompt.js';
+import type { SamlAssertion, SamlRole } from '../saml/types.js';
+import { matchRoles, roleLabel, sortRoles } from '../roles/match.js';
+import type { SamlCredentials, StsTarget } from '../sts/client.js';
+import { formatExpiry } from '../ui/format.js';
+
+export interface LoginOptions extends Flags {
+  passwordStdin?: boolean;
+  noPrompt?: boolean;
+  debug?: boolean;
+  debugDir?: string;
+}
+
+export interface LoginResult {
+  profile: string;
+  role: SamlRole;
+  credentials: SamlCredentials;
+  paths: AwsPaths;
+  durationSeconds: number;
+  notes: string[];
+}
+
+/** Partition -> the region whose STS endpoint serves it when the configured region is elsewhere. */
+const PARTITION_DEFAULT_REGION: Record<string, string> = { aws: 'us-east-1', 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1' };
+
+export async function login(options: LoginOptions, deps: Deps): Promise<LoginResult> {
+  const paths = resolveAwsPaths(deps.env, deps.homeDir);
+  const config = await readIniFile(paths.configFile);
+  const profile = resolveProfileName(options.profile, deps.env, (name) =>
+    Boolean(config?.get(configSectionName(name), 'awsfed_idp_url')),
+  );
+  const section = config?.getSection(configSectionName(profile.value));
+  const settings = resolveSettings(options, deps.env, profile, section);
+  const prompter = await deps.prompter(Boolean(options.noPrompt));
+
+  const entryUrl = await resolveEntryUrl(settings, prompter);
+  const caBundlePem = await loadCaBundle(settings);
+
+  const { createHttpClient } = await import('../http/client.js');
+  const { signIn } = await import('../idp/adfs/flow.js');
+  const http = createHttpClient({ caBundlePem, log: deps.log });
+
+  let username: string | undefined;
+  const askedUsername = async (): Promise<string> => {
+    if (username !== undefined) return username;
+    username = await chooseUsername(settings, prompter);
+    return username;
+  };
+  deps.log.debug(`signing in at ${redactUrl(entryUrl)} as profile ${profile.value}`);
+  const { samlResponse } = await signIn({
+    entryUrl,
+    relyingParty: settings.relyingParty.value,
+    http,
+    log: deps.log,
+    debugDir: options.debug ? (options.debugDir ?? deps.env.TMPDIR ?? '/tmp') : undefined,
+    credentials: {
+      username: askedUsername,
+      password: async () =>
+        obtainPassword({
+          passwordStdin: Boolean(options.passwordStdin),
+          env: deps.env,
+          passwordCommand: settings.passwordCommand.value,
+          readStdin: deps.readStdin,
+          runCommand: deps.runCommand,
+          prompter,
+          username,
+        }),
+    },
+  });
+
+  const { parseSamlResponse } = await import('../saml/parse.js');
+  const assertion = parseSamlResponse(samlResponse);
+  const role = await chooseRole(assertion, settings, prompter);
+
+  const notes: string[] = [];
+  const target = stsTarget(settings, role, caBundlePem, notes);
+  const requested = settings.duration.value ?? assertion.sessionDuration ?? 3600;
+  const { assumeRoleWithSaml } = await import('../sts/client.js');
+  let durationSeconds = requested;
+  let credentials: SamlCredentials;
+  try {
+    credentials = await assumeRoleWithSaml(target, { roleArn: role.roleArn, principalArn: role.principalArn, samlAssertion: samlResponse, durationSeconds });
+  } catch (error) {
+    // The role's MaxSessionDuration is invisible to us until STS refuses; one retry at 1 hour.
+    if (!(error instanceof StsError && error.code === 'STS_DURATION_TOO_LONG') || durationSeconds <= 3600) throw error;
+    notes.push(`STS refused ${durationSeconds} s (over the role's MaxSessionDuration); retried with 3600 s.`);
+    deps.log.warn(notes[notes.length - 1]!);
+    durationSeconds = 3600;
+    credentials = await assumeRoleWithSaml(target, { roleArn: role.roleArn, principalArn: role.principalArn, samlAssertion: samlResponse, durationSeconds });
+  }
+
+  await updateIniFile(paths.credentialsFile, (doc) =>
+    applyCredentials(doc, profile.value, { ...credentials, principalArn: credentials.assumedRoleArn }),
+  );
+  await updateIniFile(paths.configFile, (doc) => {
+    const name = configSectionName(profile.value);
+    // A region or output given as a flag is remembered; one from the environment only fills a gap.
+    if (doc.get(name, 'region') === undefined || settings.region.source === 'flag') doc.set(name, 'region', settings.region.value);
+    if (doc.get(name, 'output') === undefined || settings.output.source === 'flag') doc.set(name, 'output', settings.output.value);
+  });
+
+  return { profile: profile.value, role, credentials, paths, durationSeconds, notes };
+}
+
+export function formatLoginSummary(result: LoginResult, now: Date): string {
+  const { credentials, role } = result;
+  const profileFlag = result.profile === 'default' ? '' : ` --profile ${result.profile}`;
+  return [
+    `Signed in. Profile ${result.profile} now holds temporary credentials.`,
+    `  account  ${role.accountId}`,
+    `  role     ${role.roleName}`,
+    `  expires  ${formatExpiry(credentials.expiration, now)}`,
+    `  file     ${result.paths.credentialsFile}`,
+    '',
+    `Try: aws sts get-caller-identity${profileFlag}`,
+  ].join('\n');
+}
+
+async function resolveEntryUrl(settings: Settings, prompter: Prompter): Promise<string> {
+  const { normalizeIdpUrl } = await import('../idp/entry-url.js');
+  let raw = settings.idpUrl.value;
+  if (raw === undefined) {
+    if (!prompter.interactive) {
+      throw new UsageError('IDP_URL_MISSING', `No IdP URL is configured for profile ${settings.profile.value}.`, {
+        hint: `Run \`awsfed configure --profile ${settings.profile.value}\`, or pass --idp-url / set AWSFED_IDP_URL.`,
+      });
+    }
+    raw = await prompter.input('AD FS host or IdP-initiated sign-on URL:');
+  }
+  return normalizeIdpUrl(raw);
+}
+
+async function chooseUsername(settings: Settings, prompter: Prompter): Promise<string> {
+  const stored = settings.username;
+  // A name from a flag or the environment is used as given; a stored one is offered as the default.
+  if (stored.value !== undefined && (stored.source === 'flag' || stored.source === 'env' || !prompter.interactive)) return stored.value;
+  const answer = (
+    await prompter.input('User name:', {
+      default: stored.value,
+      hint: 'Pass --username, set AWSFED_USERNAME, or store one with `awsfed configure --username NAME`.',
+    })
+  ).trim();
+  if (answer === '') throw new UsageError('USERNAME_EMPTY', 'No user name was given.', { hint: 'Type your AD user name (user@corp.example or CORP\\user).' });
+  return answer;
+}
+
+export async function chooseRole(assertion: SamlAssertion, settings: Settings, prompter: Prompter): Promise<SamlRole> {
+  const roles = sortRoles(assertion.roles);
+  const listing = () => roles.map((r) => `  ${r.roleArn}`).join('\n');
+  const pattern = settings.role.value;
+  let candidates = roles;
+  if (pattern !== undefined) {
+    candidates = matchRoles(roles, pattern);
+    const where = settings.role.source === 'profile' ? 'awsfed_role in ~/.aws/config' : settings.role.source === 'env' ? 'AWSFED_ROLE' : '--role';
+    if (candidates.length === 0) {
+      throw new SamlError('ROLE_NOT_FOUND', `${where} "${pattern}" matches none of your ${roles.length} roles:\n${listing()}`, {
+        hint: 'Use a full role ARN, ACCOUNT/ROLE-NAME, or a glob on the role name such as "*Admin*".',
+      });
+    }
+    if (candidates.length === 1) return candidates[0]!;
+    if (!prompter.interactive) {
+      throw new SamlError('ROLE_AMBIGUOUS', `${where} "${pattern}" matches ${candidates.length} roles:\n${candidates.map((r) => `  ${r.roleArn}`).join('\n')}`, {
+        hint: 'Make --role more specific, e.g. ACCOUNT/ROLE-NAME or the full ARN.',
+      });
+    }
+  } else if (roles.length === 1) {
+    return roles[0]!;
+  } else if (!prompter.interactive) {
+    throw new SamlError('ROLE_CHOICE_NEEDED', `Your sign-in offers ${roles.length} roles and none was chosen:\n${listing()}`, {
+      hint: 'Pick one with --role ARN|ACCOUNT/ROLE-NAME|GLOB, AWSFED_ROLE, or `awsfed configure --role`.',
+    });
+  }
+  return prompter.choose(
+    `Choose a role (${candidates.length}; type to filter):`,
+    candidates.map((r) => ({ value: r, name: r.roleName, group: `${r.accountId}${r.partition === 'aws' ? '' : ` (${r.partition})`}` })),
+  );
+}
+
+function stsTarget(settings: Settings, role: SamlRole, caBundlePem: string | undefined, notes: string[]): StsTarget {
+  let region = settings.region.value;
+  const partitionOf = (r: string) => (r.startsWith('cn-') ? 'aws-cn' : r.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
+  if (partitionOf(region) !== role.partition && settings.stsEndpoint.value === undefined) {
+    const fallback = PARTITION_DEFAULT_REGION[role.partition] ?? 'us-east-1';
+    notes.push(`Role ${roleLabel(role)} is in partition ${role.partition}; used STS in ${fallback} instead of ${region}.`);
+    region = fallback;
+  }
+  return { region, endpoint: settings.stsEndpoint.value, caBundlePem };
+}
+
+async function loadCaBundle(settings: Settings): Promise<string | undefined> {
+  const path = settings.caBundle.value;
+  if (path === undefined) return undefined;
+  try {
+    const pem = await readFile(path, 'utf8');
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new FileError('CA_BUNDLE_INVALID', `The CA bundle ${path} holds no PEM certificate.`, {
+        hint: 'Give a PEM file (-----BEGIN CERTIFICATE-----), e.g. exported from your company root CA.',
+      });
+    }
+    return pem;
+  } catch (error) {
+    if (error instanceof FileError) throw error;
+    throw new FileError('CA_BUNDLE_UNREADABLE', `Cannot read the CA bundle ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
+      hint: 'Check the path given by --ca-bundle, AWSFED_CA_BUNDLE, AWS_CA_BUNDLE or awsfed_ca_bundle.',
+      cause: error,
+    });
+  }
+}
+
+function redactUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}`;
+}

@@ -1,0 +1,81 @@
+/**
+ * The real ports: environment, clock, terminal, standard streams, child processes. Commands receive a
+ * Deps and never reach for process.* themselves, so tests can run them in-process with fakes and the
+ * demo can run them against a temporary AWS directory.
+ */
+import { homedir } from 'node:os';
+import type { Logger } from './log.js';
+import { createLogger } from './log.js';
+import type { Prompter } from './ui/prompt.js';
+import { createRefusingPrompter } from './ui/prompt.js';
+
+export type Env = Record<string, string | undefined>;
+
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Deps {
+  env: Env;
+  homeDir: string;
+  clock: () => Date;
+  /** Writes to stdout (results). */
+  out: (text: string) => void;
+  /** Writes to stderr (progress, warnings, prompts). */
+  err: (text: string) => void;
+  log: Logger;
+  /** True when both stdin and stderr are terminals. */
+  isInteractive: boolean;
+  /** Builds the prompter; refuses when not interactive or when noPrompt is set. */
+  prompter(noPrompt: boolean): Promise<Prompter>;
+  /** Reads all of stdin (for --password-stdin). */
+  readStdin(): Promise<string>;
+  /** Runs a shell command and captures its output (for awsfed_password_command). */
+  runCommand(command: string, env: Env): Promise<CommandResult>;
+}
+
+export function createDeps(options: { debug: boolean }): Deps {
+  const err = (text: string) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  const isInteractive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  return {
+    env: process.env,
+    homeDir: homedir(),
+    clock: () => new Date(),
+    out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err,
+    log: createLogger(err, options.debug),
+    isInteractive,
+    async prompter(noPrompt) {
+      if (noPrompt) return createRefusingPrompter('no-prompt');
+      if (!isInteractive) return createRefusingPrompter('no-tty');
+      const { createInquirerPrompter } = await import('./ui/inquirer-prompter.js');
+      return createInquirerPrompter({ input: process.stdin, output: process.stderr });
+    },
+    readStdin: () => readAll(process.stdin),
+    runCommand,
+  };
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function runCommand(command: string, env: Env): Promise<CommandResult> {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    // stdin is inherited so that a password manager can ask for its own unlock on the terminal.
+    const child = spawn(command, { shell: true, env: env as NodeJS.ProcessEnv, stdio: ['inherit', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const errOut: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => errOut.push(c));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({ exitCode: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8') }),
+    );
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * The inquirer adapter of the prompt port. Prompts are drawn on stderr so that stdout stays clean for
+ * machine-readable output. Loaded only when a prompt is really shown (inquirer costs start-up time).
+ */
+import type { Choice, Prompter } from './prompt.js';
+import { PromptError } from '../errors.js';
+
+export async function createInquirerPrompter(streams: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }): Promise<Prompter> {
+  const { default: inquirer } = await import('inquirer');
+  const prompt = inquirer.createPromptModule({ input: streams.input as NodeJS.ReadStream, output: streams.output as NodeJS.WriteStream });
+  const { Separator } = inquirer;
+
+  const ask = async <T>(question: Record<string, unknown>): Promise<T> => {
+    try {
+      const answers = (await prompt([{ name: 'answer', ...question } as never])) as { answer: T };
+      return answers.answer;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ExitPromptError') {
+        throw new PromptError('PROMPT_CANCELLED', 'Cancelled at the prompt.', { hint: 'Nothing was changed.', exitCode: 130, cause: error });
+      }
+      throw error;
+    }
+  };
+
+  return {
+    interactive: true,
+    input: (message, options) => ask<string>({ type: 'input', message, default: options?.default }),
+    password: (message) =>
+      ask<string>({ type: 'password', message, mask: '*', validate: (v: string) => (v.length > 0 ? true : 'The password cannot be empty.') }),
+    confirm: (message, options) => ask<boolean>({ type: 'confirm', message, default: options?.default ?? false }),
+    choose: <T>(message: string, choices: readonly Choice<T>[]) =>
+      ask<T>({
+        type: 'search',
+        message,
+        pageSize: 15,
+        source: (term: string | undefined) => {
+          const words = (term ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+          const out: unknown[] = [];
+          let group: string | undefined;
+          for (const choice of choices) {
+            const haystack = `${choice.group ?? ''} ${choice.name}`.toLowerCase();
+            if (!words.every((w) => haystack.includes(w))) continue;
+            if (choice.group !== undefined && choice.group !== group) {
+              group = choice.group;
+              out.push(new Separator(`── ${group} ──`));
+            }
+            out.push({ value: choice.value, name: choice.name, short: `${choice.group ? `${choice.group} ` : ''}${choice.name}` });
+          }
+          return out;
+        },
+      }),
+  };
+}
