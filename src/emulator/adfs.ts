@@ -1,0 +1,690 @@
+/**
+ * A loopback AD FS emulator (plus one non-AD FS IdP shaped like Keycloak) for `awsfed demo` and tests.
+ *
+ * It answers the IdP-initiated sign-on URL the way AD FS does: the forms page (or the AD FS 2019 paginated
+ * pages, or the AD FS 2.0 ASP.NET page), error texts in the same elements, MFA adapter pages carrying a
+ * hidden AuthMethod and an opaque Context, and finally the auto-post page with a signed SAMLResponse for
+ * https://signin.aws.amazon.com/saml. Sessions are MSISAuth cookies kept in memory.
+ *
+ * Nothing here logs or stores a posted value: `requests` keeps method, path, field names and status only.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createSelfSignedIdentity, type KeyPair } from './certs.js';
+import { issueSamlResponse, type IssuedRole } from './saml-issuer.js';
+import {
+  AdfsText,
+  escapeHtml,
+  mfaAdapterInfo,
+  renderAdfs2FormsSignInPage,
+  renderAdfsErrorPage,
+  renderAdfsLoginPage,
+  renderAdfsMfaPage,
+  renderAdfsPaginatedPasswordPage,
+  renderAdfsPaginatedUserNamePage,
+  renderAdfsPasswordExpiredPage,
+  renderAdfsSamlPostPage,
+  renderAdfsSignedInPage,
+  renderAdfsSiteSelectionPage,
+  renderAdfsWsFedPostPage,
+  renderAspNetServerErrorPage,
+  renderKeycloakErrorPage,
+  renderKeycloakLoginPage,
+  renderKeycloakSamlPostPage,
+  renderKeycloakUpdatePasswordPage,
+  type ErrorTextStyle,
+} from './adfs-pages.js';
+
+export type AdfsVariant = 'adfs3' | 'adfs2019' | 'adfs2' | 'generic' | 'site-selection' | 'disabled';
+
+export interface AdfsUser {
+  /** Matched case-insensitively; 'alice', 'CORP\\alice' and 'alice@corp.example' all match 'alice'. */
+  username: string;
+  password: string;
+  roles: IssuedRole[];
+  /** Default: the user's UPN. */
+  roleSessionName?: string;
+  sessionDuration?: number;
+  locked?: boolean;
+  passwordExpired?: boolean;
+  /** e.g. 'AzureMfaAuthentication', 'SecurIDAuthentication': after a correct password, show that adapter's page. */
+  mfaAdapter?: string;
+  /**
+   * Push adapters (AzureMfaAuthentication) approve after this many polls (posts of AuthMethod + Context).
+   * Undefined: never approved, the wait page comes back forever.
+   */
+  mfaPushApproveAfterPolls?: number;
+}
+
+export interface AdfsRelyingParty {
+  id: string;
+  name: string;
+  /** Where the token is posted. Default: https://signin.aws.amazon.com/saml for urn:amazon:webservices. */
+  acsUrl?: string;
+  /** Office 365 uses WS-Federation (wresult), everything else here SAML POST. Default 'saml'. */
+  protocol?: 'saml' | 'wsfed';
+}
+
+export interface AdfsEmulatorOptions {
+  variant: AdfsVariant;
+  users: AdfsUser[];
+  /** Default: createSelfSignedIdentity('adfs.emulator'). */
+  signer?: KeyPair;
+  /** Default http://<host>/adfs/services/trust (Keycloak-like 'generic': <origin>/realms/corp). */
+  issuer?: string;
+  https?: KeyPair;
+  clock?: () => Date;
+  /** For site selection; default: Amazon Web Services, Microsoft Office 365 Identity Platform, Salesforce. */
+  relyingParties?: AdfsRelyingParty[];
+}
+
+export interface AdfsRequestRecord {
+  method: string;
+  /** Path and query string. */
+  path: string;
+  /** Posted field names in order, duplicates kept; never values. */
+  fieldNames: string[];
+  status: number;
+}
+
+export interface AdfsEmulator {
+  origin: string;
+  entryUrl: string;
+  signer: KeyPair;
+  requests: AdfsRequestRecord[];
+  close(): Promise<void>;
+}
+
+export const AWS_RELYING_PARTY_ID = 'urn:amazon:webservices';
+export const AWS_SIGNIN_URL = 'https://signin.aws.amazon.com/saml';
+/** The code that completes any code-based MFA adapter. */
+export const EMULATOR_MFA_CODE = '123456';
+
+export const DEFAULT_RELYING_PARTIES: readonly AdfsRelyingParty[] = [
+  { id: AWS_RELYING_PARTY_ID, name: 'Amazon Web Services', acsUrl: AWS_SIGNIN_URL },
+  {
+    id: 'urn:federation:MicrosoftOnline',
+    name: 'Microsoft Office 365 Identity Platform',
+    acsUrl: 'https://login.microsoftonline.com/login.srf',
+    protocol: 'wsfed',
+  },
+  { id: 'https://saml.salesforce.com', name: 'Salesforce', acsUrl: 'https://login.salesforce.com/' },
+];
+
+const KEYCLOAK_REALM = 'corp';
+const KEYCLOAK_CLIENT_PATH = `/realms/${KEYCLOAK_REALM}/protocol/saml/clients/amazon-aws`;
+const KEYCLOAK_AUTHENTICATE_PATH = `/realms/${KEYCLOAK_REALM}/login-actions/authenticate`;
+const IDP_INITIATED_PATH = /^\/adfs\/ls\/idpinitiatedsignon(\.aspx)?$/i;
+const ADFS2_FORMS_PATH = /^\/adfs\/ls\/formssignin\.aspx$/i;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** AD FS shows relying parties by opaque GUIDs; derive stable ones from the identifier. */
+export function relyingPartyGuid(id: string): string {
+  const h = createHash('sha1').update(`adfs-rp:${id}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** 'CORP\\alice' -> 'alice', 'alice@corp.example' -> 'alice', lower-cased. */
+function accountKey(name: string): string {
+  let n = name.trim();
+  const slash = n.lastIndexOf('\\');
+  if (slash >= 0) n = n.slice(slash + 1);
+  const at = n.indexOf('@');
+  if (at >= 0) n = n.slice(0, at);
+  return n.toLowerCase();
+}
+
+function upnOf(user: AdfsUser): string {
+  const name = user.username.includes('\\') ? user.username.slice(user.username.lastIndexOf('\\') + 1) : user.username;
+  return name.includes('@') ? name : `${name}@corp.example`;
+}
+
+function parseCookies(header: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (!out.has(name)) out.set(name, part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+/** ASP.NET reads query keys case-insensitively. */
+function queryParam(url: URL, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of url.searchParams) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+interface Reply {
+  status: number;
+  body?: string;
+  location?: string;
+  cookies?: string[];
+  contentType?: string;
+}
+
+interface AdfsSession {
+  user: AdfsUser;
+}
+
+interface MfaContext {
+  user: AdfsUser;
+  polls: number;
+}
+
+interface KeycloakAuthSession {
+  tabId: string;
+  execution: string;
+  sessionCode: string;
+}
+
+class AdfsEmulatorServer {
+  readonly requests: AdfsRequestRecord[] = [];
+  private readonly sessions = new Map<string, AdfsSession>();
+  private readonly mfaContexts = new Map<string, MfaContext>();
+  private readonly keycloakSessions = new Map<string, KeycloakAuthSession>();
+  private readonly relyingParties: AdfsRelyingParty[];
+  private readonly clock: () => Date;
+  private readonly secure: boolean;
+  // AD FS 2.0 view state: constant per emulator, checked on postback like ASP.NET's MAC would.
+  private readonly viewState = randomBytes(96).toString('base64');
+  private readonly eventValidation = randomBytes(48).toString('base64');
+  private readonly viewStateGenerator = randomBytes(4).toString('hex').toUpperCase();
+  origin = '';
+
+  constructor(
+    private readonly opts: AdfsEmulatorOptions,
+    readonly signer: KeyPair,
+  ) {
+    this.relyingParties = (opts.relyingParties ?? DEFAULT_RELYING_PARTIES).map((rp) => ({ ...rp }));
+    this.clock = opts.clock ?? (() => new Date());
+    this.secure = opts.https !== undefined;
+  }
+
+  get entryUrl(): string {
+    switch (this.opts.variant) {
+      case 'site-selection':
+        return `${this.origin}/adfs/ls/IdpInitiatedSignOn.aspx`;
+      case 'generic':
+        return `${this.origin}${KEYCLOAK_CLIENT_PATH}`;
+      default:
+        return `${this.origin}/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=${AWS_RELYING_PARTY_ID}`;
+    }
+  }
+
+  private get issuer(): string {
+    if (this.opts.issuer !== undefined) return this.opts.issuer;
+    if (this.opts.variant === 'generic') return `${this.origin}/realms/${KEYCLOAK_REALM}`;
+    return `http://${new URL(this.origin).host}/adfs/services/trust`;
+  }
+
+  private get errorStyle(): ErrorTextStyle {
+    return this.opts.variant === 'adfs2019' ? 'span' : 'label';
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', this.origin);
+    const record: AdfsRequestRecord = { method, path: `${url.pathname}${url.search}`, fieldNames: [], status: 0 };
+    res.on('finish', () => {
+      record.status = res.statusCode;
+      this.requests.push(record);
+    });
+    let reply: Reply;
+    try {
+      let form = new URLSearchParams();
+      if (method === 'POST') {
+        const type = String(req.headers['content-type'] ?? '');
+        const body = await readBody(req);
+        if (type.includes('application/x-www-form-urlencoded')) form = new URLSearchParams(body);
+        record.fieldNames = [...form.keys()];
+      }
+      const cookies = parseCookies(req.headers.cookie);
+      reply = this.route(method, url, form, cookies);
+    } catch {
+      reply = { status: 500, body: 'Internal emulator error', contentType: 'text/plain; charset=utf-8' };
+    }
+    const headers: Record<string, string | string[]> = {
+      'cache-control': 'no-cache, no-store',
+      pragma: 'no-cache',
+      'content-type': reply.contentType ?? 'text/html; charset=utf-8',
+    };
+    if (reply.location !== undefined) headers.location = reply.location;
+    if (reply.cookies !== undefined && reply.cookies.length > 0) headers['set-cookie'] = reply.cookies;
+    res.writeHead(reply.status, headers);
+    res.end(reply.body ?? '');
+  }
+
+  private route(method: string, url: URL, form: URLSearchParams, cookies: Map<string, string>): Reply {
+    if (this.opts.variant === 'generic') {
+      if (url.pathname === KEYCLOAK_CLIENT_PATH && method === 'GET') return this.keycloakStart();
+      if (url.pathname === KEYCLOAK_AUTHENTICATE_PATH && method === 'POST') return this.keycloakAuthenticate(url, form, cookies);
+      return notFound();
+    }
+    if (IDP_INITIATED_PATH.test(url.pathname) && (method === 'GET' || method === 'POST')) {
+      return this.idpInitiated(method, url, form, cookies);
+    }
+    if (this.opts.variant === 'adfs2' && ADFS2_FORMS_PATH.test(url.pathname) && (method === 'GET' || method === 'POST')) {
+      return this.adfs2Forms(method, url, form);
+    }
+    return notFound();
+  }
+
+  // ---------------------------------------------------------------- AD FS 2012 R2 / 2016 / 2019
+
+  private errorPage(opts: { relyingParty?: string; message?: string; details?: string[] }, status = 200): Reply {
+    // AD FS answers its error page with 200; the page itself is the only signal.
+    return {
+      status,
+      body: renderAdfsErrorPage({ activityId: randomUUID(), time: this.clock(), ...opts }),
+    };
+  }
+
+  private idpInitiated(method: string, url: URL, form: URLSearchParams, cookies: Map<string, string>): Reply {
+    if (this.opts.variant === 'disabled') {
+      // Since AD FS 2016 the page is off unless Set-AdfsProperties -EnableIdpInitiatedSignonPage $true.
+      return this.errorPage({
+        details: ['MSIS7012: An error occurred while processing the request. Contact your administrator for details.'],
+      });
+    }
+    const session = this.sessionFrom(cookies);
+    const loginToRp = queryParam(url, 'loginToRp');
+    let rp: AdfsRelyingParty | undefined;
+    if (loginToRp !== undefined && loginToRp !== '') {
+      rp = this.relyingParties.find((r) => r.id.toLowerCase() === loginToRp.toLowerCase());
+      if (rp === undefined) {
+        return this.errorPage({
+          relyingParty: loginToRp,
+          details: [`MSIS7007: The requested relying party trust '${loginToRp}' is unspecified or unsupported.`],
+        });
+      }
+    }
+    const action = withClientRequestId(url);
+
+    if (method === 'GET') {
+      if (session !== undefined) return this.signedIn(session.user, rp, action);
+      if (rp === undefined) return this.siteSelection(action, false);
+      if (this.opts.variant === 'adfs2') {
+        return { status: 302, location: `/adfs/ls/FormsSignIn.aspx?ReturnUrl=${encodeURIComponent(action)}` };
+      }
+      return this.loginPage(action, {});
+    }
+
+    // POST
+    if (rp === undefined && form.has('SignInOtherSite')) return this.siteSelectionPost(url, form, session);
+    if (form.has('Context')) return this.mfaPost(action, form, rp);
+    return this.formsPost(action, form, rp);
+  }
+
+  private siteSelection(action: string, signedIn: boolean): Reply {
+    return {
+      status: 200,
+      body: renderAdfsSiteSelectionPage({
+        action,
+        signedIn,
+        relyingParties: this.relyingParties.map((rp) => ({ value: relyingPartyGuid(rp.id), name: rp.name })),
+      }),
+    };
+  }
+
+  private siteSelectionPost(url: URL, form: URLSearchParams, session: AdfsSession | undefined): Reply {
+    const base = withClientRequestId(url);
+    if (form.has('SignOut')) {
+      return { status: 200, cookies: this.clearSessionCookies(), body: this.siteSelection(base, false).body };
+    }
+    if (form.get('SignInOtherSite') !== 'SignInOtherSite') {
+      // "Sign in to this site": the forms page, then "You are signed in."
+      return session !== undefined ? this.siteSelection(base, true) : this.loginPage(base, {});
+    }
+    const guid = form.get('RelyingParty') ?? '';
+    const rp = this.relyingParties.find((r) => relyingPartyGuid(r.id) === guid);
+    if (rp === undefined) return this.errorPage({ details: [`MSIS7007: The requested relying party trust '${guid}' is unspecified or unsupported.`] });
+    // The chosen relying party rides along in the form action, so the sign-in post knows where to go.
+    const action = withClientRequestId(new URL(`/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=${encodeURIComponent(rp.id)}`, this.origin));
+    if (session !== undefined) return this.signedIn(session.user, rp, action);
+    return this.loginPage(action, {});
+  }
+
+  private loginPage(action: string, o: { userName?: string; errorText?: string; passwordPage?: boolean }): Reply {
+    const optionsAction = `${this.origin}${action}`;
+    if (this.opts.variant === 'adfs2019') {
+      const body =
+        o.passwordPage && o.userName !== undefined && o.userName !== ''
+          ? renderAdfsPaginatedPasswordPage({ action, optionsAction, userName: o.userName, errorText: o.errorText })
+          : renderAdfsPaginatedUserNamePage({ action, optionsAction, userName: o.userName, errorText: o.errorText });
+      return { status: 200, body };
+    }
+    return {
+      status: 200,
+      body: renderAdfsLoginPage({ action, optionsAction, errorStyle: this.errorStyle, userName: o.userName, errorText: o.errorText }),
+    };
+  }
+
+  private formsPost(action: string, form: URLSearchParams, rp: AdfsRelyingParty | undefined): Reply {
+    const userNames = form.getAll('UserName');
+    const passwords = form.getAll('Password');
+    for (const [name, values] of [['UserName', userNames], ['Password', passwords]] as const) {
+      if (values.length > 1) {
+        return this.errorPage({ relyingParty: rp?.id, details: [`Duplicate post parameter '${name}'.`] });
+      }
+    }
+    const userName = userNames[0] ?? '';
+    const authMethods = form.getAll('AuthMethod');
+    // A leaked empty AuthMethod (from form#options) or two of them: AD FS cannot pick a method.
+    if (authMethods.length > 1 || (authMethods.length === 1 && authMethods[0] !== 'FormsAuthentication')) {
+      return this.loginPage(action, {
+        userName,
+        errorText: AdfsText.authMethodUnavailable(userName),
+        passwordPage: passwords.length > 0,
+      });
+    }
+    if (passwords.length === 0) {
+      if (this.opts.variant === 'adfs2019' && userName !== '') return this.loginPage(action, { userName, passwordPage: true });
+      return this.loginPage(action, { userName });
+    }
+    const password = passwords[0] ?? '';
+    const user = this.findUser(userName);
+    if (user?.locked) return this.loginPage(action, { userName, errorText: AdfsText.accountLocked, passwordPage: true });
+    if (user === undefined || user.password !== password) {
+      return this.loginPage(action, { userName, errorText: AdfsText.badCredentials, passwordPage: true });
+    }
+    if (user.passwordExpired) {
+      return {
+        status: 200,
+        body: renderAdfsPasswordExpiredPage({ action: '/adfs/portal/updatepassword/', userName, errorStyle: this.errorStyle }),
+      };
+    }
+    if (user.mfaAdapter !== undefined) return this.mfaPage(action, user, this.newMfaContext(user));
+    return this.authenticated(user, action);
+  }
+
+  private newMfaContext(user: AdfsUser): string {
+    // Real Context values are large encrypted XML blobs; clients must pass them back untouched.
+    const context = randomBytes(900).toString('base64');
+    this.mfaContexts.set(context, { user, polls: 0 });
+    return context;
+  }
+
+  private mfaPage(action: string, user: AdfsUser, context: string, errorText?: string): Reply {
+    return {
+      status: 200,
+      body: renderAdfsMfaPage({
+        adapter: user.mfaAdapter ?? '',
+        context,
+        action,
+        optionsAction: `${this.origin}${action}`,
+        userName: upnOf(user),
+        errorStyle: this.errorStyle,
+        errorText,
+      }),
+    };
+  }
+
+  private mfaPost(action: string, form: URLSearchParams, rp: AdfsRelyingParty | undefined): Reply {
+    const contexts = form.getAll('Context');
+    const context = contexts.length === 1 ? this.mfaContexts.get(contexts[0] ?? '') : undefined;
+    if (context === undefined) {
+      return this.errorPage({ relyingParty: rp?.id, details: ['The authentication context is missing, duplicated or expired.'] });
+    }
+    const { user } = context;
+    const adapter = user.mfaAdapter ?? '';
+    const key = contexts[0] ?? '';
+    const authMethods = form.getAll('AuthMethod');
+    if (authMethods.length !== 1 || authMethods[0] !== adapter) {
+      return this.mfaPage(action, user, key, AdfsText.authMethodUnavailable(upnOf(user)));
+    }
+    const info = mfaAdapterInfo(adapter);
+    const codes = form.getAll(info.codeField);
+    const code = codes[0];
+    if (codes.length > 1) return this.mfaPage(action, user, key, AdfsText.mfaCodeRejected);
+    if (code !== undefined && code !== '') {
+      if (code !== EMULATOR_MFA_CODE) return this.mfaPage(action, user, key, AdfsText.mfaCodeRejected);
+      this.mfaContexts.delete(key);
+      return this.authenticated(user, action);
+    }
+    if (info.kind === 'push') {
+      context.polls += 1;
+      if (user.mfaPushApproveAfterPolls !== undefined && context.polls >= user.mfaPushApproveAfterPolls) {
+        this.mfaContexts.delete(key);
+        return this.authenticated(user, action);
+      }
+    }
+    return this.mfaPage(action, user, key);
+  }
+
+  /** Sign-in done: MSIS cookies and a redirect back to the same URL, which then yields the token. */
+  private authenticated(user: AdfsUser, location: string): Reply {
+    const token = randomBytes(48).toString('base64');
+    this.sessions.set(token, { user });
+    const attrs = `path=/adfs; HttpOnly${this.secure ? '; Secure' : ''}`;
+    const now = this.clock();
+    return {
+      status: 302,
+      location,
+      cookies: [
+        `MSISAuth=${token}; ${attrs}`,
+        `MSISAuthenticated=${Buffer.from(now.toISOString()).toString('base64')}; ${attrs}`,
+        `MSISLoopDetectionCookie=${encodeURIComponent(`${now.toISOString()}\\1`)}; ${attrs}`,
+      ],
+    };
+  }
+
+  private clearSessionCookies(): string[] {
+    const attrs = `path=/adfs; expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly${this.secure ? '; Secure' : ''}`;
+    return [`MSISAuth=; ${attrs}`, `MSISAuthenticated=; ${attrs}`];
+  }
+
+  private sessionFrom(cookies: Map<string, string>): AdfsSession | undefined {
+    const token = cookies.get('MSISAuth');
+    return token === undefined ? undefined : this.sessions.get(token);
+  }
+
+  /** The page a signed-in user gets for a relying party: the auto-post form (or "signed in" without one). */
+  private signedIn(user: AdfsUser, rp: AdfsRelyingParty | undefined, action: string): Reply {
+    if (rp === undefined) return this.siteSelection(action, true);
+    const acsUrl = rp.acsUrl ?? (rp.id === AWS_RELYING_PARTY_ID ? AWS_SIGNIN_URL : undefined);
+    if (acsUrl === undefined) return { status: 200, body: renderAdfsSignedInPage({ relyingPartyName: rp.name }) };
+    if (rp.protocol === 'wsfed') {
+      const wresult = `<t:RequestSecurityTokenResponse xmlns:t="http://schemas.xmlsoap.org/ws/2005/02/trust"><wsp:AppliesTo xmlns:wsp="http://schemas.xmlsoap.org/ws/2004/09/policy"><wsa:EndpointReference xmlns:wsa="http://www.w3.org/2005/08/addressing"><wsa:Address>${escapeHtml(rp.id)}</wsa:Address></wsa:EndpointReference></wsp:AppliesTo></t:RequestSecurityTokenResponse>`;
+      return { status: 200, body: renderAdfsWsFedPostPage({ action: acsUrl, wresult }) };
+    }
+    return { status: 200, body: renderAdfsSamlPostPage({ action: acsUrl, samlResponse: this.samlFor(user, rp.id, acsUrl) }) };
+  }
+
+  private samlFor(user: AdfsUser, audience: string, recipient: string): string {
+    const upn = upnOf(user);
+    const isAws = audience === AWS_RELYING_PARTY_ID;
+    return issueSamlResponse({
+      signer: this.signer,
+      issuer: this.issuer,
+      nameId: upn,
+      roles: isAws ? user.roles : [],
+      roleSessionName: isAws ? (user.roleSessionName ?? upn) : undefined,
+      sessionDuration: isAws ? user.sessionDuration : undefined,
+      now: this.clock(),
+      recipient,
+      audience,
+    });
+  }
+
+  private findUser(name: string): AdfsUser | undefined {
+    const key = accountKey(name);
+    if (key === '') return undefined;
+    return this.opts.users.find((u) => accountKey(u.username) === key);
+  }
+
+  // ---------------------------------------------------------------- AD FS 2.0 (ASP.NET WebForms)
+
+  private adfs2Forms(method: string, url: URL, form: URLSearchParams): Reply {
+    const returnUrlRaw = queryParam(url, 'ReturnUrl') ?? '';
+    // Only local AD FS URLs, like ASP.NET's forms authentication.
+    const returnUrl = returnUrlRaw.startsWith('/adfs/') ? returnUrlRaw : `/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=${AWS_RELYING_PARTY_ID}`;
+    const action = `./FormsSignIn.aspx${url.search}`;
+    const page = (userName?: string, errorText?: string): Reply => ({
+      status: 200,
+      body: renderAdfs2FormsSignInPage({
+        action,
+        viewState: this.viewState,
+        viewStateGenerator: this.viewStateGenerator,
+        eventValidation: this.eventValidation,
+        userName,
+        errorText,
+      }),
+    });
+    if (method === 'GET') return page();
+
+    const viewState = form.get('__VIEWSTATE');
+    if (viewState === null || viewState === '') {
+      return aspNetError('The state information is invalid for this page and might be corrupted.', 'System.Web.HttpException');
+    }
+    if (viewState !== this.viewState) {
+      return aspNetError('Validation of viewstate MAC failed.', 'System.Web.HttpException');
+    }
+    if (form.get('__EVENTVALIDATION') !== this.eventValidation) {
+      return aspNetError('Invalid postback or callback argument.', 'System.ArgumentException');
+    }
+    // ASP.NET joins repeated fields with commas, which then fails as a user name or password.
+    const userName = form.getAll('ctl00$ContentPlaceHolder1$UsernameTextBox').join(',');
+    const password = form.getAll('ctl00$ContentPlaceHolder1$PasswordTextBox').join(',');
+    // Without the button's name ASP.NET raises no click event: the page simply comes back.
+    if (!form.has('ctl00$ContentPlaceHolder1$SubmitButton')) return page(userName);
+    const user = this.findUser(userName);
+    if (user?.locked) return page(userName, AdfsText.accountLocked);
+    if (user === undefined || user.password !== password) return page(userName, AdfsText.badCredentialsAdfs2);
+    if (user.passwordExpired) return page(userName, AdfsText.passwordExpired);
+    return this.authenticated(user, returnUrl);
+  }
+
+  // ---------------------------------------------------------------- Keycloak-like generic IdP
+
+  private keycloakAction(id: string): string {
+    const s = this.keycloakSessions.get(id);
+    const q = new URLSearchParams({
+      session_code: s?.sessionCode ?? '',
+      execution: s?.execution ?? '',
+      client_id: AWS_RELYING_PARTY_ID,
+      tab_id: s?.tabId ?? '',
+    });
+    return `${this.origin}${KEYCLOAK_AUTHENTICATE_PATH}?${q.toString()}`;
+  }
+
+  private keycloakStart(): Reply {
+    const id = randomUUID();
+    this.keycloakSessions.set(id, {
+      tabId: randomBytes(8).toString('base64url'),
+      execution: randomUUID(),
+      sessionCode: randomBytes(32).toString('base64url'),
+    });
+    const attrs = `Path=/realms/${KEYCLOAK_REALM}/; HttpOnly${this.secure ? '; Secure' : ''}`;
+    return {
+      status: 200,
+      cookies: [`AUTH_SESSION_ID=${id}.emulator; ${attrs}`, `KC_RESTART=${randomBytes(120).toString('base64url')}; ${attrs}`],
+      body: renderKeycloakLoginPage({ action: this.keycloakAction(id), realm: KEYCLOAK_REALM }),
+    };
+  }
+
+  private keycloakAuthenticate(url: URL, form: URLSearchParams, cookies: Map<string, string>): Reply {
+    const id = (cookies.get('AUTH_SESSION_ID') ?? '').split('.')[0] ?? '';
+    const session = this.keycloakSessions.get(id);
+    if (session === undefined) {
+      return { status: 400, body: renderKeycloakErrorPage({ realm: KEYCLOAK_REALM, message: AdfsText.keycloakCookieNotFound }) };
+    }
+    if (url.searchParams.get('tab_id') !== session.tabId) {
+      return {
+        status: 400,
+        body: renderKeycloakErrorPage({ realm: KEYCLOAK_REALM, message: 'Your login attempt timed out. Login will start from the beginning.' }),
+      };
+    }
+    // Keycloak takes the first value of a repeated field.
+    const username = form.get('username') ?? '';
+    const password = form.get('password') ?? '';
+    const action = this.keycloakAction(id);
+    const user = this.findUser(username);
+    if (user === undefined || user.password !== password) {
+      return {
+        status: 200,
+        body: renderKeycloakLoginPage({ action, realm: KEYCLOAK_REALM, username, errorText: AdfsText.keycloakBadCredentials }),
+      };
+    }
+    if (user.locked) {
+      return {
+        status: 200,
+        body: renderKeycloakLoginPage({ action, realm: KEYCLOAK_REALM, username, errorText: AdfsText.keycloakAccountDisabled }),
+      };
+    }
+    if (user.passwordExpired) return { status: 200, body: renderKeycloakUpdatePasswordPage({ action, realm: KEYCLOAK_REALM }) };
+    this.keycloakSessions.delete(id);
+    return {
+      status: 200,
+      body: renderKeycloakSamlPostPage({ action: AWS_SIGNIN_URL, samlResponse: this.samlFor(user, AWS_RELYING_PARTY_ID, AWS_SIGNIN_URL) }),
+    };
+  }
+}
+
+function notFound(): Reply {
+  return { status: 404, body: '<html><head><title>404 - File or directory not found.</title></head><body><h2>404 - File or directory not found.</h2></body></html>' };
+}
+
+function aspNetError(message: string, exceptionType: string): Reply {
+  return { status: 500, body: renderAspNetServerErrorPage({ message, exceptionType }) };
+}
+
+/** The request's path and query, with the client-request-id AD FS adds to every form action. */
+function withClientRequestId(url: URL): string {
+  if (queryParam(url, 'client-request-id') !== undefined) return `${url.pathname}${url.search}`;
+  const sep = url.search === '' ? '?' : '&';
+  return `${url.pathname}${url.search}${sep}client-request-id=${randomUUID()}`;
+}
+
+/** Starts the emulator on 127.0.0.1 with an ephemeral port. */
+export async function startAdfsEmulator(opts: AdfsEmulatorOptions): Promise<AdfsEmulator> {
+  const signer = opts.signer ?? createSelfSignedIdentity('adfs.emulator');
+  const emulator = new AdfsEmulatorServer(opts, signer);
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    void emulator.handle(req, res);
+  };
+  const server: Server =
+    opts.https !== undefined ? createHttpsServer({ key: opts.https.keyPem, cert: opts.https.certPem }, listener) : createHttpServer(listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  emulator.origin = `${opts.https !== undefined ? 'https' : 'http'}://127.0.0.1:${port}`;
+  return {
+    origin: emulator.origin,
+    entryUrl: emulator.entryUrl,
+    signer,
+    requests: emulator.requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
