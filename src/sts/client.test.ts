@@ -1,0 +1,342 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSelfSignedIdentity, createTestCa, type KeyPair } from '../emulator/certs.js';
+import { issueSamlResponse, type IssueSamlOptions } from '../emulator/saml-issuer.js';
+import { startStsEmulator, type StsEmulator } from '../emulator/sts.js';
+import { StsError } from '../errors.js';
+import { assumeRole, assumeRoleWithSaml, getCallerIdentity, type StsTarget } from './client.js';
+
+const PROVIDER = 'arn:aws:iam::123456789012:saml-provider/ADFS';
+const ADMIN = 'arn:aws:iam::123456789012:role/Admin';
+const DEV = 'arn:aws:iam::123456789012:role/Dev';
+const LONG = 'arn:aws:iam::123456789012:role/Long';
+const TARGET = 'arn:aws:iam::210987654321:role/Deploy';
+const LOCKED = 'arn:aws:iam::210987654321:role/Locked';
+const ISSUER = 'http://adfs.example.com/adfs/services/trust';
+
+let signer: KeyPair;
+let otherSigner: KeyPair;
+let now: Date;
+let sts: StsEmulator;
+let target: StsTarget;
+
+function saml(overrides: Partial<IssueSamlOptions> = {}): string {
+  return issueSamlResponse({
+    signer,
+    issuer: ISSUER,
+    nameId: 'EXAMPLE\\alice',
+    roleSessionName: 'alice@example.com',
+    roles: [
+      { roleArn: ADMIN, principalArn: PROVIDER },
+      { roleArn: LONG, principalArn: PROVIDER, providerFirst: true },
+    ],
+    sessionDuration: 28800,
+    now,
+    ...overrides,
+  });
+}
+
+async function rejection(p: Promise<unknown>): Promise<StsError> {
+  try {
+    await p;
+  } catch (error) {
+    expect(error).toBeInstanceOf(StsError);
+    return error as StsError;
+  }
+  throw new Error('expected a rejection');
+}
+
+beforeAll(async () => {
+  signer = createSelfSignedIdentity('ADFS Signing - adfs.example.com');
+  otherSigner = createSelfSignedIdentity('Someone else');
+  now = new Date();
+  sts = await startStsEmulator({
+    providers: [{ principalArn: PROVIDER, certPem: signer.certPem, issuer: ISSUER }],
+    roles: [
+      { roleArn: ADMIN },
+      { roleArn: DEV },
+      { roleArn: LONG, maxSessionDuration: 43200 },
+      { roleArn: TARGET, maxSessionDuration: 7200, trustedPrincipals: [ADMIN, LONG] },
+      { roleArn: LOCKED, trustedPrincipals: [DEV] },
+    ],
+    clock: () => now,
+  });
+  target = { region: 'eu-west-1', endpoint: sts.url };
+});
+
+afterAll(async () => {
+  await sts.close();
+});
+
+describe('assumeRoleWithSaml', () => {
+  it('returns credentials for a role in the assertion and records the call without the assertion', async () => {
+    const before = sts.calls.length;
+    const assertion = saml();
+    const creds = await assumeRoleWithSaml(target, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: assertion, durationSeconds: 3600 });
+    expect(creds.accessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/);
+    expect(creds.secretAccessKey.length).toBeGreaterThanOrEqual(40);
+    expect(creds.sessionToken.length).toBeGreaterThan(100);
+    expect(creds.expiration.getTime()).toBe(Math.floor((now.getTime() + 3600_000) / 1000) * 1000);
+    expect(creds.assumedRoleArn).toBe('arn:aws:sts::123456789012:assumed-role/Admin/alice@example.com');
+    expect(creds.assumedRoleId).toMatch(/^AROA[A-Z0-9]{17}:alice@example\.com$/);
+    expect(creds.subject).toBe('EXAMPLE\\alice');
+
+    const call = sts.calls[before];
+    expect(sts.calls).toHaveLength(before + 1);
+    expect(call).toMatchObject({
+      action: 'AssumeRoleWithSAML',
+      status: 200,
+      params: { RoleArn: ADMIN, PrincipalArn: PROVIDER, SAMLAssertion: '[REDACTED]', DurationSeconds: '3600', Version: '2011-06-15' },
+    });
+    expect(JSON.stringify(sts.calls)).not.toContain(assertion.slice(0, 40));
+  });
+
+  it('accepts provider,role order and long durations when the role allows them', async () => {
+    const creds = await assumeRoleWithSaml(target, { roleArn: LONG, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 28800 });
+    expect(creds.expiration.getTime() - now.getTime()).toBeGreaterThan(28799_000);
+  });
+
+  it('never asks a credential provider: the call is unsigned', async () => {
+    const before = sts.calls.length;
+    await assumeRoleWithSaml(target, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 900 });
+    expect(sts.calls[before]).toMatchObject({ status: 200, signed: false });
+  });
+
+  it('rejects an assertion signed by another certificate', async () => {
+    const err = await rejection(
+      assumeRoleWithSaml(target, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml({ signer: otherSigner }), durationSeconds: 3600 }),
+    );
+    expect(err.code).toBe('STS_INVALID_IDENTITY_TOKEN');
+    expect(err.message).toContain('Response signature invalid');
+    expect(err.hint).toMatch(/certificate/);
+    expect(err.cause).toBeDefined();
+  });
+
+  it('rejects a tampered assertion (role added after signing)', async () => {
+    const xml = Buffer.from(saml(), 'base64').toString('utf8');
+    const tampered = xml.replace(`<AttributeValue>${ADMIN},${PROVIDER}</AttributeValue>`, `<AttributeValue>${DEV},${PROVIDER}</AttributeValue>`);
+    expect(tampered).not.toBe(xml);
+    const err = await rejection(
+      assumeRoleWithSaml(target, {
+        roleArn: DEV,
+        principalArn: PROVIDER,
+        samlAssertion: Buffer.from(tampered).toString('base64'),
+        durationSeconds: 3600,
+      }),
+    );
+    expect(err.code).toBe('STS_INVALID_IDENTITY_TOKEN');
+  });
+
+  it('rejects an assertion older than 5 minutes', async () => {
+    const old = saml({ now: new Date(now.getTime() - 6 * 60_000), validForSeconds: 3600 });
+    const err = await rejection(assumeRoleWithSaml(target, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: old, durationSeconds: 3600 }));
+    expect(err.code).toBe('STS_EXPIRED_ASSERTION');
+    expect(err.message).toContain('Token must be redeemed within 5 minutes of issuance');
+    expect(err.hint).toMatch(/run the login again/);
+  });
+
+  it('rejects an assertion past its NotOnOrAfter', async () => {
+    const short = saml({ now: new Date(now.getTime() - 61_000), validForSeconds: 60 });
+    const err = await rejection(assumeRoleWithSaml(target, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: short, durationSeconds: 3600 }));
+    expect(err.code).toBe('STS_EXPIRED_ASSERTION');
+  });
+
+  it('denies a role that is not in the assertion', async () => {
+    const err = await rejection(assumeRoleWithSaml(target, { roleArn: DEV, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 3600 }));
+    expect(err.code).toBe('STS_ACCESS_DENIED');
+    expect(err.message).toContain('Not authorized to perform sts:AssumeRoleWithSAML');
+    expect(err.message).toContain(DEV);
+    expect(err.hint).toContain(PROVIDER);
+    expect(sts.calls.at(-1)).toMatchObject({ status: 403, errorCode: 'AccessDenied' });
+  });
+
+  it('refuses a duration above the role MaxSessionDuration', async () => {
+    const err = await rejection(assumeRoleWithSaml(target, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 7200 }));
+    expect(err.code).toBe('STS_DURATION_TOO_LONG');
+    expect(err.message).toContain('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+    expect(err.hint).toMatch(/--duration 3600/);
+  });
+
+  it('refuses a duration above the assertion SessionDuration', async () => {
+    const err = await rejection(
+      assumeRoleWithSaml(target, { roleArn: LONG, principalArn: PROVIDER, samlAssertion: saml({ sessionDuration: 3600 }), durationSeconds: 7200 }),
+    );
+    expect(err.code).toBe('STS_DURATION_TOO_LONG');
+    expect(err.message).toContain('SessionDuration');
+  });
+
+  it('refuses a duration below 900 seconds as a validation error', async () => {
+    const err = await rejection(assumeRoleWithSaml(target, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 600 }));
+    expect(err.code).toBe('STS_VALIDATION');
+  });
+
+  it('never puts the assertion in the error', async () => {
+    const assertion = saml({ signer: otherSigner });
+    const err = await rejection(assumeRoleWithSaml(target, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: assertion, durationSeconds: 3600 }));
+    expect(`${err.message} ${err.hint ?? ''}`).not.toContain(assertion.slice(0, 20));
+  });
+});
+
+describe('assumeRole and getCallerIdentity', () => {
+  async function gateway(): Promise<Awaited<ReturnType<typeof assumeRoleWithSaml>>> {
+    return assumeRoleWithSaml(target, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 3600 });
+  }
+
+  it('chains from SAML credentials into another account (signed with the given keys)', async () => {
+    const source = await gateway();
+    const creds = await assumeRole(target, source, { roleArn: TARGET, roleSessionName: 'alice', durationSeconds: 3600 });
+    expect(creds.assumedRoleArn).toBe('arn:aws:sts::210987654321:assumed-role/Deploy/alice');
+    const who = await getCallerIdentity(target, creds);
+    expect(sts.calls.slice(-2).map((c) => [c.action, c.signed])).toEqual([
+      ['AssumeRole', true],
+      ['GetCallerIdentity', true],
+    ]);
+    expect(who).toEqual({
+      account: '210987654321',
+      arn: 'arn:aws:sts::210987654321:assumed-role/Deploy/alice',
+      userId: expect.stringMatching(/^AROA[A-Z0-9]{17}:alice$/),
+    });
+  });
+
+  it('caps role chaining at one hour', async () => {
+    const source = await gateway();
+    const err = await rejection(assumeRole(target, source, { roleArn: TARGET, roleSessionName: 'alice', durationSeconds: 7200 }));
+    expect(err.code).toBe('STS_DURATION_TOO_LONG');
+    expect(err.message).toContain('1 hour session limit for roles assumed by role chaining');
+    expect(err.hint).toMatch(/chained/);
+  });
+
+  it('denies a source role the target does not trust', async () => {
+    const source = await gateway();
+    const err = await rejection(assumeRole(target, source, { roleArn: LOCKED, roleSessionName: 'alice', durationSeconds: 900 }));
+    expect(err.code).toBe('STS_ACCESS_DENIED');
+    expect(err.message).toContain('is not authorized to perform: sts:AssumeRole on resource');
+  });
+
+  it('rejects keys the emulator never issued', async () => {
+    const fake = {
+      accessKeyId: 'ASIAAAAAAAAAAAAAAAAA',
+      secretAccessKey: 'x'.repeat(40),
+      sessionToken: 'token',
+      expiration: new Date(now.getTime() + 3600_000),
+    };
+    const err = await rejection(getCallerIdentity(target, fake));
+    expect(err.code).toBe('STS_INVALID_CREDENTIALS');
+    expect(err.message).toContain('The security token included in the request is invalid.');
+    expect(err.message).not.toContain('x'.repeat(10));
+    expect(sts.calls.at(-1)).toMatchObject({ action: 'GetCallerIdentity', status: 403, errorCode: 'InvalidClientTokenId' });
+  });
+
+  it('rejects a request signed with the wrong secret', async () => {
+    const source = await gateway();
+    const err = await rejection(getCallerIdentity(target, { ...source, secretAccessKey: `${source.secretAccessKey.slice(0, -4)}AAAA` }));
+    expect(err.code).toBe('STS_INVALID_CREDENTIALS');
+    expect(sts.calls.at(-1)?.errorCode).toBe('SignatureDoesNotMatch');
+  });
+
+  it('rejects credentials after they expire on the emulator clock', async () => {
+    const local = await startStsEmulator({
+      providers: [{ principalArn: PROVIDER, certPem: signer.certPem }],
+      roles: [{ roleArn: ADMIN }],
+      clock: () => now,
+    });
+    try {
+      const t: StsTarget = { region: 'us-east-1', endpoint: local.url };
+      const creds = await assumeRoleWithSaml(t, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 900 });
+      const saved = now;
+      now = new Date(saved.getTime() + 901_000);
+      try {
+        const err = await rejection(getCallerIdentity(t, creds));
+        expect(err.code).toBe('STS_EXPIRED_CREDENTIALS');
+      } finally {
+        now = saved;
+      }
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe('transport', () => {
+  it('retries throttling and then succeeds', async () => {
+    const local = await startStsEmulator({
+      providers: [{ principalArn: PROVIDER, certPem: signer.certPem }],
+      roles: [{ roleArn: ADMIN }],
+      clock: () => now,
+      throttleFirst: 1,
+    });
+    try {
+      const creds = await assumeRoleWithSaml({ region: 'us-east-1', endpoint: local.url }, {
+        roleArn: ADMIN,
+        principalArn: PROVIDER,
+        samlAssertion: saml(),
+        durationSeconds: 900,
+      });
+      expect(creds.accessKeyId).toMatch(/^ASIA/);
+      expect(local.calls.map((c) => c.errorCode ?? c.status)).toEqual(['Throttling', 200]);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('does not retry an authorization failure', async () => {
+    const local = await startStsEmulator({ providers: [{ principalArn: PROVIDER, certPem: signer.certPem }], roles: [], clock: () => now });
+    try {
+      await rejection(
+        assumeRoleWithSaml({ region: 'us-east-1', endpoint: local.url }, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 900 }),
+      );
+      expect(local.calls).toHaveLength(1);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('reports an unreachable endpoint as STS_UNREACHABLE naming it', async () => {
+    const local = await startStsEmulator({ providers: [], roles: [] });
+    const url = local.url;
+    await local.close();
+    const err = await rejection(
+      assumeRoleWithSaml({ region: 'us-east-1', endpoint: url, maxAttempts: 1 }, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 900 }),
+    );
+    expect(err.code).toBe('STS_UNREACHABLE');
+    expect(err.message).toContain(url);
+  });
+
+  describe('over HTTPS with a private CA', () => {
+    let secure: StsEmulator;
+    let caPem: string;
+
+    beforeAll(async () => {
+      const ca = createTestCa();
+      caPem = ca.ca.certPem;
+      secure = await startStsEmulator({
+        providers: [{ principalArn: PROVIDER, certPem: signer.certPem }],
+        roles: [{ roleArn: ADMIN }],
+        clock: () => now,
+        https: ca.issueServerCert(['127.0.0.1', 'localhost']),
+      });
+    });
+
+    afterAll(async () => {
+      await secure.close();
+    });
+
+    it('works when the CA bundle is given', async () => {
+      expect(secure.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const t: StsTarget = { region: 'us-east-1', endpoint: secure.url, caBundlePem: caPem };
+      const creds = await assumeRoleWithSaml(t, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 900 });
+      const who = await getCallerIdentity(t, creds);
+      expect(who.arn).toBe('arn:aws:sts::123456789012:assumed-role/Admin/alice@example.com');
+    });
+
+    it('fails with a TLS error without the CA bundle', async () => {
+      const before = secure.calls.length;
+      const err = await rejection(
+        assumeRoleWithSaml({ region: 'us-east-1', endpoint: secure.url }, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 900 }),
+      );
+      expect(err.code).toBe('STS_TLS');
+      expect(err.message).toContain(secure.url);
+      expect(err.hint).toMatch(/--ca-bundle/);
+      expect(secure.calls).toHaveLength(before);
+    });
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * The three STS calls awsfed makes, over @aws-sdk/client-sts (loaded lazily: it is the heaviest
+ * dependency and commands such as `--help` never need it).
+ *
+ * - AssumeRoleWithSAML is unsigned: the SDK's auth scheme for it is smithy.api#noAuth, so no credential
+ *   provider chain is consulted. We still pass a credentials provider that throws, so that a future SDK
+ *   change could never make it read ~/.aws or the instance metadata service behind our back.
+ * - AssumeRole and GetCallerIdentity are SigV4-signed with exactly the credentials given.
+ * - The JS SDK ignores AWS_CA_BUNDLE, so a CA bundle is passed to the https.Agent explicitly.
+ * - Retries: the SDK's standard mode retries throttling, 5xx and connection errors, never auth failures.
+ */
+import https from 'node:https';
+import { StsError } from '../errors.js';
+import { mapStsError, type StsErrorContext, type StsOperation } from './errors.js';
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+export interface StsTarget {
+  region: string;
+  endpoint?: string;
+  caBundlePem?: string;
+  /** Per-attempt timeouts (default 10 s to connect, 30 s for the response). */
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Total attempts including the first (default 3). */
+  maxAttempts?: number;
+}
+
+export interface SamlCredentials extends AwsCredentials {
+  assumedRoleArn: string;
+  assumedRoleId?: string;
+  subject?: string;
+}
+
+type StsModule = typeof import('@aws-sdk/client-sts');
+type StsClientInstance = InstanceType<StsModule['STSClient']>;
+
+function endpointLabel(target: StsTarget): string {
+  return target.endpoint ? `STS at ${target.endpoint}` : `STS in ${target.region}`;
+}
+
+async function loadSdk(): Promise<StsModule> {
+  return import('@aws-sdk/client-sts');
+}
+
+async function createClient(target: StsTarget, credentials: AwsCredentials | 'none'): Promise<{ sdk: StsModule; client: StsClientInstance }> {
+  const sdk = await loadSdk();
+  const client = new sdk.STSClient({
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    maxAttempts: target.maxAttempts ?? 3,
+    // Pin the auth scheme so that an auth_scheme_preference in the user's config cannot make the SDK
+    // sign AssumeRoleWithSAML (sigv4a) or skip signing the others.
+    authSchemePreference: credentials === 'none' ? ['noAuth'] : ['sigv4'],
+    credentials:
+      credentials === 'none'
+        ? async () => {
+            throw new StsError('STS_UNEXPECTED_SIGNING', 'AssumeRoleWithSAML must not be signed, but the SDK asked for credentials');
+          }
+        : {
+            accessKeyId: credentials.accessKeyId,
+            secretAccessKey: credentials.secretAccessKey,
+            sessionToken: credentials.sessionToken,
+            expiration: credentials.expiration,
+          },
+    requestHandler: {
+      connectionTimeout: target.connectTimeoutMs ?? 10_000,
+      requestTimeout: target.requestTimeoutMs ?? 30_000,
+      ...(target.caBundlePem ? { httpsAgent: new https.Agent({ ca: target.caBundlePem, keepAlive: true }) } : {}),
+    },
+  });
+  return { sdk, client };
+}
+
+function requireCredentials(
+  c: { AccessKeyId?: string | undefined; SecretAccessKey?: string | undefined; SessionToken?: string | undefined; Expiration?: Date | undefined } | undefined,
+  operation: StsOperation,
+): AwsCredentials {
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+    throw new StsError('STS_ERROR', `STS ${operation} answered without complete credentials`, {
+      hint: 'This is unexpected from AWS; check the STS endpoint setting',
+    });
+  }
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+}
+
+async function run<T>(ctx: StsErrorContext, client: StsClientInstance, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw mapStsError(error, ctx);
+  } finally {
+    client.destroy();
+  }
+}
+
+export async function assumeRoleWithSaml(
+  target: StsTarget,
+  input: { roleArn: string; principalArn: string; samlAssertion: string; durationSeconds: number },
+): Promise<SamlCredentials> {
+  const ctx: StsErrorContext = {
+    operation: 'AssumeRoleWithSAML',
+    endpointLabel: endpointLabel(target),
+    roleArn: input.roleArn,
+    principalArn: input.principalArn,
+    durationSeconds: input.durationSeconds,
+  };
+  let setup: { sdk: StsModule; client: StsClientInstance };
+  try {
+    setup = await createClient(target, 'none');
+  } catch (error) {
+    throw mapStsError(error, ctx);
+  }
+  const { sdk, client } = setup;
+  return run(ctx, client, async () => {
+    const out = await client.send(
+      new sdk.AssumeRoleWithSAMLCommand({
+        RoleArn: input.roleArn,
+        PrincipalArn: input.principalArn,
+        SAMLAssertion: input.samlAssertion,
+        DurationSeconds: input.durationSeconds,
+      }),
+    );
+    const creds = requireCredentials(out.Credentials, ctx.operation);
+    const result: SamlCredentials = { ...creds, assumedRoleArn: out.AssumedRoleUser?.Arn ?? input.roleArn };
+    if (out.AssumedRoleUser?.AssumedRoleId) result.assumedRoleId = out.AssumedRoleUser.AssumedRoleId;
+    if (out.Subject) result.subject = out.Subject;
+    return result;
+  });
+}
+
+export async function assumeRole(
+  target: StsTarget,
+  creds: AwsCredentials,
+  input: { roleArn: string; roleSessionName: string; durationSeconds: number; externalId?: string },
+): Promise<SamlCredentials> {
+  const ctx: StsErrorContext = {
+    operation: 'AssumeRole',
+    endpointLabel: endpointLabel(target),
+    roleArn: input.roleArn,
+    durationSeconds: input.durationSeconds,
+  };
+  let setup: { sdk: StsModule; client: StsClientInstance };
+  try {
+    setup = await createClient(target, creds);
+  } catch (error) {
+    throw mapStsError(error, ctx);
+  }
+  const { sdk, client } = setup;
+  return run(ctx, client, async () => {
+    const out = await client.send(
+      new sdk.AssumeRoleCommand({
+        RoleArn: input.roleArn,
+        RoleSessionName: input.roleSessionName,
+        DurationSeconds: input.durationSeconds,
+        ...(input.externalId !== undefined ? { ExternalId: input.externalId } : {}),
+      }),
+    );
+    const result: SamlCredentials = {
+      ...requireCredentials(out.Credentials, ctx.operation),
+      assumedRoleArn: out.AssumedRoleUser?.Arn ?? input.roleArn,
+    };
+    if (out.AssumedRoleUser?.AssumedRoleId) result.assumedRoleId = out.AssumedRoleUser.AssumedRoleId;
+    return result;
+  });
+}
+
+export async function getCallerIdentity(target: StsTarget, creds: AwsCredentials): Promise<{ account: string; arn: string; userId: string }> {
+  const ctx: StsErrorContext = { operation: 'GetCallerIdentity', endpointLabel: endpointLabel(target) };
+  let setup: { sdk: StsModule; client: StsClientInstance };
+  try {
+    setup = await createClient(target, creds);
+  } catch (error) {
+    throw mapStsError(error, ctx);
+  }
+  const { sdk, client } = setup;
+  return run(ctx, client, async () => {
+    const out = await client.send(new sdk.GetCallerIdentityCommand({}));
+    if (!out.Account || !out.Arn || !out.UserId) {
+      throw new StsError('STS_ERROR', 'STS GetCallerIdentity answered without Account, Arn or UserId', {
+        hint: 'This is unexpected from AWS; check the STS endpoint setting',
+      });
+    }
+    return { account: out.Account, arn: out.Arn, userId: out.UserId };
+  });
+}

@@ -1,0 +1,186 @@
+/**
+ * Turns whatever @aws-sdk/client-sts throws into an StsError with a stable code, a one-line message that
+ * quotes AWS (AWS messages carry no secrets: they name ARNs and limits, never keys or assertions) and a
+ * hint that says what to do next. The SDK error stays as `cause` for --debug.
+ */
+import { StsError } from '../errors.js';
+
+export type StsOperation = 'AssumeRoleWithSAML' | 'AssumeRole' | 'GetCallerIdentity';
+
+export interface StsErrorContext {
+  operation: StsOperation;
+  /** Where the request went: the explicit endpoint, or "STS in REGION". */
+  endpointLabel: string;
+  roleArn?: string;
+  principalArn?: string;
+  durationSeconds?: number;
+}
+
+interface SdkErrorLike {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  Code?: unknown;
+  $fault?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+}
+
+/** Network-level failures Node reports with an errno-style code. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+]);
+
+/** TLS verification failures: a CA bundle is missing or wrong, or the host name does not match. */
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * The AWS error code, only when STS actually answered: the SDK sets `name` to the modelled exception
+ * name or to the wire code. Network errors also carry `$metadata` (attempt counts) but no HTTP status.
+ */
+function awsCode(err: SdkErrorLike): string | undefined {
+  const answered = typeof err.$metadata?.httpStatusCode === 'number' || err.$fault === 'client' || err.$fault === 'server';
+  return answered ? (str(err.Code) ?? str(err.name)) : undefined;
+}
+
+function errnoCode(err: unknown): string | undefined {
+  // Node puts the code on the error itself or on a cause (undici/http wrappers).
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const code = str((current as { code?: unknown }).code);
+    if (code) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Keeps one line and a sane length, whatever the service sends. */
+function oneLine(message: string): string {
+  const flat = message.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
+}
+
+function quote(message: string | undefined): string {
+  return message ? `: ${oneLine(message)}` : '';
+}
+
+export function mapStsError(error: unknown, ctx: StsErrorContext): StsError {
+  if (error instanceof StsError) return error;
+  const err = (error && typeof error === 'object' ? error : {}) as SdkErrorLike;
+  const message = str(err.message);
+  const code = awsCode(err);
+  const op = ctx.operation;
+  const role = ctx.roleArn ? ` for ${ctx.roleArn}` : '';
+
+  if (code) {
+    const aws = `STS ${op} failed${role} (${code})${quote(message)}`;
+    switch (code) {
+      case 'AccessDenied':
+      case 'AccessDeniedException':
+        return new StsError('STS_ACCESS_DENIED', aws, {
+          cause: error,
+          hint:
+            op === 'AssumeRoleWithSAML'
+              ? `Check that the role trusts the SAML provider ${ctx.principalArn ?? 'ARN'} (sts:AssumeRoleWithSAML) and that the provider's metadata in IAM is current`
+              : 'Check the target role\'s trust policy allows the source role (and the external ID, if one is required)',
+        });
+      case 'InvalidIdentityToken':
+      case 'InvalidIdentityTokenException':
+        return new StsError('STS_INVALID_IDENTITY_TOKEN', aws, {
+          cause: error,
+          hint: 'AWS could not validate the SAML assertion: check that the IAM SAML provider has the IdP\'s current token-signing certificate (re-upload the federation metadata after a certificate rollover)',
+        });
+      case 'ExpiredTokenException':
+        return new StsError('STS_EXPIRED_ASSERTION', aws, {
+          cause: error,
+          hint: 'The SAML assertion must be used within 5 minutes of issuance; run the login again (and check this computer\'s clock)',
+        });
+      case 'ExpiredToken':
+        return new StsError('STS_EXPIRED_CREDENTIALS', aws, {
+          cause: error,
+          hint: 'The source credentials have expired; run the login again',
+        });
+      case 'InvalidClientTokenId':
+      case 'SignatureDoesNotMatch':
+      case 'MissingAuthenticationToken':
+        return new StsError('STS_INVALID_CREDENTIALS', aws, {
+          cause: error,
+          hint: 'The source credentials were rejected; run the login again to get fresh ones',
+        });
+      case 'IDPRejectedClaim':
+      case 'IDPRejectedClaimException':
+        return new StsError('STS_IDP_REJECTED_CLAIM', aws, {
+          cause: error,
+          hint: 'AWS rejected a claim in the SAML assertion; check the claim rules of the AWS relying party in AD FS',
+        });
+      case 'RegionDisabledException':
+        return new StsError('STS_REGION_DISABLED', aws, {
+          cause: error,
+          hint: 'Enable STS in that region for the account (IAM > Account settings) or use --region us-east-1',
+        });
+      case 'ValidationError':
+        if (message && /DurationSeconds exceeds/i.test(message)) {
+          const chaining = /chaining/i.test(message);
+          return new StsError('STS_DURATION_TOO_LONG', aws, {
+            cause: error,
+            hint: chaining
+              ? 'A role assumed with other role credentials is limited to 1 hour: use --duration 3600 or less for chained profiles'
+              : 'Use --duration 3600 (or a lower value) or raise the role\'s MaxSessionDuration in IAM',
+          });
+        }
+        return new StsError('STS_VALIDATION', aws, {
+          cause: error,
+          hint: 'Check the role ARN, principal ARN, session name and --duration (900 to 43200 seconds)',
+        });
+      case 'Throttling':
+      case 'ThrottlingException':
+      case 'RequestLimitExceeded':
+        return new StsError('STS_THROTTLED', aws, { cause: error, hint: 'STS is throttling requests; wait a moment and try again' });
+      default:
+        return new StsError('STS_ERROR', aws, {
+          cause: error,
+          hint: 'See the AWS error above; run with --debug for details',
+        });
+    }
+  }
+
+  const errno = errnoCode(error);
+  if (errno && TLS_CODES.has(errno)) {
+    return new StsError('STS_TLS', `Cannot verify the TLS certificate of ${ctx.endpointLabel} (${errno})`, {
+      cause: error,
+      hint: 'If a proxy or private endpoint uses an internal CA, pass it with --ca-bundle (or AWS_CA_BUNDLE)',
+    });
+  }
+  if ((errno && NETWORK_CODES.has(errno)) || str(err.name) === 'TimeoutError' || str(err.name) === 'AbortError') {
+    return new StsError('STS_UNREACHABLE', `Cannot reach ${ctx.endpointLabel}${errno ? ` (${errno})` : ''}`, {
+      cause: error,
+      hint: 'Check the network, proxy settings and the STS endpoint (--sts-endpoint / AWS_ENDPOINT_URL_STS)',
+    });
+  }
+  return new StsError('STS_ERROR', `STS ${op} failed${role}${quote(message)}`, {
+    cause: error,
+    hint: 'Run with --debug for details',
+  });
+}
