@@ -1,0 +1,84 @@
+/**
+ * The standard world of the demo and the end-to-end tests: one AD FS emulator and one STS emulator
+ * that trusts its signing certificate, a demo user with roles in two accounts (one role written
+ * provider-first, as some AD FS claim rules do).
+ */
+import type { AdfsEmulator, AdfsUser, AdfsVariant } from './adfs.js';
+import { startAdfsEmulator } from './adfs.js';
+import type { StsEmulator, StsEmulatorRole } from './sts.js';
+import { startStsEmulator } from './sts.js';
+import type { KeyPair, TestCa } from './certs.js';
+import { createSelfSignedIdentity, createTestCa } from './certs.js';
+import type { IssuedRole } from './saml-issuer.js';
+
+export const DEMO_USER = { username: 'alice@corp.example', password: 'Demo-Passw0rd!' } as const;
+
+export const GATEWAY_ACCOUNT = '111111111111';
+export const OTHER_ACCOUNT = '222222222222';
+
+export const DEMO_ROLES: IssuedRole[] = [
+  { roleArn: `arn:aws:iam::${GATEWAY_ACCOUNT}:role/ADFS-Admins`, principalArn: `arn:aws:iam::${GATEWAY_ACCOUNT}:saml-provider/ADFS` },
+  { roleArn: `arn:aws:iam::${GATEWAY_ACCOUNT}:role/ADFS-ReadOnly`, principalArn: `arn:aws:iam::${GATEWAY_ACCOUNT}:saml-provider/ADFS`, providerFirst: true },
+  { roleArn: `arn:aws:iam::${OTHER_ACCOUNT}:role/ADFS-Developers`, principalArn: `arn:aws:iam::${OTHER_ACCOUNT}:saml-provider/ADFS` },
+];
+
+export const DEMO_ACCOUNTS = { roleCount: DEMO_ROLES.length, accountCount: 2, defaultRolePattern: '*ReadOnly' } as const;
+
+export interface DemoEnvironmentOptions {
+  variant?: AdfsVariant;
+  users?: AdfsUser[];
+  /** Extra or replacement STS role settings (e.g. a small MaxSessionDuration). */
+  stsRoles?: StsEmulatorRole[];
+  /** Serve the AD FS emulator over TLS with a certificate from a generated CA. */
+  https?: boolean;
+  clock?: () => Date;
+}
+
+export interface DemoEnvironment {
+  adfs: AdfsEmulator;
+  sts: StsEmulator;
+  signer: KeyPair;
+  /** Present when https was asked for: the CA that issued the AD FS server certificate. */
+  ca?: TestCa;
+  close(): Promise<void>;
+}
+
+export function demoUser(overrides: Partial<AdfsUser> = {}): AdfsUser {
+  return { ...DEMO_USER, roles: DEMO_ROLES, roleSessionName: DEMO_USER.username, sessionDuration: 28800, ...overrides };
+}
+
+export async function startDemoEnvironment(options: DemoEnvironmentOptions = {}): Promise<DemoEnvironment> {
+  const signer = createSelfSignedIdentity('adfs.corp.example signing');
+  const users = options.users ?? [demoUser()];
+  const providers = new Map<string, string>();
+  for (const user of users) for (const role of user.roles) providers.set(role.principalArn, signer.certPem);
+  const stsRoles = new Map<string, StsEmulatorRole>();
+  for (const user of users) for (const role of user.roles) stsRoles.set(role.roleArn, { roleArn: role.roleArn, maxSessionDuration: 43200 });
+  for (const role of options.stsRoles ?? []) stsRoles.set(role.roleArn, role);
+
+  const ca = options.https ? createTestCa() : undefined;
+  const sts = await startStsEmulator({
+    providers: [...providers].map(([principalArn, certPem]) => ({ principalArn, certPem })),
+    roles: [...stsRoles.values()],
+    clock: options.clock,
+  });
+  const adfs = await startAdfsEmulator({
+    variant: options.variant ?? 'adfs3',
+    users,
+    signer,
+    https: ca?.issueServerCert(['127.0.0.1', 'localhost']),
+    clock: options.clock,
+  }).catch(async (error: unknown) => {
+    await sts.close();
+    throw error;
+  });
+  return {
+    adfs,
+    sts,
+    signer,
+    ca,
+    close: async () => {
+      await Promise.all([adfs.close(), sts.close()]);
+    },
+  };
+}

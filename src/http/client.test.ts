@@ -1,0 +1,145 @@
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestCa } from '../emulator/certs.js';
+import { createHttpClient } from './client.js';
+import { displayUrl, isLoopbackHost } from './url-policy.js';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+});
+
+async function listen(server: Server): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function httpServer(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<string> {
+  const listener: RequestListener = (req, res) => {
+    void readBody(req).then((body) => handler(req, res, body));
+  };
+  return `http://127.0.0.1:${await listen(createHttpServer(listener))}`;
+}
+
+describe('url policy', () => {
+  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'app.localhost', '::1', '[::1]'])('%s is loopback', (host) => expect(isLoopbackHost(host)).toBe(true));
+  it.each(['10.0.0.1', 'example.com', '128.0.0.1', 'localhost.example.com'])('%s is not loopback', (host) => expect(isLoopbackHost(host)).toBe(false));
+  it('hides secret-looking and noisy query values in displayed URLs', () => {
+    expect(displayUrl('https://a.example/x?SAMLRequest=abc&client-request-id=1&code=123')).toBe('https://a.example/x?SAMLRequest=%E2%80%A6&client-request-id=1&code=%E2%80%A6');
+  });
+});
+
+describe('createHttpClient', () => {
+  it('refuses http:// to a non-loopback host without sending anything', async () => {
+    const client = createHttpClient({});
+    await expect(client.get('http://adfs.example.com/adfs/ls/')).rejects.toMatchObject({ code: 'IDP_INSECURE_URL', hint: expect.any(String) });
+    await expect(client.postForm('ftp://adfs.example.com/', [])).rejects.toMatchObject({ code: 'IDP_INSECURE_URL' });
+  });
+
+  it('refuses a redirect to http:// on a non-loopback host', async () => {
+    const base = await httpServer((_req, res) => {
+      res.writeHead(302, { location: 'http://adfs.example.com/steal' }).end();
+    });
+    await expect(createHttpClient({}).get(`${base}/`)).rejects.toMatchObject({ code: 'IDP_INSECURE_URL' });
+  });
+
+  it('stops after maxRedirects', async () => {
+    let hits = 0;
+    const base = await httpServer((req, res) => {
+      hits++;
+      res.writeHead(302, { location: `/loop/${hits}` }).end();
+    });
+    await expect(createHttpClient({ maxRedirects: 3 }).get(`${base}/start`)).rejects.toMatchObject({ code: 'IDP_TOO_MANY_REDIRECTS' });
+    expect(hits).toBe(4);
+  });
+
+  it('turns POST -> 302 into a GET without body, keeps cookies set on the redirect, and reports the final URL', async () => {
+    const seen: Array<{ method: string; url: string; cookie: string; body: string; ua: string }> = [];
+    const base = await httpServer((req, res, body) => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', cookie: req.headers.cookie ?? '', body, ua: req.headers['user-agent'] ?? '' });
+      if (req.url === '/login') {
+        res.writeHead(302, { location: 'next?x=1', 'set-cookie': 'MSISAuth=abc; Path=/; HttpOnly' }).end();
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      }
+    });
+    const response = await createHttpClient({}).postForm(`${base}/login`, [['UserName', 'alice'], ['UserName', 'dup'], ['Password', 'p&w=']]);
+    expect(response).toMatchObject({ url: `${base}/next?x=1`, status: 200, body: '{"ok":true}' });
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(seen[0]).toMatchObject({ method: 'POST', body: 'UserName=alice&UserName=dup&Password=p%26w%3D' });
+    expect(seen[0]?.ua).toMatch(/^Mozilla\/5\.0/);
+    expect(seen[1]).toMatchObject({ method: 'GET', url: '/next?x=1', cookie: 'MSISAuth=abc', body: '' });
+  });
+
+  it('keeps method and body on 307', async () => {
+    const seen: Array<{ method: string; body: string }> = [];
+    const base = await httpServer((req, res, body) => {
+      seen.push({ method: req.method ?? '', body });
+      if (req.url === '/a') res.writeHead(307, { location: '/b' }).end();
+      else res.writeHead(200).end('done');
+    });
+    await createHttpClient({}).postForm(`${base}/a`, [['k', 'v']]);
+    expect(seen).toEqual([
+      { method: 'POST', body: 'k=v' },
+      { method: 'POST', body: 'k=v' },
+    ]);
+  });
+
+  it('returns 5xx responses to the caller', async () => {
+    const base = await httpServer((_req, res) => res.writeHead(503).end('busy'));
+    await expect(createHttpClient({}).get(`${base}/`)).resolves.toMatchObject({ status: 503, body: 'busy' });
+  });
+
+  it('maps a refused connection to IDP_UNREACHABLE naming the URL', async () => {
+    const port = await listen(createHttpServer());
+    await new Promise<void>((resolve) => servers.pop()?.close(() => resolve()));
+    await expect(createHttpClient({}).get(`http://127.0.0.1:${port}/adfs/ls/?code=secret`)).rejects.toMatchObject({
+      code: 'IDP_UNREACHABLE',
+      message: expect.stringContaining(`127.0.0.1:${port}/adfs/ls/`),
+    });
+  });
+
+  it('maps a timeout to IDP_UNREACHABLE', async () => {
+    const base = await httpServer(() => {
+      /* never answers */
+    });
+    await expect(createHttpClient({ timeoutMs: 200 }).get(`${base}/slow`)).rejects.toMatchObject({ code: 'IDP_UNREACHABLE' });
+  });
+
+  describe('https', () => {
+    const ca = createTestCa();
+    const serverCert = ca.issueServerCert(['127.0.0.1', 'localhost']);
+
+    async function httpsBase(): Promise<string> {
+      const server = createHttpsServer({ key: serverCert.keyPem, cert: serverCert.certPem }, (_req, res) => res.writeHead(200).end('secure'));
+      return `https://127.0.0.1:${await listen(server)}`;
+    }
+
+    it('trusts a private CA given as caBundlePem', async () => {
+      const base = await httpsBase();
+      await expect(createHttpClient({ caBundlePem: ca.ca.certPem }).get(`${base}/`)).resolves.toMatchObject({ status: 200, body: 'secure' });
+    });
+
+    it('fails with IDP_TLS and a CA-bundle hint without it', async () => {
+      const base = await httpsBase();
+      const error = await createHttpClient({}).get(`${base}/`).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'IDP_TLS', message: expect.stringContaining('127.0.0.1'), hint: expect.stringContaining('--ca-bundle / awsfed_ca_bundle / AWS_CA_BUNDLE') });
+    });
+
+    it('fails with IDP_TLS when the certificate does not name the host', async () => {
+      const other = ca.issueServerCert(['other.example.com']);
+      const server = createHttpsServer({ key: other.keyPem, cert: other.certPem }, (_req, res) => res.writeHead(200).end());
+      const port = await listen(server);
+      await expect(createHttpClient({ caBundlePem: ca.ca.certPem }).get(`https://127.0.0.1:${port}/`)).rejects.toMatchObject({ code: 'IDP_TLS' });
+    });
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * The sign-in loop (saml2aws' checkResponse shape): fetch the entry URL, classify the page, let the
+ * handler for that kind build the next post, and repeat until a page carries a SAMLResponse. Every
+ * other ending is an IdpError with a hint. Network and disk come in through options (the http port and
+ * saveDebugPage); without saveDebugPage, `debugDir` selects a small file writer loaded only when needed.
+ */
+import { IdpError } from '../../errors.js';
+import type { HttpClient, HttpResponse } from '../../http/client.js';
+import { displayUrl } from '../../http/url-policy.js';
+import type { Logger } from '../../log.js';
+import { classify, type Page, type PageKind } from './classify.js';
+import type { HtmlForm } from './form.js';
+import { cacheCredentials, loginFormEntries, passwordPageEntries, usernamePageEntries } from './login.js';
+import { errorPageError, httpStatusError, mfaUnsupportedError, unknownPageError } from './page-error.js';
+import { chooseRelyingParty, siteSelectionEntries } from './site-selection.js';
+
+export interface SignInCredentials {
+  username(): Promise<string>;
+  password(): Promise<string>;
+}
+
+export interface SignInOptions {
+  entryUrl: string;
+  relyingParty?: string;
+  http: HttpClient;
+  credentials: SignInCredentials;
+  log: Logger;
+  /** Save redacted unknown/error pages here (file awsfed-page-<step>.html, mode 0600). */
+  debugDir?: string;
+  /** Default 12. */
+  maxSteps?: number;
+  /** Overrides the debugDir writer (tests, or another sink); gets a redacted page, returns where it went. */
+  saveDebugPage?: (name: string, html: string) => Promise<string>;
+}
+
+export interface SignInResult {
+  /** Base64, as posted by the IdP. */
+  samlResponse: string;
+  /** Page kinds visited, in order. */
+  steps: string[];
+  /** Where the IdP would post the SAMLResponse (the AWS sign-in endpoint of the partition). */
+  samlAction?: string;
+}
+
+const DEFAULT_MAX_STEPS = 12;
+const CREDENTIAL_KINDS: ReadonlySet<PageKind> = new Set(['login-form', 'password-page']);
+
+export async function signIn(opts: SignInOptions): Promise<SignInResult> {
+  const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+  const creds = cacheCredentials(opts.credentials);
+  const steps: string[] = [];
+  const save = opts.saveDebugPage ?? (opts.debugDir !== undefined ? await fileSaver(opts.debugDir) : undefined);
+  let lastPosted: PageKind | undefined;
+
+  let response = await opts.http.get(opts.entryUrl);
+  for (let step = 1; step <= maxSteps; step++) {
+    const page = classify(response.body, response.url);
+    steps.push(page.kind);
+    opts.log.debug(`sign-in step ${step}: ${page.kind} (HTTP ${response.status}) at ${displayUrl(response.url)}`);
+
+    const dump = async (): Promise<string | undefined> => {
+      if (!save) return undefined;
+      const { redactPage } = await import('./debug-page.js');
+      return save(`awsfed-page-${step}.html`, redactPage(response.body, creds.secrets()));
+    };
+
+    switch (page.kind) {
+      case 'saml-response':
+        return { samlResponse: page.samlResponse, steps, samlAction: page.action };
+      case 'error':
+        throw errorPageError(page.reason, page.message, response.url);
+      case 'mfa':
+        throw mfaUnsupportedError(page.adapter, response.url);
+      case 'unknown': {
+        const saved = await dump();
+        if (response.status >= 400) throw httpStatusError(response.status, page.title, response.url, saved);
+        throw unknownPageError(page.title, response.url, saved);
+      }
+      default:
+        break;
+    }
+
+    // The same credential page right after we posted it, without an error text: AD FS sometimes answers
+    // a wrong password that way. Posting again would loop (and count towards the lockout).
+    if (lastPosted !== undefined && page.kind === lastPosted && (CREDENTIAL_KINDS.has(page.kind) || page.kind === 'username-page')) {
+      throw new IdpError(
+        'IDP_BAD_CREDENTIALS',
+        page.kind === 'username-page'
+          ? `The IdP did not accept the user name (it showed the user-name page again at ${displayUrl(response.url)})`
+          : `The IdP showed the sign-in form again at ${displayUrl(response.url)}: the user name or password was not accepted`,
+        { hint: 'Check the user name (often DOMAIN\\user or user@domain) and the password, then try again.' },
+      );
+    }
+    const { form, entries } = await nextPost(page, opts, creds);
+    lastPosted = page.kind;
+    response = await submit(opts.http, form, entries);
+  }
+  throw new IdpError('IDP_TOO_MANY_STEPS', `Sign-in did not finish after ${maxSteps} pages (${steps.join(' -> ')})`, {
+    hint: 'The IdP keeps sending pages without a SAML response; run with --debug to see each step.',
+  });
+}
+
+async function nextPost(
+  page: Exclude<Page, { kind: 'saml-response' | 'error' | 'mfa' | 'unknown' }>,
+  opts: SignInOptions,
+  creds: ReturnType<typeof cacheCredentials>,
+): Promise<{ form: HtmlForm; entries: Array<[string, string]> }> {
+  switch (page.kind) {
+    case 'login-form':
+      return { form: page.form, entries: await loginFormEntries(page.form, creds) };
+    case 'username-page':
+      return { form: page.form, entries: await usernamePageEntries(page.form, creds) };
+    case 'password-page':
+      return { form: page.form, entries: await passwordPageEntries(page.form, creds) };
+    case 'site-selection': {
+      const rp = chooseRelyingParty(page.relyingParties, opts.relyingParty);
+      opts.log.debug(`relying party: ${rp.name}`);
+      return { form: page.form, entries: siteSelectionEntries(page.form, rp) };
+    }
+  }
+}
+
+function submit(http: HttpClient, form: HtmlForm, entries: Array<[string, string]>): Promise<HttpResponse> {
+  if (form.method === 'POST') return http.postForm(form.action, entries);
+  const url = new URL(form.action);
+  url.search = new URLSearchParams(entries).toString();
+  return http.get(url.toString());
+}
+
+async function fileSaver(dir: string): Promise<(name: string, html: string) => Promise<string>> {
+  const { saveDebugPageTo } = await import('./debug-page.js');
+  return saveDebugPageTo(dir);
+}
