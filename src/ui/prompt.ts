@@ -26,7 +26,7 @@ export interface Prompter {
 export function createRefusingPrompter(reason: 'no-tty' | 'no-prompt'): Prompter {
   const refuse = (what: string, hint?: string): never => {
     const why = reason === 'no-prompt' ? '--no-prompt is set' : 'there is no terminal to ask in';
-    throw new PromptError('PROMPT_UNAVAILABLE', `awsfed needs ${what}, but ${why}.`, {
+    throw new PromptError('PROMPT_UNAVAILABLE', `Cannot ask for ${what}: ${why}.`, {
       hint: hint ?? 'Run it in a terminal, or supply the value with a flag or environment variable (see awsfed login --help).',
     });
   };
@@ -40,5 +40,5 @@ export function createRefusingPrompter(reason: 'no-tty' | 'no-prompt'): Prompter
 }
 
 function describe(message: string): string {
-  return `an answer to "${message.replace(/[:?]\s*$/, '')}"`;
+  return `"${message.replace(/[:?]\s*$/, '')}"`;
 }
