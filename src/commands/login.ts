@@ -1,7 +1,9 @@
 /**
  * awsfed login: AD FS sign-in -> SAML assertion -> role choice -> AssumeRoleWithSAML -> ~/.aws files.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Deps } from '../deps.js';
 import { FileError, SamlError, UsageError, StsError } from '../errors.js';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
@@ -65,7 +67,7 @@ export async function login(options: LoginOptions, deps: Deps): Promise<LoginRes
     relyingParty: settings.relyingParty.value,
     http,
     log: deps.log,
-    debugDir: options.debug ? (options.debugDir ?? deps.env.TMPDIR ?? '/tmp') : undefined,
+    saveDebugPage: options.debug ? debugPageSaver(options.debugDir, deps.env.TMPDIR) : undefined,
     credentials: {
       username: askedUsername,
       password: async () =>
@@ -218,6 +220,19 @@ async function loadCaBundle(settings: Settings): Promise<string | undefined> {
       cause: error,
     });
   }
+}
+
+/**
+ * Under --debug, redacted copies of unknown pages go to a private directory made on first use
+ * (mkdtemp, 0700): fixed names in a shared /tmp could be pre-created as symlinks by someone else.
+ */
+function debugPageSaver(dir: string | undefined, tmp: string | undefined): (name: string, html: string) => Promise<string> {
+  let target: Promise<string> | undefined;
+  return async (name, html) => {
+    target ??= dir !== undefined ? Promise.resolve(dir) : mkdtemp(join(tmp ?? tmpdir(), 'awsfed-debug-'));
+    const { saveDebugPageTo } = await import('../idp/adfs/debug-page.js');
+    return saveDebugPageTo(await target)(name, html);
+  };
 }
 
 function redactUrl(url: string): string {
