@@ -40,6 +40,15 @@ export function buildCli(ctx: CliContext, setResult: (code: number) => void): Co
     .option('--debug', 'print debug details to stderr and save redacted copies of unknown IdP pages')
     .configureOutput({ writeOut: (s) => void process.stdout.write(s), writeErr: (s) => void process.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ awsfed configure --idp-url adfs.corp.example --username alice@corp.example
+  $ awsfed login                                   # password, then pick a role
+  $ aws sts get-caller-identity --profile saml
+  $ awsfed demo                                    # try it against local emulators`,
+    )
     .exitOverride();
 
   const globalDebug = (cmd: Command): boolean => Boolean(cmd.optsWithGlobals().debug);

@@ -10,6 +10,7 @@
  * - Retries: the SDK's standard mode retries throttling, 5xx and connection errors, never auth failures.
  */
 import https from 'node:https';
+import tls from 'node:tls';
 import { StsError } from '../errors.js';
 import { mapStsError, type StsErrorContext, type StsOperation } from './errors.js';
 
@@ -71,7 +72,9 @@ async function createClient(target: StsTarget, credentials: AwsCredentials | 'no
     requestHandler: {
       connectionTimeout: target.connectTimeoutMs ?? 10_000,
       requestTimeout: target.requestTimeoutMs ?? 30_000,
-      ...(target.caBundlePem ? { httpsAgent: new https.Agent({ ca: target.caBundlePem, keepAlive: true }) } : {}),
+      // `ca` replaces Node's roots: keep them, so that a corporate CA for the IdP (or a TLS-inspecting
+      // proxy) does not break the path to the real, publicly trusted STS endpoint.
+      ...(target.caBundlePem ? { httpsAgent: new https.Agent({ ca: [...tls.rootCertificates, target.caBundlePem], keepAlive: true }) } : {}),
     },
   });
   return { sdk, client };
