@@ -9,7 +9,7 @@ import { DEFAULT_PROFILE, DEFAULT_REGION, SETTINGS, parseDuration } from '../con
 import type { SettingName } from '../config/settings.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { normalizeIdpUrl } from '../idp/entry-url.js';
-import { UsageError } from '../errors.js';
+import { AppError, UsageError } from '../errors.js';
 
 export type ConfigureOptions = Partial<Record<ConfigurableSetting, string>> & { profile?: string; noPrompt?: boolean };
 
@@ -50,7 +50,7 @@ export async function configure(options: ConfigureOptions, deps: Deps): Promise<
     for (const name of CONFIGURABLE) {
       const key = SETTINGS[name].profileKey;
       const fallback = existing[key] ?? (name === 'region' ? DEFAULT_REGION : name === 'output' ? 'json' : undefined);
-      answers[name] = (await prompter.input(QUESTIONS[name], { default: fallback })).trim();
+      answers[name] = (await prompter.input(QUESTIONS[name], { default: fallback, validate: (v) => checkAnswer(name, v) })).trim();
     }
     if (!answers.idpUrl) throw new UsageError('IDP_URL_MISSING', 'An IdP URL is required.', { hint: 'Give the AD FS host name, e.g. adfs.corp.example.' });
   }
@@ -68,6 +68,16 @@ export async function configure(options: ConfigureOptions, deps: Deps): Promise<
     for (const key of removed) doc.delete(section, key);
   });
   return { profile, configFile: paths.configFile, written };
+}
+
+/** The wizard shows a bad answer's message and keeps the question open instead of failing at the end. */
+function checkAnswer(name: ConfigurableSetting, value: string): true | string {
+  try {
+    validate(name, value.trim());
+    return true;
+  } catch (error) {
+    return error instanceof AppError ? `${error.message} ${error.hint ?? ''}`.trim() : String(error);
+  }
 }
 
 function validate(name: ConfigurableSetting, value: string): string {

@@ -15,7 +15,8 @@ export interface Choice<T> {
 export interface Prompter {
   /** True when prompts can be shown. */
   readonly interactive: boolean;
-  input(message: string, options?: { default?: string; hint?: string }): Promise<string>;
+  /** `validate` returns true, or the message to show while the prompt stays open. */
+  input(message: string, options?: { default?: string; hint?: string; validate?: (value: string) => true | string }): Promise<string>;
   password(message: string, options?: { hint?: string }): Promise<string>;
   /** A filterable list: typing narrows it, arrows move, Enter picks. */
   choose<T>(message: string, choices: readonly Choice<T>[], options?: { hint?: string }): Promise<T>;
