@@ -301,6 +301,32 @@ describe('transport', () => {
     expect(err.message).toContain(url);
   });
 
+  // Werkzeug's crash page (what moto_server sends when it fails) is not even well-formed XML; a proxy's
+  // error page usually is well-formed HTML. The SDK reports the two differently; both are "not STS".
+  it.each([
+    ['malformed HTML', '<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n<h1>Internal Server Error</h1>\n'],
+    ['well-formed HTML', '<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>'],
+  ])('reports a %s answer as STS_BAD_RESPONSE naming the endpoint and status', async (_label, body) => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(500, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const err = await rejection(
+        assumeRoleWithSaml({ region: 'us-east-1', endpoint: url, maxAttempts: 1 }, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 900 }),
+      );
+      expect(err.code).toBe('STS_BAD_RESPONSE');
+      expect(err.message).toBe(`STS at ${url} answered AssumeRoleWithSAML with HTTP 500 but not with an STS response`);
+      expect(err.hint).toMatch(/--sts-endpoint/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   describe('over HTTPS with a private CA', () => {
     let secure: StsEmulator;
     let caPem: string;

@@ -94,6 +94,21 @@ export function mapStsError(error: unknown, ctx: StsErrorContext): StsError {
   const op = ctx.operation;
   const role = ctx.roleArn ? ` for ${ctx.roleArn}` : '';
 
+  // An answer that is not an STS XML document (an HTML error page from a proxy, a wrong endpoint, a
+  // crashing emulator such as moto on a multi-role assertion): the SDK then names the error "Unknown"
+  // or throws a deserialization error addressed to SDK developers. Say what happened instead.
+  const status = err.$metadata?.httpStatusCode;
+  if (code !== undefined && (code === 'Unknown' || (message !== undefined && /Deserialization error/i.test(message)))) {
+    return new StsError(
+      'STS_BAD_RESPONSE',
+      `${ctx.endpointLabel} answered ${op}${typeof status === 'number' ? ` with HTTP ${status}` : ''} but not with an STS response`,
+      {
+        cause: error,
+        hint: 'Check that the STS endpoint (--sts-endpoint / AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL) is AWS STS and not a web page or proxy; --debug shows the SDK error',
+      },
+    );
+  }
+
   if (code) {
     const aws = `STS ${op} failed${role} (${code})${quote(message)}`;
     switch (code) {
