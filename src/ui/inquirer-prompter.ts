@@ -24,30 +24,48 @@ export async function createInquirerPrompter(streams: { input: NodeJS.ReadableSt
 
   return {
     interactive: true,
-    input: (message, options) => ask<string>({ type: 'input', message, default: options?.default }),
+    input: (message, options) => ask<string>({ type: 'input', message, default: options?.default, validate: options?.validate }),
     password: (message) =>
       ask<string>({ type: 'password', message, mask: '*', validate: (v: string) => (v.length > 0 ? true : 'The password cannot be empty.') }),
     confirm: (message, options) => ask<boolean>({ type: 'confirm', message, default: options?.default ?? false }),
-    choose: <T>(message: string, choices: readonly Choice<T>[]) =>
-      ask<T>({
+    choose: <T>(message: string, choices: readonly Choice<T>[]) => {
+      const pageSize = 15;
+      const rows = choices.length + new Set(choices.map((c) => c.group)).size;
+      // Once the list scrolls, the heading of the highlighted choice may be off screen: then a line
+      // under the list names the highlighted choice with its group. A list that fits needs no such line.
+      const describe = rows > pageSize;
+      return ask<T>({
         type: 'search',
         message,
-        pageSize: 15,
+        pageSize,
         source: (term: string | undefined) => {
-          const words = (term ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+          const words = (term ?? '').toLowerCase().split(/[\s/]+/).filter(Boolean);
           const out: unknown[] = [];
           let group: string | undefined;
           for (const choice of choices) {
-            const haystack = `${choice.group ?? ''} ${choice.name}`.toLowerCase();
+            const label = choiceLabel(choice);
+            // Words match anywhere in group and name: "1111 read", "1111/read" and "readonly" find the same role.
+            const haystack = `${choice.group ?? ''} ${choice.name} ${label}`.toLowerCase();
             if (!words.every((w) => haystack.includes(w))) continue;
             if (choice.group !== undefined && choice.group !== group) {
               group = choice.group;
               out.push(new Separator(`── ${group} ──`));
             }
-            out.push({ value: choice.value, name: choice.name, short: `${choice.group ? `${choice.group} ` : ''}${choice.name}` });
+            out.push({ value: choice.value, name: choice.name, short: label, description: describe && choice.group !== undefined ? label : undefined });
           }
           return out;
         },
-      }),
+      });
+    },
   };
+}
+
+/**
+ * "GROUP/NAME" (for roles: ACCOUNT/ROLE-NAME, the form --role accepts), with anything after the
+ * group's first word kept as a suffix: "333333333333 (aws-cn)" + "Admins" -> "333333333333/Admins (aws-cn)".
+ */
+function choiceLabel(choice: Choice<unknown>): string {
+  if (choice.group === undefined) return choice.name;
+  const [, head = choice.group, rest = ''] = /^(\S+)(.*)$/.exec(choice.group) ?? [];
+  return `${head}/${choice.name}${rest}`;
 }
