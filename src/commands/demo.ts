@@ -46,7 +46,13 @@ export async function demo(options: DemoOptions, deps: Deps): Promise<void> {
 
     await configure({ idpUrl: environment.adfs.entryUrl, username: DEMO_USER.username, region: 'us-east-1' }, demoDeps);
     const result = await login({ noPrompt: answerItself, role: answerItself ? DEMO_ACCOUNTS.defaultRolePattern : undefined }, demoDeps);
-    deps.out(formatLoginSummary(result, deps.clock()));
+    // The plain `aws ... --profile saml` would read the user's real ~/.aws: show the demo's own paths.
+    const tryCommand = [
+      `AWS_CONFIG_FILE=${env.AWS_CONFIG_FILE} AWS_SHARED_CREDENTIALS_FILE=${env.AWS_SHARED_CREDENTIALS_FILE} \\`,
+      `       AWS_ENDPOINT_URL_STS=${environment.sts.url} aws sts get-caller-identity --profile saml`,
+      options.keep ? '' : '     (while the emulators run: `awsfed demo --keep`)',
+    ].join('\n').trimEnd();
+    deps.out(formatLoginSummary(result, deps.clock(), tryCommand));
 
     const { getCallerIdentity } = await import('../sts/client.js');
     const identity = await getCallerIdentity({ region: 'us-east-1', endpoint: environment.sts.url }, result.credentials);
@@ -62,15 +68,9 @@ export async function demo(options: DemoOptions, deps: Deps): Promise<void> {
         `  ${result.paths.credentialsFile}`,
       ].join('\n'),
     );
+    deps.out(`\nThe files stay in ${dir} for you to look at; delete it when you are done.`);
     if (options.keep) {
-      deps.out(
-        [
-          '',
-          'The emulators keep running until Ctrl-C. Try the AWS CLI against them:',
-          `  AWS_CONFIG_FILE=${env.AWS_CONFIG_FILE} AWS_SHARED_CREDENTIALS_FILE=${env.AWS_SHARED_CREDENTIALS_FILE} \\`,
-          `  AWS_ENDPOINT_URL_STS=${environment.sts.url} aws sts get-caller-identity --profile saml`,
-        ].join('\n'),
-      );
+      deps.out('The emulators keep running until Ctrl-C: try the command above in another terminal.');
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
   } finally {

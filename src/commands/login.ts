@@ -41,6 +41,8 @@ const PARTITION_DEFAULT_REGION: Record<string, string> = { aws: 'us-east-1', 'aw
 export async function login(options: LoginOptions, deps: Deps): Promise<LoginResult> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
   const config = await readIniFile(paths.configFile);
+  // A credentials file we could not update fails the run now, before the password is posted and STS is called.
+  await readIniFile(paths.credentialsFile);
   const profile = resolveProfileName(options.profile, deps.env, (name) =>
     Boolean(config?.get(configSectionName(name), 'awsfed_idp_url')),
   );
@@ -117,9 +119,10 @@ export async function login(options: LoginOptions, deps: Deps): Promise<LoginRes
   return { profile: profile.value, role, credentials, paths, durationSeconds, notes };
 }
 
-export function formatLoginSummary(result: LoginResult, now: Date): string {
+export function formatLoginSummary(result: LoginResult, now: Date, tryCommand?: string): string {
   const { credentials, role } = result;
   const profileFlag = result.profile === 'default' ? '' : ` --profile ${result.profile}`;
+  tryCommand ??= `aws sts get-caller-identity${profileFlag}`;
   return [
     `Signed in. Profile ${result.profile} now holds temporary credentials.`,
     `  account  ${role.accountId}`,
@@ -127,7 +130,7 @@ export function formatLoginSummary(result: LoginResult, now: Date): string {
     `  expires  ${formatExpiry(credentials.expiration, now)}`,
     `  file     ${result.paths.credentialsFile}`,
     '',
-    `Try: aws sts get-caller-identity${profileFlag}`,
+    `Try: ${tryCommand}`,
   ].join('\n');
 }
 

@@ -31,7 +31,10 @@ function noRelyingParty(options: RelyingPartyOption[], message: string): IdpErro
 
 export function siteSelectionEntries(form: HtmlForm, relyingParty: RelyingPartyOption): Array<[string, string]> {
   // The two choices are radios; select "other site" and clear the "this site" one, whatever their names are.
-  const other = form.fields.find((f) => f.type === 'radio' && (f.value === 'SignInOtherSite' || f.name === 'SignInOtherSite'));
+  // Match the value first: some AD FS versions give both radios the name SignInOtherSite and tell them
+  // apart only by value (SignInThisSite / SignInOtherSite); matching the name alone picked "this site".
+  const radios = form.fields.filter((f) => f.type === 'radio');
+  const other = radios.find((f) => f.value === 'SignInOtherSite') ?? radios.find((f) => f.name === 'SignInOtherSite');
   const fields = form.fields.map((f) => (f.type === 'radio' ? { ...f, checked: f === other } : f));
   const set: Record<string, string> = { RelyingParty: relyingParty.value };
   if (!other) set.SignInOtherSite = 'SignInOtherSite';
