@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Tests never touch the real ~/.aws: every test that needs one builds a temporary HOME.
-    env: { AWS_CONFIG_FILE: '/nonexistent/awsfed-tests/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/awsfed-tests/credentials' },
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent/awsfed-tests/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/awsfed-tests/credentials' },
     pool: 'forks',
   },
 });
