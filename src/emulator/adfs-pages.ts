@@ -11,15 +11,10 @@
  * Error texts that we could not confirm against a captured AD FS page are marked "unverified" below.
  */
 
-/** Escapes text and attribute values (quotes too, so one function serves both). */
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+/** HTML and XML share one escaper (quotes too, so it serves text and attribute values). */
+import { escapeXml } from './saml-issuer.js';
+
+export const escapeHtml = escapeXml;
 
 /** Error texts, one place so tests and classifiers can refer to them. */
 export const AdfsText = {

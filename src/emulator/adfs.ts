@@ -9,9 +9,8 @@
  * Nothing here logs or stores a posted value: `requests` keeps method, path, field names and status only.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback } from './loopback-server.js';
 import { createSelfSignedIdentity, type KeyPair } from './certs.js';
 import { issueSamlResponse, type IssuedRole } from './saml-issuer.js';
 import {
@@ -665,26 +664,13 @@ export async function startAdfsEmulator(opts: AdfsEmulatorOptions): Promise<Adfs
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     void emulator.handle(req, res);
   };
-  const server: Server =
-    opts.https !== undefined ? createHttpsServer({ key: opts.https.keyPem, cert: opts.https.certPem }, listener) : createHttpServer(listener);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  emulator.origin = `${opts.https !== undefined ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const server = await listenOnLoopback(listener, opts.https);
+  emulator.origin = server.origin;
   return {
     origin: emulator.origin,
     entryUrl: emulator.entryUrl,
     signer,
     requests: emulator.requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => server.close(),
   };
 }

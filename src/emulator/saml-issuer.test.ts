@@ -71,7 +71,7 @@ describe('issueSamlResponseXml', () => {
   it('escapes values so that hostile names cannot change the document', () => {
     const xml = issueSamlResponseXml(opts({ nameId: `a<b>&"c'`, roleSessionName: '</AttributeValue><x>' }));
     // xml-crypto re-serialises the document, which writes quotes in text content literally (still valid XML).
-    expect(xml).toMatch(/<NameID Format="urn:oasis:names:tc:SAML:2\.0:nameid-format:persistent">a&lt;b&gt;&amp;(&quot;|")c(&apos;|')<\/NameID>/);
+    expect(xml).toMatch(/<NameID Format="urn:oasis:names:tc:SAML:2\.0:nameid-format:persistent">a&lt;b&gt;&amp;(&quot;|")c(&#39;|')<\/NameID>/);
     expect(xml).not.toContain('<x>');
     const read = verifySamlAssertion(Buffer.from(xml).toString('base64'), signer.certPem);
     expect(read.nameId).toBe(`a<b>&"c'`);
@@ -112,6 +112,6 @@ describe('issueSamlResponseXml', () => {
 
 describe('escapeXml', () => {
   it('escapes the five XML specials', () => {
-    expect(escapeXml(`<a href="x">&'`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;');
+    expect(escapeXml(`<a href="x">&'`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&#39;');
   });
 });

@@ -56,7 +56,7 @@ export function escapeXml(value: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+    .replace(/'/g, '&#39;'); // numeric: valid in XML and in HTML 4 alike
 }
 
 /** AD FS writes instants with milliseconds and a Z suffix, e.g. 2024-05-01T10:00:00.123Z. */

@@ -10,9 +10,8 @@
  * It never prints anything: every call is recorded in `calls`, with the SAMLAssertion redacted.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { listenOnLoopback } from './loopback-server.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KeyPair } from './certs.js';
 import { AssertionRejected, verifySamlAssertion, type VerifiedAssertion } from './sts-saml.js';
@@ -397,25 +396,11 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
       res.end();
     });
   };
-  const server = opts.https ? https.createServer({ key: opts.https.keyPem, cert: opts.https.certPem }, listener) : http.createServer(listener);
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await listenOnLoopback(listener, opts.https);
 
   return {
-    url: `${opts.https ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: server.origin,
     calls,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        // The SDK keeps connections alive; without this close() would wait for them to time out.
-        server.closeAllConnections();
-      }),
+    close: () => server.close(),
   };
 }
