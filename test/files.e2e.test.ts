@@ -206,7 +206,7 @@ describe('the config file', () => {
     expect(updated.startsWith(original)).toBe(true);
     const added = parseIni(updated.slice(original.length));
     expect(added.sectionNames()).toEqual(['profile saml']);
-    expect(added.getSection('profile saml')).toEqual({ region: 'us-east-1', output: 'json' });
+    expect(added.getSection('profile saml')).toEqual({ region: 'us-east-1', output: 'json', awsfed_role_session_name: 'alice@corp.example' });
     expect(await mode(home.configFile)).toBe(0o600);
   });
 
@@ -220,6 +220,6 @@ describe('the config file', () => {
     const updated = await home.read('config');
     expect(updated.startsWith(original)).toBe(true);
     const tail = updated.slice(original.length);
-    expect(tail).toBe(`\n[profile saml]\n# the gateway profile\nregion = eu-central-1\nawsfed_idp_url = ${env.adfs.entryUrl}\ncli_pager=\noutput = json\n`);
+    expect(tail).toBe(`\n[profile saml]\n# the gateway profile\nregion = eu-central-1\nawsfed_idp_url = ${env.adfs.entryUrl}\ncli_pager=\noutput = json\nawsfed_role_session_name = alice@corp.example\n`);
   });
 });

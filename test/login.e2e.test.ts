@@ -115,7 +115,7 @@ describe.each<{ variant: AdfsVariant; relyingParty?: string }>([
     const written = await expectCredentials(home, result, READ_ONLY);
     expect(samlCalls(env).length).toBe(before + 1);
     expectAssumed(env, READ_ONLY, 28800);
-    expect(written.config).toEqual({ region: 'us-east-1', output: 'json' });
+    expect(written.config).toEqual({ region: 'us-east-1', output: 'json', awsfed_role_session_name: 'alice@corp.example' });
     // The IdP saw the password posted once, never an empty AuthMethod or a duplicate field.
     const posts = env.adfs.requests.filter((r) => r.method === 'POST');
     for (const post of posts) expect(new Set(post.fieldNames).size).toBe(post.fieldNames.length);
@@ -282,7 +282,7 @@ describe('role choice, duration and password sources (AD FS 3.0)', () => {
     const home = await newHome();
     const result = await login(home, ['--username', USERNAME, '--role', '*Admins', '--region', 'eu-west-1', '--output', 'text', '--profile', 'corp']);
     const { config } = await expectCredentials(home, result, ADMINS, 'corp');
-    expect(config).toEqual({ region: 'eu-west-1', output: 'text' });
+    expect(config).toEqual({ region: 'eu-west-1', output: 'text', awsfed_role_session_name: 'alice@corp.example' });
     expect(parseIni(await home.read('credentials')).sectionNames()).toEqual(['corp']);
   });
 });

@@ -114,6 +114,8 @@ export async function login(options: LoginOptions, deps: Deps): Promise<LoginRes
     // A region or output given as a flag is remembered; one from the environment only fills a gap.
     if (doc.get(name, 'region') === undefined || settings.region.source === 'flag') doc.set(name, 'region', settings.region.value);
     if (doc.get(name, 'output') === undefined || settings.output.source === 'flag') doc.set(name, 'output', settings.output.value);
+    // Destinations use it as role_session_name, so that CloudTrail shows the person behind each hop.
+    if (assertion.roleSessionName) doc.set(name, 'awsfed_role_session_name', assertion.roleSessionName);
   });
 
   return { profile: profile.value, role, credentials, paths, durationSeconds, notes };
