@@ -9,7 +9,8 @@ import { FileError, SamlError, UsageError, StsError } from '../errors.js';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import type { AwsPaths } from '../config/paths.js';
 import { resolveProfileName, resolveSettings } from '../config/settings.js';
-import type { Flags, Settings } from '../config/settings.js';
+import type { Flags, Resolved, Settings } from '../config/settings.js';
+import type { IniDocument } from '../ini/document.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { applyCredentials } from '../credentials/credentials.js';
 import { obtainPassword } from '../secrets/password.js';
@@ -38,7 +39,18 @@ export interface LoginResult {
 /** Partition -> the region whose STS endpoint serves it when the configured region is elsewhere. */
 const PARTITION_DEFAULT_REGION: Record<string, string> = { aws: 'us-east-1', 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1' };
 
-export async function login(options: LoginOptions, deps: Deps): Promise<LoginResult> {
+/** Everything a sign-in needs, resolved once per run. */
+export interface LoginContext {
+  options: LoginOptions;
+  deps: Deps;
+  paths: AwsPaths;
+  profile: Resolved<string>;
+  settings: Settings;
+  prompter: Prompter;
+  caBundlePem: string | undefined;
+}
+
+export async function prepareLogin(options: LoginOptions, deps: Deps): Promise<LoginContext> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
   const config = await readIniFile(paths.configFile);
   // A credentials file we could not update fails the run now, before the password is posted and STS is called.
@@ -49,76 +61,155 @@ export async function login(options: LoginOptions, deps: Deps): Promise<LoginRes
   const section = config?.getSection(configSectionName(profile.value));
   const settings = resolveSettings(options, deps.env, profile, section);
   const prompter = await deps.prompter(Boolean(options.noPrompt));
-
-  const entryUrl = await resolveEntryUrl(settings, prompter);
   const caBundlePem = await loadCaBundle(settings);
+  return { options, deps, paths, profile, settings, prompter, caBundlePem };
+}
 
-  const { createHttpClient } = await import('../http/client.js');
-  const { signIn } = await import('../idp/adfs/flow.js');
-  const http = createHttpClient({ caBundlePem, log: deps.log });
+export interface SignedAssertion {
+  samlResponse: string;
+  assertion: SamlAssertion;
+  /** Local time the IdP handed it over; STS redeems an assertion for about 5 minutes after issue. */
+  receivedAt: Date;
+}
 
-  let username: string | undefined;
-  const askedUsername = async (): Promise<string> => {
-    if (username !== undefined) return username;
-    username = await chooseUsername(settings, prompter);
-    return username;
+/**
+ * The run's SAML session: signs in on first use, keeps the user name and password in memory for the
+ * run only, and signs in again on demand when an assertion has outlived STS's redemption window.
+ */
+export interface AssertionSource {
+  current(): Promise<SignedAssertion>;
+  renew(stale: SignedAssertion): Promise<SignedAssertion>;
+  /** How many times the IdP was asked for an assertion. */
+  readonly signIns: number;
+}
+
+export async function createAssertionSource(ctx: LoginContext): Promise<AssertionSource> {
+  const { settings, prompter, deps, options } = ctx;
+  const entryUrl = await resolveEntryUrl(settings, prompter);
+  const [{ createHttpClient }, { signIn }, { parseSamlResponse }] = await Promise.all([
+    import('../http/client.js'),
+    import('../idp/adfs/flow.js'),
+    import('../saml/parse.js'),
+  ]);
+  let username: Promise<string> | undefined;
+  let password: Promise<string> | undefined;
+  const credentials = {
+    username: () => (username ??= chooseUsername(settings, prompter)),
+    password: async () =>
+      (password ??= obtainPassword({
+        passwordStdin: Boolean(options.passwordStdin),
+        env: deps.env,
+        passwordCommand: settings.passwordCommand.value,
+        readStdin: deps.readStdin,
+        runCommand: deps.runCommand,
+        prompter,
+        username: username ? await username : undefined,
+      })),
   };
-  deps.log.debug(`signing in at ${redactUrl(entryUrl)} as profile ${profile.value}`);
-  const { samlResponse } = await signIn({
-    entryUrl,
-    relyingParty: settings.relyingParty.value,
-    http,
-    log: deps.log,
-    saveDebugPage: options.debug ? debugPageSaver(options.debugDir, deps.env.TMPDIR) : undefined,
-    credentials: {
-      username: askedUsername,
-      password: async () =>
-        obtainPassword({
-          passwordStdin: Boolean(options.passwordStdin),
-          env: deps.env,
-          passwordCommand: settings.passwordCommand.value,
-          readStdin: deps.readStdin,
-          runCommand: deps.runCommand,
-          prompter,
-          username,
-        }),
+  const saveDebugPage = options.debug ? debugPageSaver(options.debugDir, deps.env.TMPDIR) : undefined;
+  let signIns = 0;
+  let latest: Promise<SignedAssertion> | undefined;
+  const fetchAssertion = async (): Promise<SignedAssertion> => {
+    signIns += 1;
+    deps.log.debug(`signing in at ${redactUrl(entryUrl)} as profile ${ctx.profile.value} (sign-in ${signIns})`);
+    // A fresh cookie jar per sign-in: AD FS would otherwise answer from its MSISAuth session.
+    const http = createHttpClient({ caBundlePem: ctx.caBundlePem, log: deps.log });
+    const { samlResponse } = await signIn({ entryUrl, relyingParty: settings.relyingParty.value, http, log: deps.log, saveDebugPage, credentials });
+    return { samlResponse, assertion: parseSamlResponse(samlResponse), receivedAt: deps.clock() };
+  };
+  return {
+    current: () => (latest ??= fetchAssertion()),
+    renew: async (stale) => {
+      const now = await latest;
+      // Concurrent callers that saw the same stale assertion share one new sign-in.
+      if (now !== stale) return now!;
+      latest = fetchAssertion();
+      return latest;
     },
-  });
+    get signIns() {
+      return signIns;
+    },
+  };
+}
 
-  const { parseSamlResponse } = await import('../saml/parse.js');
-  const assertion = parseSamlResponse(samlResponse);
-  const role = await chooseRole(assertion, settings, prompter);
+/** STS redeems an assertion for 5 minutes after issue; renew a little before that. */
+const ASSERTION_USABLE_MS = 4.5 * 60 * 1000;
+
+/**
+ * AssumeRoleWithSAML for one role: signs in again when the assertion is too old (or STS says it
+ * expired), and retries once at 3600 s when the role's MaxSessionDuration is lower than asked.
+ */
+export async function redeemRole(
+  ctx: LoginContext,
+  source: AssertionSource,
+  role: SamlRole,
+  requestedSeconds: number,
+  notes: string[],
+): Promise<{ credentials: SamlCredentials; durationSeconds: number }> {
+  const { assumeRoleWithSaml } = await import('../sts/client.js');
+  const target = stsTarget(ctx.settings, role, ctx.caBundlePem, notes);
+  let durationSeconds = requestedSeconds;
+  let renewed = false;
+  for (;;) {
+    let signed = await source.current();
+    if (ctx.deps.clock().getTime() - signed.receivedAt.getTime() > ASSERTION_USABLE_MS) signed = await source.renew(signed);
+    try {
+      const credentials = await assumeRoleWithSaml(target, {
+        roleArn: role.roleArn,
+        principalArn: role.principalArn,
+        samlAssertion: signed.samlResponse,
+        durationSeconds,
+      });
+      return { credentials, durationSeconds };
+    } catch (error) {
+      if (error instanceof StsError && error.code === 'STS_EXPIRED_ASSERTION' && !renewed) {
+        renewed = true;
+        notes.push(`The SAML assertion expired before ${roleLabel(role)} was assumed; signed in again.`);
+        ctx.deps.log.warn(notes[notes.length - 1]!);
+        await source.renew(signed);
+        continue;
+      }
+      // The role's MaxSessionDuration is invisible to us until STS refuses; one retry at 1 hour.
+      if (error instanceof StsError && error.code === 'STS_DURATION_TOO_LONG' && durationSeconds > 3600) {
+        notes.push(`STS refused ${durationSeconds} s for ${roleLabel(role)} (over the role's MaxSessionDuration); retried with 3600 s.`);
+        ctx.deps.log.warn(notes[notes.length - 1]!);
+        durationSeconds = 3600;
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+export function requestedDuration(ctx: LoginContext, assertion: SamlAssertion): number {
+  return ctx.settings.duration.value ?? assertion.sessionDuration ?? 3600;
+}
+
+/** Region/output for a profile written by login; the gateway also remembers the SAML RoleSessionName. */
+export function rememberProfileConfig(doc: IniDocument, settings: Settings, profile: string, roleSessionName?: string): void {
+  const name = configSectionName(profile);
+  // A region or output given as a flag is remembered; one from the environment only fills a gap.
+  if (doc.get(name, 'region') === undefined || settings.region.source === 'flag') doc.set(name, 'region', settings.region.value);
+  if (doc.get(name, 'output') === undefined || settings.output.source === 'flag') doc.set(name, 'output', settings.output.value);
+  // Destinations use it as role_session_name, so that CloudTrail shows the person behind each hop.
+  if (roleSessionName) doc.set(name, 'awsfed_role_session_name', roleSessionName);
+}
+
+export async function login(options: LoginOptions, deps: Deps): Promise<LoginResult> {
+  const ctx = await prepareLogin(options, deps);
+  const source = await createAssertionSource(ctx);
+  const { assertion } = await source.current();
+  const role = await chooseRole(assertion, ctx.settings, ctx.prompter);
 
   const notes: string[] = [];
-  const target = stsTarget(settings, role, caBundlePem, notes);
-  const requested = settings.duration.value ?? assertion.sessionDuration ?? 3600;
-  const { assumeRoleWithSaml } = await import('../sts/client.js');
-  let durationSeconds = requested;
-  let credentials: SamlCredentials;
-  try {
-    credentials = await assumeRoleWithSaml(target, { roleArn: role.roleArn, principalArn: role.principalArn, samlAssertion: samlResponse, durationSeconds });
-  } catch (error) {
-    // The role's MaxSessionDuration is invisible to us until STS refuses; one retry at 1 hour.
-    if (!(error instanceof StsError && error.code === 'STS_DURATION_TOO_LONG') || durationSeconds <= 3600) throw error;
-    notes.push(`STS refused ${durationSeconds} s (over the role's MaxSessionDuration); retried with 3600 s.`);
-    deps.log.warn(notes[notes.length - 1]!);
-    durationSeconds = 3600;
-    credentials = await assumeRoleWithSaml(target, { roleArn: role.roleArn, principalArn: role.principalArn, samlAssertion: samlResponse, durationSeconds });
-  }
+  const { credentials, durationSeconds } = await redeemRole(ctx, source, role, requestedDuration(ctx, assertion), notes);
 
-  await updateIniFile(paths.credentialsFile, (doc) =>
-    applyCredentials(doc, profile.value, { ...credentials, principalArn: credentials.assumedRoleArn }),
+  await updateIniFile(ctx.paths.credentialsFile, (doc) =>
+    applyCredentials(doc, ctx.profile.value, { ...credentials, principalArn: credentials.assumedRoleArn }),
   );
-  await updateIniFile(paths.configFile, (doc) => {
-    const name = configSectionName(profile.value);
-    // A region or output given as a flag is remembered; one from the environment only fills a gap.
-    if (doc.get(name, 'region') === undefined || settings.region.source === 'flag') doc.set(name, 'region', settings.region.value);
-    if (doc.get(name, 'output') === undefined || settings.output.source === 'flag') doc.set(name, 'output', settings.output.value);
-    // Destinations use it as role_session_name, so that CloudTrail shows the person behind each hop.
-    if (assertion.roleSessionName) doc.set(name, 'awsfed_role_session_name', assertion.roleSessionName);
-  });
+  await updateIniFile(ctx.paths.configFile, (doc) => rememberProfileConfig(doc, ctx.settings, ctx.profile.value, assertion.roleSessionName));
 
-  return { profile: profile.value, role, credentials, paths, durationSeconds, notes };
+  return { profile: ctx.profile.value, role, credentials, paths: ctx.paths, durationSeconds, notes };
 }
 
 export function formatLoginSummary(result: LoginResult, now: Date, tryCommand?: string): string {
