@@ -51,6 +51,18 @@ export const SETTINGS = {
     profileKey: 'awsfed_password_command',
     defaultText: 'none',
   },
+  profileTemplate: {
+    flag: '--profile-template',
+    env: ['AWSFED_PROFILE_TEMPLATE'],
+    profileKey: 'awsfed_profile_template',
+    defaultText: '{alias}-{role} (login --all-roles)',
+  },
+  accountAliases: {
+    flag: '--account-aliases',
+    env: ['AWSFED_ACCOUNT_ALIASES'],
+    profileKey: 'awsfed_account_aliases',
+    defaultText: 'none: {alias} is the account id',
+  },
   stsEndpoint: {
     flag: '--sts-endpoint',
     env: ['AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL'],
@@ -78,6 +90,8 @@ export interface Settings {
   relyingParty: Resolved<string | undefined>;
   passwordCommand: Resolved<string | undefined>;
   stsEndpoint: Resolved<string | undefined>;
+  profileTemplate: Resolved<string>;
+  accountAliases: Resolved<string | undefined>;
 }
 
 export type Flags = Partial<Record<SettingName, string | undefined>> & { profile?: string | undefined };
@@ -85,6 +99,7 @@ export type Env = Record<string, string | undefined>;
 
 export const DEFAULT_PROFILE = 'saml';
 export const DEFAULT_REGION = 'us-east-1';
+export const DEFAULT_PROFILE_TEMPLATE = '{alias}-{role}';
 
 /**
  * The profile to use: --profile > AWSFED_PROFILE > AWS_PROFILE (only when that profile is an awsfed
@@ -136,6 +151,8 @@ export function resolveSettings(
     relyingParty: pick('relyingParty'),
     passwordCommand: pick('passwordCommand'),
     stsEndpoint: pick('stsEndpoint'),
+    profileTemplate: withDefault(pick('profileTemplate'), DEFAULT_PROFILE_TEMPLATE),
+    accountAliases: pick('accountAliases'),
   };
 }
 
