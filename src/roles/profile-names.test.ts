@@ -19,7 +19,7 @@ describe('profile names for --all-roles', () => {
   });
   it('refuses templates without {role} or with unknown placeholders', () => {
     expect(() => validateProfileTemplate('{alias}')).toThrow(/no \{role\}/);
-    expect(() => validateProfileTemplate('{alias}-{rolename}')).toThrow(/unknown placeholder \{rolename\}/);
+    expect(() => validateProfileTemplate('{acct}-{role}')).toThrow(/unknown placeholder \{acct\}/);
     expect(() => validateProfileTemplate('{alias}-{role}')).not.toThrow();
   });
   it('refuses malformed aliases', () => {
