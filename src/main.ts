@@ -9,7 +9,9 @@ import type { Deps } from './deps.js';
 import { isAppError } from './errors.js';
 
 export async function main(argv: string[], makeDeps: (o: { debug: boolean }) => Deps = createDeps): Promise<number> {
-  const debug = argv.includes('--debug');
+  // Arguments after `--` belong to the command run by `awsfed exec`, not to awsfed.
+  const end = argv.indexOf('--');
+  const debug = (end === -1 ? argv : argv.slice(0, end)).includes('--debug');
   let exitCode = 0;
   const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
   const program = buildCli({ deps: makeDeps, version }, (code) => (exitCode = code));
