@@ -1,0 +1,69 @@
+/**
+ * Errors about how profiles chain to each other in ~/.aws/config. All are configuration mistakes the
+ * user fixes by editing the config (or with `awsfed add`/`awsfed remove`), so they exit with the usage
+ * code 2. Messages name the whole chain, e.g. "prod -> shared -> prod".
+ */
+import type { AppErrorOptions } from '../errors.js';
+import { AppError, ExitCode } from '../errors.js';
+
+export type ChainErrorCode =
+  | 'CHAIN_CYCLE'
+  | 'CHAIN_MISSING_SOURCE'
+  | 'CHAIN_NO_SUCH_PROFILE'
+  | 'CHAIN_NOT_A_DESTINATION'
+  | 'CHAIN_UNSUPPORTED_SOURCE';
+
+export class ChainError extends AppError {
+  /** The profiles walked, target first; for CHAIN_CYCLE it ends with the repeated profile. */
+  readonly path: string[];
+
+  constructor(code: ChainErrorCode, message: string, path: string[], options: AppErrorOptions = {}) {
+    super(code, message, { exitCode: ExitCode.usage, ...options });
+    this.path = path;
+  }
+}
+
+export function formatChainPath(path: string[]): string {
+  return path.join(' -> ');
+}
+
+/** `path` ends with the profile seen twice: ["prod", "shared", "prod"]. */
+export function chainCycleError(path: string[], hint?: string): ChainError {
+  return new ChainError('CHAIN_CYCLE', `profile chain loops: ${formatChainPath(path)}`, path, {
+    hint: hint ?? `Point source_profile of one of these profiles at the gateway profile (edit ~/.aws/config or run \`awsfed add ${path[0] ?? 'NAME'} --source ...\`).`,
+  });
+}
+
+/** `path` ends with the source_profile that has no section: ["prod", "shared", "gw"]. */
+export function chainMissingSourceError(path: string[], hint?: string): ChainError {
+  const missing = path[path.length - 1] ?? '';
+  const referrer = path[path.length - 2] ?? '';
+  return new ChainError('CHAIN_MISSING_SOURCE', `profile chain is broken: ${formatChainPath(path)} (no such profile)`, path, {
+    hint: hint ?? `Create profile "${missing}" (for a gateway: awsfed configure --profile ${missing}) or change source_profile of "${referrer}" in ~/.aws/config.`,
+  });
+}
+
+export function noSuchProfileError(name: string): ChainError {
+  return new ChainError('CHAIN_NO_SUCH_PROFILE', `no profile "${name}" in ~/.aws/config`, [name], {
+    hint: 'Run `awsfed list` to see the destinations and gateways, or `awsfed add` to create one.',
+  });
+}
+
+export function notADestinationError(path: string[], why: string, hint?: string): ChainError {
+  const name = path[path.length - 1] ?? '';
+  const where = path.length > 1 ? ` (in ${formatChainPath(path)})` : '';
+  return new ChainError('CHAIN_NOT_A_DESTINATION', `profile "${name}"${where} is not a destination: ${why}`, path, {
+    hint: hint ?? `A destination needs role_arn and source_profile; run \`awsfed add ${name} --account ... --role ...\` or fix it in ~/.aws/config.`,
+  });
+}
+
+export function unsupportedSourceError(path: string[], key: string): ChainError {
+  const name = path[path.length - 1] ?? '';
+  const where = path.length > 1 ? ` (in ${formatChainPath(path)})` : '';
+  return new ChainError(
+    'CHAIN_UNSUPPORTED_SOURCE',
+    `profile "${name}"${where} takes its source credentials from ${key}, which awsfed does not chain from`,
+    path,
+    { hint: `awsfed follows source_profile only; give "${name}" a source_profile instead of ${key}, or use the AWS CLI for it.` },
+  );
+}

@@ -1,0 +1,159 @@
+/**
+ * awsfed list: the catalog as a table (or JSON): every destination and every root it chains from
+ * (gateways included, so the state of the gateway's sign-in shows too), with the state of the keys
+ * cached in the credentials file. No secret is ever shown: not even the access key ID.
+ */
+import type { Deps } from '../deps.js';
+import { resolveAwsPaths } from '../config/paths.js';
+import { readIniFile } from '../credentials/file-store.js';
+import { CredentialKeys, readStoredCredentials } from '../credentials/credentials.js';
+import { DestinationKeys, isGatewayProfile, listProfiles, parseRoleArn, profileKeys, readDestination } from '../catalog/destination.js';
+import { chainPath } from '../chain/plan.js';
+import { isAppError } from '../errors.js';
+import type { IniDocument } from '../ini/document.js';
+import { parseIni } from '../ini/document.js';
+import { formatTimeLeft } from '../ui/format.js';
+import { formatTable } from '../ui/table.js';
+
+export interface ListOptions {
+  json?: boolean;
+}
+
+export type CredentialState = 'valid' | 'expired' | 'none' | 'static';
+
+export interface ListEntry {
+  profile: string;
+  /** gateway: signs in with `awsfed login`; root: another profile whose keys are in the credentials file. */
+  kind: 'destination' | 'gateway' | 'root';
+  accountId: string | null;
+  roleName: string | null;
+  roleArn: string | null;
+  sourceProfile: string | null;
+  region: string | null;
+  displayName: string | null;
+  color: string | null;
+  credentials: CredentialState;
+  /** RFC 3339, for valid and expired temporary keys. */
+  expiration: string | null;
+  secondsLeft: number | null;
+  /** Why the profile's chain cannot be used (cycle, missing source, ...), with the path. */
+  problem: string | null;
+}
+
+export interface ListResult {
+  configFile: string;
+  credentialsFile: string;
+  entries: ListEntry[];
+  now: Date;
+}
+
+export async function list(_options: ListOptions, deps: Deps): Promise<ListResult> {
+  const paths = resolveAwsPaths(deps.env, deps.homeDir);
+  const config = (await readIniFile(paths.configFile)) ?? parseIni('');
+  const credentials = (await readIniFile(paths.credentialsFile)) ?? parseIni('');
+  const now = deps.clock();
+  return { configFile: paths.configFile, credentialsFile: paths.credentialsFile, entries: listEntries(config, credentials, now), now };
+}
+
+/** Pure: the rows of `awsfed list`, in config file order. */
+export function listEntries(config: IniDocument, credentials: IniDocument, now: Date): ListEntry[] {
+  const profiles = listProfiles(config);
+  const isDestination = (name: string) => Boolean(profileKeys(config, name)?.[DestinationKeys.roleArn]?.trim());
+  // Roots shown: gateways, and any other root a destination chains from.
+  const usedRoots = new Set<string>();
+  const problems = new Map<string, string>();
+  for (const name of profiles.filter(isDestination)) {
+    try {
+      const path = chainPath(config, name);
+      usedRoots.add(path[path.length - 1] as string);
+    } catch (error) {
+      problems.set(name, isAppError(error) ? error.message : String(error));
+    }
+  }
+  const entries: ListEntry[] = [];
+  for (const name of profiles) {
+    const gateway = isGatewayProfile(config, name);
+    if (!isDestination(name) && !gateway && !usedRoots.has(name)) continue;
+    const keys = profileKeys(config, name) ?? {};
+    const entry: ListEntry = {
+      profile: name,
+      kind: isDestination(name) ? 'destination' : gateway ? 'gateway' : 'root',
+      accountId: null,
+      roleName: null,
+      roleArn: null,
+      sourceProfile: null,
+      region: keys.region?.trim() || null,
+      displayName: null,
+      color: null,
+      ...credentialState(credentials, name, now),
+      problem: problems.get(name) ?? null,
+    };
+    if (entry.kind === 'destination') {
+      const d = readDestination(config, name);
+      const roleArn = keys[DestinationKeys.roleArn]?.trim() ?? '';
+      const parsed = parseRoleArn(roleArn);
+      entry.roleArn = roleArn;
+      entry.accountId = parsed?.accountId ?? null;
+      entry.roleName = parsed?.roleName ?? null;
+      entry.sourceProfile = keys[DestinationKeys.sourceProfile]?.trim() || null;
+      entry.displayName = d?.displayName ?? null;
+      entry.color = d?.color ?? null;
+    } else {
+      // A gateway's role is whatever its last sign-in chose: read it from the assumed-role ARN.
+      const principal = credentials.get(name, CredentialKeys.principalArn)?.trim();
+      const m = principal ? /^arn:(aws|aws-cn|aws-us-gov):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(principal) : null;
+      if (m) {
+        entry.accountId = m[2] ?? null;
+        entry.roleName = m[3] ?? null;
+        entry.roleArn = `arn:${m[1] ?? 'aws'}:iam::${m[2] ?? ''}:role/${m[3] ?? ''}`;
+      }
+    }
+    entries.push(entry);
+  }
+  return entries;
+}
+
+function credentialState(credentials: IniDocument, name: string, now: Date): Pick<ListEntry, 'credentials' | 'expiration' | 'secondsLeft'> {
+  const stored = readStoredCredentials(credentials, name);
+  if (!stored) {
+    const hasKeys = Boolean(credentials.get(name, CredentialKeys.accessKeyId)?.trim());
+    return { credentials: hasKeys ? 'static' : 'none', expiration: null, secondsLeft: null };
+  }
+  const secondsLeft = Math.round((stored.expiration.getTime() - now.getTime()) / 1000);
+  return {
+    credentials: secondsLeft > 0 ? 'valid' : 'expired',
+    expiration: stored.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    secondsLeft: Math.max(0, secondsLeft),
+  };
+}
+
+export function formatListJson(result: ListResult): string {
+  return JSON.stringify(result.entries, null, 2);
+}
+
+export function formatListTable(result: ListResult): string {
+  if (result.entries.length === 0) {
+    return `no destinations or gateways in ${result.configFile}\nAdd one: awsfed add prod --account 123456789012 --role Admins`;
+  }
+  const rows = result.entries.map((e) => [
+    e.profile,
+    e.accountId ?? '-',
+    e.roleName ?? (e.roleArn || '-'),
+    e.kind === 'destination' ? (e.sourceProfile ?? '-') : `(${e.kind})`,
+    e.region ?? '-',
+    describeCredentials(e, result.now),
+  ]);
+  const lines = [formatTable(['PROFILE', 'ACCOUNT', 'ROLE', 'SOURCE', 'REGION', 'CREDENTIALS'], rows)];
+  const broken = result.entries.filter((e) => e.problem);
+  if (broken.length > 0) {
+    lines.push('');
+    for (const e of broken) lines.push(`! ${e.profile}: ${e.problem ?? ''}`);
+  }
+  return lines.join('\n');
+}
+
+function describeCredentials(e: ListEntry, now: Date): string {
+  if (e.credentials === 'valid' && e.expiration) return `valid, ${formatTimeLeft(new Date(e.expiration), now)}`;
+  if (e.credentials === 'static') return 'static keys';
+  return e.credentials;
+}
