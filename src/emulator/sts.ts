@@ -67,11 +67,25 @@ export interface StsCall {
   at: Date;
   /** Whether the request carried a SigV4 Authorization header (AssumeRoleWithSAML never should). */
   signed?: boolean;
+  /** The access key id a signed call was made with (an id, not a secret): which credentials the caller used. */
+  accessKeyId?: string;
+}
+
+/** What the emulator knows about credentials it issued (for the sign-in emulator's getSigninToken check). */
+export interface IssuedSession {
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+  assumedRoleArn: string;
+  /** True for AssumeRole (every one is role chaining here), false for AssumeRoleWithSAML. */
+  chained: boolean;
 }
 
 export interface StsEmulator {
   url: string;
   calls: StsCall[];
+  /** The session behind an access key this emulator issued, or undefined. */
+  issued(accessKeyId: string): IssuedSession | undefined;
   close(): Promise<void>;
 }
 
@@ -85,6 +99,7 @@ interface Session {
   account: string;
   assumedRoleArn: string;
   assumedRoleId: string;
+  chained: boolean;
 }
 
 class StsFault extends Error {
@@ -153,6 +168,10 @@ function roleId(roleArn: string): string {
   return `AROA${upperAlnum(createHash('sha256').update(roleArn).digest(), 17)}`;
 }
 
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
 function subjectType(format: string | undefined): string {
   if (!format) return 'unspecified';
   const m = /:nameid-format:(persistent|transient)$/.exec(format);
@@ -169,7 +188,7 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
   const verifySignatures = opts.verifySignatures ?? true;
   let throttleLeft = opts.throttleFirst ?? 0;
 
-  function issueSession(roleArn: string, roleSessionName: string, seconds: number, now: Date, notAfter?: Date): Session {
+  function issueSession(roleArn: string, roleSessionName: string, seconds: number, now: Date, notAfter?: Date, chained = false): Session {
     const parts = arnParts(roleArn);
     if (!parts) throw new StsFault(400, 'ValidationError', `Invalid ARN: ${roleArn}`);
     let expiration = new Date(now.getTime() + seconds * 1000);
@@ -184,6 +203,7 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
       account: parts.account,
       assumedRoleArn: `arn:${parts.partition}:sts::${parts.account}:assumed-role/${parts.roleName}/${roleSessionName}`,
       assumedRoleId: `${roleId(roleArn)}:${roleSessionName}`,
+      chained,
     };
     sessions.set(session.accessKeyId, session);
     return session;
@@ -316,7 +336,7 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
       throw new StsFault(400, 'ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
     }
     checkRoleMax(role, seconds);
-    const session = issueSession(roleArn, sessionName, seconds, clock());
+    const session = issueSession(roleArn, sessionName, seconds, clock(), undefined, true);
     return assumeRoleXml({ credentials: creds(session), assumedRoleId: session.assumedRoleId, arn: session.assumedRoleArn }, requestId);
   }
 
@@ -379,6 +399,8 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
     if ('SAMLAssertion' in recorded) recorded['SAMLAssertion'] = REDACTED;
     const call: StsCall = { action, params: recorded, status, at, signed: req.headers['authorization'] !== undefined };
     if (errorCode !== undefined) call.errorCode = errorCode;
+    const callerKey = parseAuthorization(firstHeader(req.headers['authorization']))?.accessKeyId;
+    if (callerKey !== undefined) call.accessKeyId = callerKey;
     calls.push(call);
 
     if (opts.latencyMs) await delay(opts.latencyMs);
@@ -401,6 +423,10 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
   return {
     url: server.origin,
     calls,
+    issued: (accessKeyId) => {
+      const s = sessions.get(accessKeyId);
+      return s && { secretAccessKey: s.secretAccessKey, sessionToken: s.sessionToken, expiration: s.expiration, assumedRoleArn: s.assumedRoleArn, chained: s.chained };
+    },
     close: () => server.close(),
   };
 }
