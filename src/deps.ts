@@ -34,6 +34,12 @@ export interface Deps {
   readStdin(): Promise<string>;
   /** Runs a shell command and captures its output (for awsfed_password_command). */
   runCommand(command: string, env: Env): Promise<CommandResult>;
+  /**
+   * Runs a program (no shell) with inherited stdio and resolves with its exit status (128 + n for a
+   * signal); rejects with an ExecError when it cannot be started (for awsfed exec). Optional so that
+   * fakes need not provide it; createDeps does.
+   */
+  spawnInherit?(command: string, args: string[], env: Record<string, string>): Promise<number>;
 }
 
 export function createDeps(options: { debug: boolean }): Deps {
@@ -55,6 +61,7 @@ export function createDeps(options: { debug: boolean }): Deps {
     },
     readStdin: () => readAll(process.stdin),
     runCommand,
+    spawnInherit: async (command, args, env) => (await import('./shell/spawn.js')).spawnInherit(command, args, env),
   };
 }
 

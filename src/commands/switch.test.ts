@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import type { ResolvedCredentials } from '../chain/credentials.js';
+import type { Deps } from '../deps.js';
+import { AppError, PromptError } from '../errors.js';
+import { silentLogger } from '../log.js';
+import { createRefusingPrompter } from '../ui/prompt.js';
+import { ShellError } from '../shell/errors.js';
+import { expiresIn, switchProfile } from './switch.js';
+
+const NOW = new Date('2026-11-27T20:00:00Z');
+
+const resolved: ResolvedCredentials = {
+  profile: 'prod',
+  region: 'eu-central-1',
+  source: 'assumed',
+  credentials: {
+    accessKeyId: 'ASIAEXAMPLE000000001',
+    secretAccessKey: 'secret/EXAMPLE+key',
+    sessionToken: 'token/EXAMPLE==',
+    expiration: new Date('2026-11-27T21:20:00Z'),
+  },
+};
+
+function deps(env: Record<string, string> = {}, isInteractive = false): Deps & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    env,
+    homeDir: '/nonexistent',
+    clock: () => NOW,
+    out: (t) => void stdout.push(t),
+    err: (t) => void stderr.push(t),
+    log: silentLogger,
+    isInteractive,
+    prompter: async () => createRefusingPrompter('no-prompt'),
+    readStdin: async () => '',
+    runCommand: async () => ({ exitCode: 1, stdout: '', stderr: '' }),
+    stdout,
+    stderr,
+  };
+}
+
+function ensureRecording(result: ResolvedCredentials = resolved) {
+  const calls: Array<{ name: string; noPrompt: boolean }> = [];
+  const ensure = async (name: string, _deps: Deps, opts: { noPrompt: boolean }) => {
+    calls.push({ name, noPrompt: opts.noPrompt });
+    return result;
+  };
+  return { calls, ensure };
+}
+
+describe('switchProfile', () => {
+  it('renders the exports in the detected format and prints nothing itself when piped', async () => {
+    const d = deps({ SHELL: '/bin/bash' });
+    const { calls, ensure } = ensureRecording();
+    const result = await switchProfile({ profile: 'prod', noPrompt: true, nest: false }, d, ensure);
+    expect(calls).toEqual([{ name: 'prod', noPrompt: true }]);
+    expect(result.format).toBe('env');
+    expect(result.text).toContain('unset AWS_PROFILE\n');
+    expect(result.text).toContain('export AWS_ACCESS_KEY_ID=ASIAEXAMPLE000000001\n');
+    expect(result.text).toContain('export AWS_REGION=eu-central-1\nexport AWS_DEFAULT_REGION=eu-central-1\n');
+    expect(result.text).toContain('export AWSFED_ACTIVE_PROFILE=prod\n');
+    expect(d.stdout).toEqual([]);
+    expect(d.stderr).toEqual([]);
+  });
+
+  it('detects fish and honours --format', async () => {
+    const { ensure } = ensureRecording();
+    expect((await switchProfile({ profile: 'prod', noPrompt: false, nest: false }, deps({ SHELL: '/usr/bin/fish' }), ensure)).format).toBe('fish');
+    const ps = await switchProfile({ profile: 'prod', format: 'powershell', noPrompt: false, nest: false }, deps({ SHELL: '/usr/bin/fish' }), ensure);
+    expect(ps.text).toContain('$Env:AWS_ACCESS_KEY_ID="ASIAEXAMPLE000000001"');
+  });
+
+  it('refuses a bad --format before fetching credentials', async () => {
+    const { calls, ensure } = ensureRecording();
+    await expect(switchProfile({ profile: 'prod', format: 'tcsh', noPrompt: false, nest: false }, deps(), ensure)).rejects.toMatchObject({
+      code: 'SHELL_FORMAT',
+      exitCode: 2,
+    });
+    expect(calls).toEqual([]);
+  });
+
+  it('hints at eval on stderr when stdout is a terminal, without a secret in the hint', async () => {
+    const d = deps({ SHELL: '/bin/zsh' });
+    const { ensure } = ensureRecording();
+    const result = await switchProfile({ profile: 'prod', noPrompt: false, nest: false, stdoutIsTerminal: true }, d, ensure);
+    expect(result.text).toContain('AWS_SECRET_ACCESS_KEY');
+    expect(d.stderr).toHaveLength(1);
+    expect(d.stderr[0]).toContain('eval "$(awsfed switch prod)"');
+    expect(d.stderr[0]).not.toContain(resolved.credentials.secretAccessKey);
+  });
+
+  it('notes the profile and time left on stderr for an interactive user evaluating the output', async () => {
+    const d = deps({}, true);
+    const { ensure } = ensureRecording();
+    await switchProfile({ profile: 'prod', noPrompt: false, nest: false }, d, ensure);
+    expect(d.stderr).toEqual(['awsfed: switched to prod (eu-central-1); the credentials expire in 1 h 20 min']);
+  });
+
+  it('refuses inside an awsfed environment unless --nest, before fetching credentials', async () => {
+    const { calls, ensure } = ensureRecording();
+    const nested = deps({ AWSFED_ACTIVE_PROFILE: 'dev' });
+    const error = await switchProfile({ profile: 'prod', noPrompt: false, nest: false }, nested, ensure).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShellError);
+    expect(error).toMatchObject({ code: 'SHELL_NESTED', exitCode: 2 });
+    expect((error as AppError).message).toContain('"dev"');
+    expect((error as AppError).hint).toContain('--nest');
+    expect(calls).toEqual([]);
+    const ok = await switchProfile({ profile: 'prod', noPrompt: false, nest: true }, nested, ensure);
+    expect(ok.text).toContain('export AWSFED_ACTIVE_PROFILE=prod\n');
+  });
+
+  it('ignores an empty marker', async () => {
+    const { ensure } = ensureRecording();
+    await expect(switchProfile({ profile: 'prod', noPrompt: false, nest: false }, deps({ AWSFED_ACTIVE_PROFILE: '' }), ensure)).resolves.toBeDefined();
+  });
+
+  it('passes credential errors through unchanged', async () => {
+    const failure = new PromptError('PROMPT_NEEDED', 'a password is needed');
+    const ensure = async () => {
+      throw failure;
+    };
+    await expect(switchProfile({ profile: 'prod', noPrompt: true, nest: false }, deps(), ensure)).rejects.toBe(failure);
+  });
+});
+
+describe('expiresIn', () => {
+  it('reads as hours and minutes', () => {
+    expect(expiresIn(new Date('2026-11-27T20:45:30Z'), NOW)).toBe('the credentials expire in 45 min');
+    expect(expiresIn(new Date('2026-11-27T22:05:00Z'), NOW)).toBe('the credentials expire in 2 h 5 min');
+    expect(expiresIn(new Date('2026-11-27T20:00:20Z'), NOW)).toBe('the credentials expire within a minute');
+  });
+});

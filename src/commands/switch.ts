@@ -1,0 +1,66 @@
+/**
+ * `awsfed switch NAME`: prints the statements that put a profile's credentials into the current shell,
+ * for `eval "$(awsfed switch prod)"` (bash/zsh), `awsfed switch prod | source` (fish) or
+ * `awsfed switch prod | Out-String | Invoke-Expression` (PowerShell). This is the one output of awsfed
+ * meant to carry keys: stdout only; every note goes to stderr. The gateway login happens first when its
+ * credentials are missing or expired (ensureProfileCredentials).
+ */
+import type { ResolvedCredentials } from '../chain/credentials.js';
+import type { Deps } from '../deps.js';
+import { type ShellFormat, detectShellFormat, evalHint, parseShellFormat, quoteSh, renderExports } from '../shell/exports.js';
+import { assertNotNested } from '../shell/nesting.js';
+
+export type EnsureCredentials = (name: string, deps: Deps, opts: { noPrompt: boolean }) => Promise<ResolvedCredentials>;
+
+export interface SwitchOptions {
+  profile: string;
+  /** env | env-no-export | fish | powershell (or bash/zsh/sh/pwsh); default from $SHELL. */
+  format?: string | undefined;
+  noPrompt: boolean;
+  nest: boolean;
+  /** Whether stdout is a terminal (nobody is evaluating the output): then a hint goes to stderr. */
+  stdoutIsTerminal?: boolean;
+}
+
+export interface SwitchResult {
+  profile: string;
+  format: ShellFormat;
+  /** The statements to print on stdout. */
+  text: string;
+  source: ResolvedCredentials['source'];
+  region: string | undefined;
+  expiration: Date;
+}
+
+async function defaultEnsure(): Promise<EnsureCredentials> {
+  return (await import('../chain/credentials.js')).ensureProfileCredentials;
+}
+
+export async function switchProfile(options: SwitchOptions, deps: Deps, ensure?: EnsureCredentials): Promise<SwitchResult> {
+  const format = options.format !== undefined ? parseShellFormat(options.format) : detectShellFormat(deps.env);
+  assertNotNested(deps.env, { nest: options.nest, command: 'switch', profile: options.profile });
+  const resolved = await (ensure ?? (await defaultEnsure()))(options.profile, deps, { noPrompt: options.noPrompt });
+  const text = renderExports({ profile: resolved.profile, credentials: resolved.credentials, region: resolved.region }, format);
+  if (options.stdoutIsTerminal) {
+    const commandLine = `awsfed switch ${quoteSh(options.profile)}${options.format !== undefined ? ` --format ${format}` : ''}`;
+    deps.err(`awsfed: printing these lines changes nothing; to switch this shell run: ${evalHint(format, commandLine)}`);
+  } else if (deps.isInteractive) {
+    deps.err(`awsfed: switched to ${resolved.profile}${resolved.region ? ` (${resolved.region})` : ''}; ${expiresIn(resolved.credentials.expiration, deps.clock())}`);
+  }
+  return {
+    profile: resolved.profile,
+    format,
+    text,
+    source: resolved.source,
+    region: resolved.region,
+    expiration: resolved.credentials.expiration,
+  };
+}
+
+export function expiresIn(expiration: Date, now: Date): string {
+  const minutes = Math.floor((expiration.getTime() - now.getTime()) / 60_000);
+  if (minutes < 1) return 'the credentials expire within a minute';
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return `the credentials expire in ${h > 0 ? `${h} h ${m} min` : `${m} min`}`;
+}
