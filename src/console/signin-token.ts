@@ -1,0 +1,85 @@
+/**
+ * The one network call of `awsfed console`: GET getSigninToken on the federation endpoint.
+ * The request URL carries the session keys and the answer a bearer token, so neither is ever logged or
+ * put into an error: messages show the endpoint without its query. https only, http only to loopback
+ * (the emulator), TLS always verified, an extra CA bundle added to Node's roots (AWS_CA_BUNDLE for
+ * TLS-inspecting proxies).
+ */
+import type { IncomingMessage } from 'node:http';
+import { AppError, ExitCode } from '../errors.js';
+import { assertAllowedUrl, urlWithoutQuery } from '../http/url-policy.js';
+
+export class ConsoleError extends AppError {
+  constructor(code: string, message: string, options: { hint?: string; cause?: unknown; exitCode?: number } = {}) {
+    super(code, message, { exitCode: ExitCode.sts, ...options });
+  }
+}
+
+export interface SigninTokenRequestOptions {
+  caBundlePem?: string;
+  /** Default 30000. */
+  timeoutMs?: number;
+}
+
+const MAX_BODY = 64 * 1024;
+
+export async function requestSigninToken(url: string, options: SigninTokenRequestOptions = {}): Promise<string> {
+  const parsed = assertAllowedUrl(url);
+  const endpoint = urlWithoutQuery(url);
+  const [{ request: httpRequest }, { request: httpsRequest }, { rootCertificates }] = await Promise.all([
+    import('node:http'),
+    import('node:https'),
+    import('node:tls'),
+  ]);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const onResponse = (res: IncomingMessage): void => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= MAX_BODY) chunks.push(c);
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    };
+    const headers = { Accept: 'application/json', 'User-Agent': 'awsfed' };
+    const req =
+      parsed.protocol === 'https:'
+        ? httpsRequest(parsed, { method: 'GET', headers, ...(options.caBundlePem ? { ca: [...rootCertificates, options.caBundlePem] } : {}) }, onResponse)
+        : httpRequest(parsed, { method: 'GET', headers }, onResponse);
+    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.end();
+  }).catch((cause: unknown) => {
+    const code = (cause as { code?: unknown }).code;
+    const tls = typeof code === 'string' && /CERT|TLS|SSL|SELF_SIGNED|ISSUER/.test(code);
+    throw new ConsoleError('CONSOLE_SIGNIN_UNREACHABLE', `Cannot reach the AWS federation endpoint ${endpoint}${typeof code === 'string' ? ` (${code})` : ''}`, {
+      hint: tls
+        ? 'A proxy or private CA intercepts TLS: pass its certificate with AWS_CA_BUNDLE or AWSFED_CA_BUNDLE.'
+        : 'Check your network or proxy; the endpoint can be overridden with --signin-endpoint / AWSFED_SIGNIN_ENDPOINT.',
+      cause: new Error(typeof code === 'string' ? code : 'request failed'),
+    });
+  });
+
+  if (response.status !== 200) {
+    throw new ConsoleError('CONSOLE_SIGNIN_REFUSED', `The federation endpoint ${endpoint} refused the credentials (HTTP ${response.status})`, {
+      hint:
+        response.status === 400
+          ? 'The credentials may have expired, or SessionDuration was sent for a role-chained session: run `awsfed login` (or `awsfed refresh NAME`) and try again.'
+          : 'Try again later; run with --debug for details.',
+    });
+  }
+  let token: unknown;
+  try {
+    token = (JSON.parse(response.body) as { SigninToken?: unknown }).SigninToken;
+  } catch {
+    token = undefined;
+  }
+  if (typeof token !== 'string' || token === '') {
+    throw new ConsoleError('CONSOLE_SIGNIN_BAD_ANSWER', `The federation endpoint ${endpoint} answered without a SigninToken`, {
+      hint: 'Check --signin-endpoint / AWSFED_SIGNIN_ENDPOINT; the default endpoint answers {"SigninToken": "..."}.',
+    });
+  }
+  return token;
+}
