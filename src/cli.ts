@@ -19,7 +19,10 @@ Examples:
   $ awsfed login --role 111111111111/ADFS-ReadOnly --duration 8h
   $ pass show corp/ad | awsfed login --password-stdin --no-prompt
   $ AWSFED_PASSWORD=... awsfed login --profile saml --no-prompt
-  $ awsfed login --idp-url adfs.corp.example --username alice@corp.example`;
+  $ awsfed login --idp-url adfs.corp.example --username alice@corp.example
+  $ awsfed login --chain                           # then refresh every destination chained from the gateway
+  $ awsfed login --all-roles --account-aliases '111111111111=gateway 222222222222=prod'
+                                                   # one profile per role: gateway-ADFS-Admins, prod-ADFS-Dev, ...`;
 
 const CONFIGURE_EXAMPLES = `
 Examples:
@@ -27,6 +30,14 @@ Examples:
   $ awsfed configure --idp-url adfs.corp.example --username alice@corp.example
   $ awsfed configure --profile saml-cn --region cn-north-1 --role '*Admin*'
   $ awsfed configure --password-command 'pass show corp/ad'`;
+
+const REFRESH_EXAMPLES = `
+Examples:
+  $ awsfed refresh prod                            # prod and the profiles it chains through
+  $ awsfed refresh --all                           # every destination; signs in to the gateway first if needed
+  $ AWSFED_PASSWORD=... awsfed refresh --all --no-prompt --concurrency 16
+  $ awsfed refresh --all --json
+Exit status: 0 when every profile was refreshed, 5 when any failed (the others are still written).`;
 
 const DEMO_EXAMPLES = `
 Examples:
@@ -68,22 +79,40 @@ Examples:
     .option('--password-command <cmd>', 'command that prints the password (env AWSFED_PASSWORD_COMMAND)')
     .option('--sts-endpoint <url>', 'STS endpoint (env AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)')
     .option('--password-stdin', 'read the password from standard input')
+    .option('--all-roles', 'write one profile per role in the assertion, named by --profile-template')
+    .option('--profile-template <template>', 'profile names for --all-roles: {alias} {account} {role} {partition} (default {alias}-{role})')
+    .option('--account-aliases <list>', 'account aliases for {alias}: "111111111111=gateway 222222222222=prod"')
+    .option('--chain', 'then refresh every destination profile whose chain starts at this profile (see awsfed refresh)')
     .addOption(new Option('--no-prompt', 'fail instead of prompting (env AWSFED_NO_PROMPT=1)'))
     .addHelpText('after', LOGIN_EXAMPLES)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const deps = ctx.deps({ debug: globalDebug(cmd) });
+      const loginOptions = {
+        ...(opts as Record<string, string>),
+        passwordStdin: Boolean(opts.passwordStdin),
+        noPrompt: opts.prompt === false || isTruthy(deps.env.AWSFED_NO_PROMPT),
+        debug: globalDebug(cmd),
+      };
+      if (opts.allRoles) {
+        const { loginAllRoles, formatAllRolesSummary, allRolesExitCode } = await import('./commands/login-all-roles.js');
+        const result = await loginAllRoles(loginOptions, deps);
+        deps.out(formatAllRolesSummary(result, deps.clock()));
+        setResult(allRolesExitCode(result));
+        return;
+      }
       const { login, formatLoginSummary } = await import('./commands/login.js');
-      const result = await login(
-        {
-          ...(opts as Record<string, string>),
-          passwordStdin: Boolean(opts.passwordStdin),
-          noPrompt: opts.prompt === false || isTruthy(deps.env.AWSFED_NO_PROMPT),
-          debug: globalDebug(cmd),
-        },
+      const result = await login(loginOptions, deps);
+      deps.out(formatLoginSummary(result, deps.clock()));
+      if (!opts.chain) return setResult(0);
+      const { refresh, formatRefreshTable, refreshNotes } = await import('./commands/refresh.js');
+      const flags = { stsEndpoint: opts.stsEndpoint, region: opts.region, caBundle: opts.caBundle } as Record<string, string | undefined>;
+      const chained = await refresh(
+        { root: result.profile, rootCredentials: result.credentials, flags, noPrompt: loginOptions.noPrompt, ...(opts.duration ? { duration: String(opts.duration) } : {}) },
         deps,
       );
-      deps.out(formatLoginSummary(result, deps.clock()));
-      setResult(0);
+      for (const note of refreshNotes(chained)) deps.err(`note: ${note}`);
+      deps.out(`\n${formatRefreshTable(chained, deps.clock())}`);
+      setResult(chained.exitCode);
     });
 
   program
@@ -122,6 +151,38 @@ Examples:
       setResult(0);
     });
 
+  program
+    .command('refresh')
+    .description('assume the roles of destination profiles along their chains and write each one\'s keys')
+    .argument('[names...]', 'destination profiles to refresh (with the profiles they chain through)')
+    .option('-a, --all', 'refresh every destination profile in ~/.aws/config')
+    .option('-c, --concurrency <n>', 'AssumeRole calls in flight at once (default 8)')
+    .option('-d, --duration <time>', 'session length for destinations without duration_seconds; at most 1h (role chaining)')
+    .option('--json', 'print the results as JSON')
+    .addOption(new Option('--no-prompt', 'fail instead of prompting when a gateway login is needed (env AWSFED_NO_PROMPT=1)'))
+    .addHelpText('after', REFRESH_EXAMPLES)
+    .action(async (names: string[], opts: Record<string, unknown>, cmd: Command) => {
+      const deps = ctx.deps({ debug: globalDebug(cmd) });
+      const { refresh, formatRefreshTable, refreshJson, refreshNotes } = await import('./commands/refresh.js');
+      const result = await refresh(
+        {
+          names,
+          all: Boolean(opts.all),
+          ...(opts.concurrency !== undefined ? { concurrency: String(opts.concurrency) } : {}),
+          ...(opts.duration !== undefined ? { duration: String(opts.duration) } : {}),
+          noPrompt: opts.prompt === false || isTruthy(deps.env.AWSFED_NO_PROMPT),
+        },
+        deps,
+      );
+      for (const note of refreshNotes(result)) deps.err(`note: ${note}`);
+      deps.out(opts.json ? refreshJson(result) : formatRefreshTable(result, deps.clock()));
+      setResult(result.exitCode);
+    });
+
+  addConsoleCommands(program, ctx, setResult);
+  addShellCommands(program, ctx, setResult);
+  addCatalogCommands(program, ctx, setResult);
+
   return program;
 }
 
@@ -136,4 +197,274 @@ export function commanderOutcome(error: unknown): { exitCode: number } | UsageEr
 
 function isTruthy(value: string | undefined): boolean {
   return value !== undefined && /^(1|true|yes)$/i.test(value.trim());
+}
+
+const CONSOLE_EXAMPLES = `
+Examples:
+  $ awsfed console                                 # the gateway profile (saml) in your browser
+  $ awsfed console prod --destination s3           # a destination, opened on the S3 console
+  $ awsfed console prod --print                    # print the sign-in URL (valid 15 minutes) instead
+  $ awsfed console --duration 8h                   # console session length (not for chained roles)
+  $ awsfed console --switch-links                  # Switch Role links for every destination`;
+
+const EXPORT_EXAMPLES = `
+Examples:
+  $ awsfed export aesr                             # paste into the aws-extend-switch-roles extension
+  $ awsfed export aesr > aesr.ini`;
+
+const POLICY_EXAMPLES = `
+Examples:
+  $ awsfed policy trust --source-account 111111111111 > trust.json
+  $ awsfed policy trust --source-account 111111111111 --require-mfa --external-id corp-42
+  $ aws iam create-role --role-name Admins --assume-role-policy-document file://trust.json
+  $ awsfed policy assume --account 222222222222 --role Admins --role ReadOnly
+  $ awsfed policy assume --all                     # every destination in ~/.aws/config`;
+
+/** console, export and policy (issue 3, part 5 and 6). */
+function addConsoleCommands(program: Command, ctx: CliContext, setResult: (code: number) => void): void {
+  const debugOf = (cmd: Command): boolean => Boolean(cmd.optsWithGlobals().debug);
+  const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+  program
+    .command('console [name]')
+    .description('open the AWS console as a profile (federation sign-in), or print Switch Role links')
+    .option('--print', 'print the sign-in URL on stdout instead of opening a browser')
+    .option('--switch-links', 'print console Switch Role links for the destinations (no sign-in)')
+    .option('-d, --duration <time>', 'console session length, 900..43200 s or 15m..12h (gateway credentials only)')
+    .option('--destination <service|url>', 'console page to open: a service name (s3, ec2) or an https console URL')
+    .option('--signin-endpoint <url>', 'federation endpoint base (env AWSFED_SIGNIN_ENDPOINT; default per partition)')
+    .addOption(new Option('--no-prompt', 'fail instead of prompting when the gateway must sign in again'))
+    .addHelpText('after', CONSOLE_EXAMPLES)
+    .action(async (name: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
+      const deps = ctx.deps({ debug: debugOf(cmd) });
+      const { consoleCommand, formatConsoleResult } = await import('./commands/console.js');
+      const result = await consoleCommand(
+        {
+          ...(name !== undefined ? { name } : {}),
+          print: Boolean(opts.print),
+          switchLinks: Boolean(opts.switchLinks),
+          ...(typeof opts.duration === 'string' ? { duration: opts.duration } : {}),
+          ...(typeof opts.destination === 'string' ? { destination: opts.destination } : {}),
+          ...(typeof opts.signinEndpoint === 'string' ? { signinEndpoint: opts.signinEndpoint } : {}),
+          noPrompt: opts.prompt === false || isTruthy(deps.env.AWSFED_NO_PROMPT),
+          platform: process.platform,
+        },
+        deps,
+      );
+      const { stdout, stderr } = formatConsoleResult(result);
+      if (stderr) deps.err(stderr);
+      if (stdout) deps.out(stdout);
+      setResult(0);
+    });
+
+  program
+    .command('export')
+    .description('print configuration for other tools from the destination catalog')
+    .argument('<format>', 'aesr (the aws-extend-switch-roles browser extension)')
+    .addHelpText('after', EXPORT_EXAMPLES)
+    .action(async (format: string, _opts: Record<string, unknown>, cmd: Command) => {
+      const deps = ctx.deps({ debug: debugOf(cmd) });
+      const { exportConfig } = await import('./commands/export.js');
+      deps.out(await exportConfig({ format }, deps));
+      setResult(0);
+    });
+
+  const policy = program
+    .command('policy')
+    .description('print IAM policy documents for role switching (JSON on stdout)')
+    .addHelpText('after', POLICY_EXAMPLES);
+
+  const printPolicy = async (deps: Deps, result: { document: unknown; notes: string[] }): Promise<void> => {
+    const { formatPolicy } = await import('./policy/trust-policy.js');
+    for (const note of result.notes) deps.err(`note: ${note}`);
+    deps.out(formatPolicy(result.document));
+  };
+
+  policy
+    .command('trust')
+    .description("a destination role's trust policy: lets the gateway account assume it")
+    .option('--source-account <id>', 'the gateway account (12 digits)')
+    .option('--require-mfa', 'add Condition Bool aws:MultiFactorAuthPresent = true')
+    .option('--external-id <id>', 'add Condition StringEquals sts:ExternalId')
+    .option('--partition <name>', 'aws (default), aws-cn or aws-us-gov')
+    .addHelpText('after', POLICY_EXAMPLES)
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      const deps = ctx.deps({ debug: debugOf(cmd) });
+      const { policyTrust } = await import('./commands/policy.js');
+      await printPolicy(deps, await policyTrust(opts as Record<string, string | undefined> & { requireMfa?: boolean }, deps));
+      setResult(0);
+    });
+
+  policy
+    .command('assume')
+    .description("the gateway role's policy allowing sts:AssumeRole on destination roles, one statement per account")
+    .option('--account <id>', 'destination account (12 digits)')
+    .option('--role <name>', 'destination role name, with path if any, or a role ARN (repeatable)', collect, [])
+    .option('--all', 'every destination in ~/.aws/config assumed from a gateway')
+    .option('--partition <name>', 'aws (default), aws-cn or aws-us-gov')
+    .addHelpText('after', POLICY_EXAMPLES)
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      const deps = ctx.deps({ debug: debugOf(cmd) });
+      const { policyAssume } = await import('./commands/policy.js');
+      await printPolicy(
+        deps,
+        await policyAssume(
+          {
+            ...(typeof opts.account === 'string' ? { account: opts.account } : {}),
+            role: (opts.role as string[] | undefined) ?? [],
+            all: Boolean(opts.all),
+            ...(typeof opts.partition === 'string' ? { partition: opts.partition } : {}),
+          },
+          deps,
+        ),
+      );
+      setResult(0);
+    });
+}
+
+const SWITCH_EXAMPLES = `
+Examples:
+  $ eval "$(awsfed switch prod)"                   # bash/zsh: this shell now uses prod's credentials
+  $ awsfed switch prod | source                    # fish
+  $ awsfed switch prod | Out-String | Invoke-Expression   # PowerShell
+  $ AWSFED_PASSWORD=... eval "$(awsfed switch prod --no-prompt)"
+  $ eval "$(awsfed switch dev --nest)"             # from inside another awsfed environment
+Prints unset lines for AWS_PROFILE and other conflicting variables, the keys (the same lines as
+\`aws configure export-credentials --format env\`), AWS_REGION, AWS_DEFAULT_REGION and AWSFED_ACTIVE_PROFILE.
+Signs in to the gateway first when its credentials are missing or expired.`;
+
+const EXEC_EXAMPLES = `
+Examples:
+  $ awsfed exec prod -- aws sts get-caller-identity
+  $ awsfed exec prod -- terraform plan -out plan.bin
+  $ awsfed exec prod -- sh -c 'aws s3 ls && aws ec2 describe-vpcs'
+Put -- before the command: options after it belong to the command. The command runs without a shell,
+with the credentials, both region variables and AWSFED_ACTIVE_PROFILE in its environment, and without
+AWS_PROFILE & co. Exit status: the command's (128+n when a signal ended it, 127 when it is not found).`;
+
+/** switch and exec (issue 3, part 3). */
+function addShellCommands(program: Command, ctx: CliContext, setResult: (code: number) => void): void {
+  const debugOf = (cmd: Command): boolean => Boolean(cmd.optsWithGlobals().debug);
+
+  program
+    .command('switch')
+    .description('print shell statements that put a profile\'s credentials into the current shell (for eval)')
+    .argument('<name>', 'profile to switch to')
+    .option('-f, --format <format>', 'env, env-no-export, fish or powershell (default: from $SHELL)')
+    .option('--nest', 'allow running inside another awsfed environment (AWSFED_ACTIVE_PROFILE set)')
+    .addOption(new Option('--no-prompt', 'fail instead of prompting when a gateway login is needed (env AWSFED_NO_PROMPT=1)'))
+    .addHelpText('after', SWITCH_EXAMPLES)
+    .action(async (name: string, opts: Record<string, unknown>, cmd: Command) => {
+      const deps = ctx.deps({ debug: debugOf(cmd) });
+      const { switchProfile } = await import('./commands/switch.js');
+      const result = await switchProfile(
+        {
+          profile: name,
+          format: opts.format === undefined ? undefined : String(opts.format),
+          noPrompt: opts.prompt === false || isTruthy(deps.env.AWSFED_NO_PROMPT),
+          nest: Boolean(opts.nest),
+          stdoutIsTerminal: Boolean(process.stdout.isTTY),
+        },
+        deps,
+      );
+      deps.out(result.text);
+      setResult(0);
+    });
+
+  program
+    .command('exec')
+    .description('run a command with a profile\'s credentials in its environment')
+    .argument('<name>', 'profile whose credentials the command gets')
+    .argument('[command...]', 'the command and its arguments, after --')
+    .option('--nest', 'allow running inside another awsfed environment (AWSFED_ACTIVE_PROFILE set)')
+    .addOption(new Option('--no-prompt', 'fail instead of prompting when a gateway login is needed (env AWSFED_NO_PROMPT=1)'))
+    .addHelpText('after', EXEC_EXAMPLES)
+    .action(async (name: string, command: string[], opts: Record<string, unknown>, cmd: Command) => {
+      const deps = ctx.deps({ debug: debugOf(cmd) });
+      const { execInProfile } = await import('./commands/exec.js');
+      const result = await execInProfile(
+        { profile: name, command, noPrompt: opts.prompt === false || isTruthy(deps.env.AWSFED_NO_PROMPT), nest: Boolean(opts.nest) },
+        deps,
+      );
+      setResult(result.exitCode);
+    });
+}
+
+const ADD_EXAMPLES = `
+Examples:
+  $ awsfed add prod --account 222222222222 --role Admins --region eu-west-1 --color red
+  $ awsfed add shared --account 111111111111 --role team/Hub --display-name 'Shared hub'
+  $ awsfed add audit --account 333333333333 --role Auditor --source shared    # two hops: saml -> shared -> audit
+  $ awsfed add prod --role ReadOnly                 # update: options not given keep their value
+  $ awsfed add prod --color ''                      # '' clears an optional setting
+  $ aws sts get-caller-identity --profile prod
+Writes [profile NAME] in ~/.aws/config with role_arn, source_profile (default: the gateway profile
+saml, or AWSFED_PROFILE), role_session_name (from the gateway's sign-in), region (default: the
+source's) and the console display keys. A gateway or another existing non-destination profile is
+never overwritten.`;
+
+const REMOVE_EXAMPLES = `
+Examples:
+  $ awsfed remove prod
+  $ awsfed remove shared --force                    # even though other destinations chain through it
+Removes [profile NAME] from ~/.aws/config and the keys awsfed cached for it in ~/.aws/credentials.`;
+
+const LIST_EXAMPLES = `
+Examples:
+  $ awsfed list
+  $ awsfed list --json | jq -r '.[] | select(.credentials != "valid") | .profile'
+Shows destinations and the gateways they chain from, with the state of their cached credentials.`;
+
+/** add, remove, list: the destination catalog (issue 3, part 1). */
+function addCatalogCommands(program: Command, ctx: CliContext, setResult: (code: number) => void): void {
+  const debugOf = (cmd: Command): boolean => Boolean(cmd.optsWithGlobals().debug);
+
+  program
+    .command('add')
+    .description('add or update a destination profile that assumes a role from the gateway (or another destination)')
+    .argument('<name>', 'destination profile name')
+    .option('--account <id>', '12-digit account ID of the role')
+    .option('--role <name>', 'role name (with its path, e.g. team/Admins) or role ARN')
+    .option('--region <region>', "the profile's region (default: the source's)")
+    .option('--source <profile>', 'profile whose credentials assume the role (default saml)')
+    .option('--display-name <text>', 'name for console switch-role links')
+    .option('--color <color>', 'console colour: red, orange, yellow, green or blue')
+    .option('--external-id <id>', 'sts:ExternalId the role trust policy requires')
+    .option('--mfa-serial <arn>', 'MFA device the role trust policy requires')
+    .option('--duration <time>', 'session duration (seconds or 1h; 900..43200; role chaining allows 1h)')
+    .option('--partition <partition>', 'aws, aws-cn or aws-us-gov (default aws, or from the region)')
+    .addHelpText('after', ADD_EXAMPLES)
+    .action(async (name: string, opts: Record<string, string | undefined>, cmd: Command) => {
+      const deps = ctx.deps({ debug: debugOf(cmd) });
+      const { add, formatAddSummary } = await import('./commands/add.js');
+      const result = await add({ ...opts, name }, deps);
+      deps.out(formatAddSummary(result));
+      setResult(0);
+    });
+
+  program
+    .command('remove')
+    .description('remove a destination profile and its cached credentials')
+    .argument('<name>', 'destination profile name')
+    .option('-f, --force', 'remove it even when other destinations use it as their source')
+    .addHelpText('after', REMOVE_EXAMPLES)
+    .action(async (name: string, opts: Record<string, unknown>, cmd: Command) => {
+      const deps = ctx.deps({ debug: debugOf(cmd) });
+      const { remove, formatRemoveSummary } = await import('./commands/remove.js');
+      deps.out(formatRemoveSummary(await remove({ name, force: Boolean(opts.force) }, deps)));
+      setResult(0);
+    });
+
+  program
+    .command('list')
+    .description('list destination and gateway profiles with the state of their credentials')
+    .option('--json', 'print a JSON array (no keys, no secrets)')
+    .addHelpText('after', LIST_EXAMPLES)
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      const deps = ctx.deps({ debug: debugOf(cmd) });
+      const { list, formatListJson, formatListTable } = await import('./commands/list.js');
+      const result = await list({ json: Boolean(opts.json) }, deps);
+      deps.out(opts.json ? formatListJson(result) : formatListTable(result));
+      setResult(0);
+    });
 }
