@@ -11,6 +11,7 @@ import type { IniDocument } from '../ini/document.js';
 import type { Partition } from '../saml/types.js';
 import type { ConsoleColor } from './colors.js';
 import { isConsoleColor } from './colors.js';
+import { ROLE_ARN } from '../saml/roles.js';
 
 export interface Destination {
   name: string;
@@ -49,12 +50,6 @@ export const DestinationKeys = {
 /** Keys that mark a gateway profile: see isGatewayProfile. */
 export const GATEWAY_KEYS = ['awsfed_idp_url', 'awsfed_role_session_name'] as const;
 
-/**
- * IAM role ARN: arn:PARTITION:iam::ACCOUNT:role/[path/]NAME. Same rule as the SAML Role attribute
- * parser (src/saml/roles.ts): path segments of printable ASCII but `/`, name [\w+=,.@-]{1,64}.
- */
-const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/((?:[\x21-\x2e\x30-\x7e]+\/)*)([\w+=,.@-]{1,64})$/;
-
 export interface ParsedRoleArn {
   partition: Partition;
   accountId: string;
@@ -63,6 +58,7 @@ export interface ParsedRoleArn {
   roleName: string;
 }
 
+/** IAM role ARN: arn:PARTITION:iam::ACCOUNT:role/[path/]NAME, by the same rule as the SAML Role attribute. */
 export function parseRoleArn(arn: string): ParsedRoleArn | undefined {
   const m = ROLE_ARN.exec(arn.trim());
   if (!m) return undefined;

@@ -6,7 +6,7 @@ import type { Partition, SamlRole } from './types.js';
  * inside a segment (IAM path rules), including commas; the name itself is [\w+=,.@-]{1,64}.
  * https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
  */
-const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/((?:[\x21-\x2e\x30-\x7e]+\/)*)([\w+=,.@-]{1,64})$/;
+export const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/((?:[\x21-\x2e\x30-\x7e]+\/)*)([\w+=,.@-]{1,64})$/;
 
 /** IAM SAML provider ARN; provider names are [\w._-]{1,128}. */
 const PROVIDER_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):saml-provider\/([\w.-]{1,128})$/;
