@@ -29,6 +29,7 @@ import { UsageError } from '../errors.js';
 import type { IniDocument } from '../ini/document.js';
 import { parseIni } from '../ini/document.js';
 import type { Partition } from '../saml/types.js';
+import { roleSessionNameFrom } from '../catalog/session-name.js';
 
 export interface AddOptions {
   name: string;
@@ -60,7 +61,6 @@ export interface AddResult extends AddPlan {
 export const ROLE_CHAINING_MAX_SECONDS = 3600;
 
 const PARTITIONS: readonly Partition[] = ['aws', 'aws-cn', 'aws-us-gov'];
-const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
 export async function add(options: AddOptions, deps: Deps): Promise<AddResult> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
@@ -308,20 +308,6 @@ function partitionOfRegion(region: string | undefined): Partition | undefined {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   return undefined;
-}
-
-/**
- * The RoleSessionName of the root gateway's last sign-in (awsfed_role_session_name), else its user
- * name made valid for STS (DOMAIN\user -> user; other characters outside [\w+=,.@-] become '-').
- */
-function roleSessionNameFrom(config: IniDocument, root: string): string | undefined {
-  const keys = profileKeys(config, root);
-  const stored = nonEmpty(keys?.awsfed_role_session_name);
-  if (stored !== undefined && ROLE_SESSION_NAME.test(stored)) return stored;
-  const username = nonEmpty(keys?.awsfed_username);
-  if (username === undefined) return undefined;
-  const bare = username.slice(username.lastIndexOf('\\') + 1).replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
-  return ROLE_SESSION_NAME.test(bare) ? bare : undefined;
 }
 
 // --- merging -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import type { AwsPaths } from '../config/paths.js';
 import { resolveProfileName, resolveSettings } from '../config/settings.js';
 import type { Flags, Resolved, Settings } from '../config/settings.js';
 import type { IniDocument } from '../ini/document.js';
+import { adoptSessionName } from '../catalog/session-name.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { applyCredentials } from '../credentials/credentials.js';
 import { obtainPassword } from '../secrets/password.js';
@@ -192,7 +193,10 @@ export function rememberProfileConfig(doc: IniDocument, settings: Settings, prof
   if (doc.get(name, 'region') === undefined || settings.region.source === 'flag') doc.set(name, 'region', settings.region.value);
   if (doc.get(name, 'output') === undefined || settings.output.source === 'flag') doc.set(name, 'output', settings.output.value);
   // Destinations use it as role_session_name, so that CloudTrail shows the person behind each hop.
-  if (roleSessionName) doc.set(name, 'awsfed_role_session_name', roleSessionName);
+  if (roleSessionName) {
+    doc.set(name, 'awsfed_role_session_name', roleSessionName);
+    adoptSessionName(doc, profile, roleSessionName);
+  }
 }
 
 export async function login(options: LoginOptions, deps: Deps): Promise<LoginResult> {
