@@ -80,6 +80,17 @@ async function createClient(target: StsTarget, credentials: AwsCredentials | 'no
   return { sdk, client };
 }
 
+/** The credentials and assumed-role identity of an AssumeRole / AssumeRoleWithSAML answer. */
+function sessionCredentials(
+  out: { Credentials?: Parameters<typeof requireCredentials>[0]; AssumedRoleUser?: { Arn?: string; AssumedRoleId?: string } },
+  roleArn: string,
+  operation: StsOperation,
+): SamlCredentials {
+  const result: SamlCredentials = { ...requireCredentials(out.Credentials, operation), assumedRoleArn: out.AssumedRoleUser?.Arn ?? roleArn };
+  if (out.AssumedRoleUser?.AssumedRoleId) result.assumedRoleId = out.AssumedRoleUser.AssumedRoleId;
+  return result;
+}
+
 function requireCredentials(
   c: { AccessKeyId?: string | undefined; SecretAccessKey?: string | undefined; SessionToken?: string | undefined; Expiration?: Date | undefined } | undefined,
   operation: StsOperation,
@@ -92,13 +103,25 @@ function requireCredentials(
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
 }
 
-async function run<T>(ctx: StsErrorContext, client: StsClientInstance, call: () => Promise<T>): Promise<T> {
+/** Creates the client, runs one call, maps every failure (setup included) to an StsError, destroys the client. */
+async function withClient<T>(
+  ctx: StsErrorContext,
+  target: StsTarget,
+  auth: Parameters<typeof createClient>[1],
+  call: (sdk: StsModule, client: StsClientInstance) => Promise<T>,
+): Promise<T> {
+  let setup: { sdk: StsModule; client: StsClientInstance };
   try {
-    return await call();
+    setup = await createClient(target, auth);
+  } catch (error) {
+    throw mapStsError(error, ctx);
+  }
+  try {
+    return await call(setup.sdk, setup.client);
   } catch (error) {
     throw mapStsError(error, ctx);
   } finally {
-    client.destroy();
+    setup.client.destroy();
   }
 }
 
@@ -113,14 +136,7 @@ export async function assumeRoleWithSaml(
     principalArn: input.principalArn,
     durationSeconds: input.durationSeconds,
   };
-  let setup: { sdk: StsModule; client: StsClientInstance };
-  try {
-    setup = await createClient(target, 'none');
-  } catch (error) {
-    throw mapStsError(error, ctx);
-  }
-  const { sdk, client } = setup;
-  return run(ctx, client, async () => {
+  return withClient(ctx, target, 'none', async (sdk, client) => {
     const out = await client.send(
       new sdk.AssumeRoleWithSAMLCommand({
         RoleArn: input.roleArn,
@@ -129,9 +145,7 @@ export async function assumeRoleWithSaml(
         DurationSeconds: input.durationSeconds,
       }),
     );
-    const creds = requireCredentials(out.Credentials, ctx.operation);
-    const result: SamlCredentials = { ...creds, assumedRoleArn: out.AssumedRoleUser?.Arn ?? input.roleArn };
-    if (out.AssumedRoleUser?.AssumedRoleId) result.assumedRoleId = out.AssumedRoleUser.AssumedRoleId;
+    const result = sessionCredentials(out, input.roleArn, ctx.operation);
     if (out.Subject) result.subject = out.Subject;
     return result;
   });
@@ -148,14 +162,7 @@ export async function assumeRole(
     roleArn: input.roleArn,
     durationSeconds: input.durationSeconds,
   };
-  let setup: { sdk: StsModule; client: StsClientInstance };
-  try {
-    setup = await createClient(target, creds);
-  } catch (error) {
-    throw mapStsError(error, ctx);
-  }
-  const { sdk, client } = setup;
-  return run(ctx, client, async () => {
+  return withClient(ctx, target, creds, async (sdk, client) => {
     const out = await client.send(
       new sdk.AssumeRoleCommand({
         RoleArn: input.roleArn,
@@ -164,25 +171,13 @@ export async function assumeRole(
         ...(input.externalId !== undefined ? { ExternalId: input.externalId } : {}),
       }),
     );
-    const result: SamlCredentials = {
-      ...requireCredentials(out.Credentials, ctx.operation),
-      assumedRoleArn: out.AssumedRoleUser?.Arn ?? input.roleArn,
-    };
-    if (out.AssumedRoleUser?.AssumedRoleId) result.assumedRoleId = out.AssumedRoleUser.AssumedRoleId;
-    return result;
+    return sessionCredentials(out, input.roleArn, ctx.operation);
   });
 }
 
 export async function getCallerIdentity(target: StsTarget, creds: AwsCredentials): Promise<{ account: string; arn: string; userId: string }> {
   const ctx: StsErrorContext = { operation: 'GetCallerIdentity', endpointLabel: endpointLabel(target) };
-  let setup: { sdk: StsModule; client: StsClientInstance };
-  try {
-    setup = await createClient(target, creds);
-  } catch (error) {
-    throw mapStsError(error, ctx);
-  }
-  const { sdk, client } = setup;
-  return run(ctx, client, async () => {
+  return withClient(ctx, target, creds, async (sdk, client) => {
     const out = await client.send(new sdk.GetCallerIdentityCommand({}));
     if (!out.Account || !out.Arn || !out.UserId) {
       throw new StsError('STS_ERROR', 'STS GetCallerIdentity answered without Account, Arn or UserId', {
