@@ -2,7 +2,8 @@
  * Redaction for anything that may be printed or saved under --debug. Secrets never leave the process:
  * form fields whose name looks like a password/OTP, SAMLResponse values, secret keys and session tokens.
  */
-const SECRET_FIELD = /pass|pwd|otp|code|token|secret|samlresponse|context/i;
+// `session` covers the AWS federation endpoint's Session JSON (secret key and session token).
+const SECRET_FIELD = /pass|pwd|otp|code|token|secret|samlresponse|context|session/i;
 
 export function isSecretFieldName(name: string): boolean {
   return SECRET_FIELD.test(name);

@@ -22,14 +22,16 @@ export function assertAllowedUrl(url: string): URL {
   try {
     parsed = new URL(url);
   } catch (cause) {
-    throw new IdpError('IDP_INSECURE_URL', `Refusing to open "${displayUrl(url)}": it is not an absolute URL`, {
+    throw new IdpError('IDP_INSECURE_URL', `Refusing to open "${urlWithoutQuery(url)}": it is not an absolute URL`, {
       hint: 'Give the IdP as https://host or host name; redirects must point to absolute or relative http(s) URLs.',
       cause,
     });
   }
   if (parsed.protocol === 'https:') return parsed;
   if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return parsed;
-  throw new IdpError('IDP_INSECURE_URL', `Refusing to send sign-in data to ${displayUrl(url)}: only https is allowed (http only to this machine)`, {
+  // The query of a refused URL is never needed in the message, and may carry a secret that no name
+  // rule recognises (the console's Session JSON holds a secret key and a session token).
+  throw new IdpError('IDP_INSECURE_URL', `Refusing to send sign-in data to ${urlWithoutQuery(url)}: only https is allowed (http only to this machine)`, {
     hint: parsed.protocol === 'http:'
       ? 'Use the https:// address of your AD FS server; if a redirect led here, the IdP or a proxy is misconfigured.'
       : 'Use an https:// URL.',

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { assertAllowedUrl, displayUrl } from './url-policy.js';
+import { IdpError } from '../errors.js';
+
+describe('assertAllowedUrl', () => {
+  it('allows https anywhere and http only to loopback', () => {
+    expect(assertAllowedUrl('https://adfs.corp.example/adfs/ls/').hostname).toBe('adfs.corp.example');
+    expect(assertAllowedUrl('http://127.0.0.1:8080/x').port).toBe('8080');
+    expect(assertAllowedUrl('http://localhost/x').hostname).toBe('localhost');
+    expect(() => assertAllowedUrl('http://adfs.corp.example/')).toThrow(IdpError);
+    expect(() => assertAllowedUrl('http://127.0.0.1.example.com/')).toThrow(IdpError);
+  });
+
+  it('never quotes the query of a refused URL: it can hold secrets no name rule knows', () => {
+    const session = encodeURIComponent(JSON.stringify({ sessionId: 'ASIAEXAMPLE', sessionKey: 'SECRETKEY123', sessionToken: 'SESSIONTOKEN456' }));
+    const url = `http://signin.example.com/federation?Action=getSigninToken&Session=${session}&Other=SECRETKEY123`;
+    let error: unknown;
+    try {
+      assertAllowedUrl(url);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(IdpError);
+    const text = `${(error as IdpError).message} ${(error as IdpError).hint}`;
+    expect(text).toContain('http://signin.example.com/federation');
+    expect(text).not.toMatch(/SECRETKEY123|SESSIONTOKEN456|ASIAEXAMPLE|Session=/);
+  });
+});
+
+describe('displayUrl', () => {
+  it('hides secret-looking and noisy query values, keeps the rest', () => {
+    expect(displayUrl('https://h/p?loginToRp=urn%3Aamazon%3Awebservices&Password=x&Session=y&SAMLRequest=z')).toBe(
+      'https://h/p?loginToRp=urn%3Aamazon%3Awebservices&Password=%E2%80%A6&Session=%E2%80%A6&SAMLRequest=%E2%80%A6',
+    );
+  });
+});
