@@ -327,7 +327,7 @@ Examples:
   $ eval "$(awsfed switch prod)"                   # bash/zsh: this shell now uses prod's credentials
   $ awsfed switch prod | source                    # fish
   $ awsfed switch prod | Out-String | Invoke-Expression   # PowerShell
-  $ AWSFED_PASSWORD=... eval "$(awsfed switch prod --no-prompt)"
+  $ eval "$(AWSFED_PASSWORD=... awsfed switch prod --no-prompt)"
   $ eval "$(awsfed switch dev --nest)"             # from inside another awsfed environment
 Prints unset lines for AWS_PROFILE and other conflicting variables, the keys (the same lines as
 \`aws configure export-credentials --format env\`), AWS_REGION, AWS_DEFAULT_REGION and AWSFED_ACTIVE_PROFILE.

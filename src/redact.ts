@@ -22,3 +22,12 @@ export function redactValues(text: string, secrets: Iterable<string | undefined>
   }
   return out;
 }
+
+/** Environment variables that carry awsfed's own secrets: never handed to a child process we start. */
+export const SECRET_ENV_VARIABLES: readonly string[] = ['AWSFED_PASSWORD'];
+
+export function withoutSecretVariables(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out = { ...env };
+  for (const name of SECRET_ENV_VARIABLES) delete out[name];
+  return out;
+}

@@ -25,6 +25,7 @@ import {
 } from '../console/federation.js';
 import type { SwitchLink } from '../console/switch-links.js';
 import { formatSwitchLinks, switchLinks } from '../console/switch-links.js';
+import { withoutSecretVariables } from '../redact.js';
 
 export interface ConsoleOptions {
   name?: string;
@@ -133,7 +134,7 @@ export function browserCommand(url: string, env: Record<string, string | undefin
 async function openBrowser(url: string, deps: Deps, platform: string): Promise<void> {
   let failed: string | undefined;
   try {
-    const result = await deps.runCommand(browserCommand(url, deps.env, platform), deps.env);
+    const result = await deps.runCommand(browserCommand(url, deps.env, platform), withoutSecretVariables(deps.env));
     if (result.exitCode !== 0) failed = `exit code ${result.exitCode}`;
   } catch (error) {
     failed = (error as { code?: string }).code ?? 'could not start';

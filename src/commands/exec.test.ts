@@ -48,7 +48,7 @@ const ensure = async () => resolved;
 
 describe('execInProfile', () => {
   it('runs the command with the credentials, without the conflicting variables, and returns its exit code', async () => {
-    const d = deps({ PATH: '/bin', AWS_PROFILE: 'saml', AWS_SECURITY_TOKEN: 'old', HOME: '/home/a' }, 7);
+    const d = deps({ PATH: '/bin', AWS_PROFILE: 'saml', AWS_SECURITY_TOKEN: 'old', HOME: '/home/a', AWSFED_PASSWORD: 'Hunter2!' }, 7);
     const result = await execInProfile({ profile: 'prod', command: ['aws', 'sts', 'get-caller-identity', '--output', 'json'], noPrompt: true, nest: false }, d, ensure);
     expect(result).toEqual({ exitCode: 7 });
     expect(d.spawned).toHaveLength(1);

@@ -19,6 +19,7 @@
  */
 import type { AwsCredentials } from '../sts/client.js';
 import { UsageError } from '../errors.js';
+import { SECRET_ENV_VARIABLES } from '../redact.js';
 
 export type ShellFormat = 'env' | 'env-no-export' | 'fish' | 'powershell';
 export const SHELL_FORMATS: readonly ShellFormat[] = ['env', 'env-no-export', 'fish', 'powershell'];
@@ -70,10 +71,13 @@ export function exportedVariables(input: ExportInput): Array<[name: string, valu
   return vars;
 }
 
-/** The environment for a child process: `base` without the conflicting variables, plus the credentials. */
+/**
+ * The environment for a child process: `base` without the conflicting variables and without awsfed's
+ * own secrets (AWSFED_PASSWORD must not reach `awsfed exec prod -- env`), plus the credentials.
+ */
 export function childEnvironment(base: Record<string, string | undefined>, input: ExportInput): Record<string, string> {
   const env: Record<string, string> = {};
-  const drop = new Set(CONFLICTING_VARIABLES);
+  const drop = new Set([...CONFLICTING_VARIABLES, ...SECRET_ENV_VARIABLES]);
   for (const [name, value] of Object.entries(base)) {
     if (value !== undefined && !drop.has(name)) env[name] = value;
   }
