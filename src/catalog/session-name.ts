@@ -11,6 +11,12 @@ import { profileKeys, readDestinations } from './destination.js';
 
 const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
+/** Makes any text a valid RoleSessionName ([\w+=,.@-]{2,64}): other characters become '-'. */
+export function sanitizeSessionName(name: string): string {
+  const out = name.replace(/[^\w+=,.@-]/gu, '-').slice(0, 64);
+  return out.length < 2 ? `awsfed${out}`.slice(0, 64) : out;
+}
+
 /** The gateway's RoleSessionName, else its user name made valid for STS (DOMAIN\user -> user). */
 export function roleSessionNameFrom(config: IniDocument, root: string): string | undefined {
   const stored = profileKeys(config, root)?.awsfed_role_session_name?.trim();
@@ -21,8 +27,8 @@ export function roleSessionNameFrom(config: IniDocument, root: string): string |
 export function provisionalSessionName(config: IniDocument, root: string): string | undefined {
   const username = profileKeys(config, root)?.awsfed_username?.trim();
   if (!username) return undefined;
-  const bare = username.slice(username.lastIndexOf('\\') + 1).replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
-  return ROLE_SESSION_NAME.test(bare) ? bare : undefined;
+  const bare = username.slice(username.lastIndexOf('\\') + 1);
+  return bare === '' ? undefined : sanitizeSessionName(bare);
 }
 
 /**

@@ -88,11 +88,11 @@ async function gatewayKeys(): Promise<SamlCredentials> {
   return assumeRoleWithSaml({ region: 'us-east-1', endpoint: env.sts.url }, { roleArn: GATEWAY.roleArn, principalArn: GATEWAY.principalArn, samlAssertion, durationSeconds: 3600 });
 }
 
-async function setup(sections: Record<string, { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date }>) {
+async function setup(sections: Record<string, { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date }>, config = CONFIG) {
   home = await mkdtemp(join(tmpdir(), 'awsfed-chain-creds-'));
   const configFile = join(home, 'config');
   const credentialsFile = join(home, 'credentials');
-  await writeFile(configFile, CONFIG.replace('IDP', env.adfs.entryUrl));
+  await writeFile(configFile, config.replace('IDP', env.adfs.entryUrl));
   const doc = parseIni('', credentialsFile);
   for (const [name, c] of Object.entries(sections)) applyCredentials(doc, name, c);
   await writeFile(credentialsFile, doc.toString(), { mode: 0o600 });
@@ -117,6 +117,15 @@ describe('ensureProfileCredentials', () => {
     const r = await ensureProfileCredentials('prod', deps, { noPrompt: true });
     expect(r).toMatchObject({ profile: 'prod', source: 'cache', region: 'eu-west-1', credentials: { accessKeyId: 'ASIACACHEDPROD000000' } });
     expect(callsSince(before)).toEqual([]);
+  });
+
+  it('before any sign-in stored a RoleSessionName, names the session as `awsfed add` does (DOMAIN\\user -> user)', async () => {
+    const gw = await gatewayKeys();
+    const config = CONFIG.replace('awsfed_role_session_name = alice.session\n', '').replace(`awsfed_username = ${DEMO_USER.username}`, 'awsfed_username = CORP\\alice');
+    const { deps } = await setup({ saml: gw }, config);
+    const before = env.sts.calls.length;
+    await ensureProfileCredentials('shared', deps, { noPrompt: true });
+    expect(env.sts.calls.slice(before).map((c) => c.params.RoleSessionName)).toEqual(['alice']);
   });
 
   it('assumes along the whole chain when the target and the intermediate are stale, and writes both back', async () => {

@@ -8,7 +8,6 @@
  * else only the hops that need it (a valid cached intermediate profile is reused), then a write-back so
  * that the AWS CLI and the next awsfed run see the same keys.
  */
-import { readFile } from 'node:fs/promises';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import type { AwsPaths } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
@@ -16,11 +15,14 @@ import type { Flags } from '../config/settings.js';
 import { applyCredentials, readStoredCredentials } from '../credentials/credentials.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import type { Deps } from '../deps.js';
-import { AppError, ExitCode, FileError } from '../errors.js';
+import { AppError, ExitCode } from '../errors.js';
 import type { IniDocument } from '../ini/document.js';
 import { parseIni } from '../ini/document.js';
 import type { AwsCredentials, StsTarget } from '../sts/client.js';
-import { isGatewayProfile } from '../catalog/destination.js';
+import { isGatewayProfile, parseRoleArn } from '../catalog/destination.js';
+import { roleSessionNameFrom, sanitizeSessionName } from '../catalog/session-name.js';
+import { loadCaBundle } from '../config/ca-bundle.js';
+import { stsRegionFor } from '../partition.js';
 import { executeHops } from './execute.js';
 import type { ExecuteOptions, HopOutcome } from './execute.js';
 import { chainPath, planChains } from './plan.js';
@@ -47,8 +49,6 @@ export interface RootContext {
   loggedIn: boolean;
   /** Region for hops without their own; the root profile's settings region (default us-east-1). */
   region: string;
-  /** Region as configured in the root profile (undefined when only the default applies). */
-  configuredRegion?: string;
   endpoint?: string;
   caBundlePem?: string;
   /** RoleSessionName for hops without role_session_name. */
@@ -132,6 +132,7 @@ export async function prepareRoots(roots: string[], paths: AwsPaths, deps: Deps,
   if ([...found.values()].some((f) => f.loggedIn)) config = (await readIniFile(paths.configFile)) ?? config;
 
   const contexts = new Map<string, RootContext>();
+  const caBundles = new Map<string, Promise<string | undefined>>();
   for (const root of roots) {
     const f = found.get(root)!;
     const section = config.getSection(configSectionName(root));
@@ -140,30 +141,20 @@ export async function prepareRoots(roots: string[], paths: AwsPaths, deps: Deps,
       profile: root,
       loggedIn: f.loggedIn,
       region: settings.region.value,
-      sessionName: defaultSessionName(section, deps),
+      sessionName: roleSessionNameFrom(config, root) ?? sanitizeSessionName(deps.env.USER || deps.env.USERNAME || 'awsfed'),
     };
-    if (section?.region) context.configuredRegion = section.region;
     if (settings.stsEndpoint.value !== undefined) context.endpoint = settings.stsEndpoint.value;
     if (f.credentials) context.credentials = f.credentials;
     if (f.error) context.error = f.error;
     if (settings.caBundle.value !== undefined) {
-      try {
-        context.caBundlePem = await readFile(settings.caBundle.value, 'utf8');
-      } catch (error) {
-        throw new FileError('CA_BUNDLE_UNREADABLE', `Cannot read the CA bundle ${settings.caBundle.value}.`, {
-          hint: 'Check the path given by --ca-bundle, AWSFED_CA_BUNDLE, AWS_CA_BUNDLE or awsfed_ca_bundle.',
-          cause: error,
-        });
-      }
+      // Several roots usually share one bundle: read each file once.
+      const path = settings.caBundle.value;
+      if (!caBundles.has(path)) caBundles.set(path, loadCaBundle(path));
+      context.caBundlePem = await caBundles.get(path);
     }
     contexts.set(root, context);
   }
   return contexts;
-}
-
-/** SAML RoleSessionName remembered by login, else the configured user name, else the OS user. */
-function defaultSessionName(section: Record<string, string> | undefined, deps: Deps): string {
-  return section?.awsfed_role_session_name?.trim() || section?.awsfed_username?.trim() || deps.env.USER || deps.env.USERNAME || 'awsfed';
 }
 
 /** Root profile of every hop (hops are topological: a hop's source is a root or an earlier hop). */
@@ -223,8 +214,11 @@ export async function runChains(hops: Hop[], roots: Map<string, RootContext>, pa
     defaultSessionName: deps.env.USER || 'awsfed',
     sts: (region, hop): StsTarget => {
       const root = roots.get(rootOf.get(hop.profile) ?? '')!;
+      // A role in another partition than the root's region needs that partition's STS (unless an
+      // endpoint is configured, which then serves every region).
+      const partition = parseRoleArn(hop.roleArn)?.partition ?? 'aws';
       return {
-        region: region ?? root.region,
+        region: root.endpoint !== undefined ? (region ?? root.region) : stsRegionFor(partition, region ?? root.region),
         ...(root.endpoint !== undefined ? { endpoint: root.endpoint } : {}),
         ...(root.caBundlePem !== undefined ? { caBundlePem: root.caBundlePem } : {}),
       };

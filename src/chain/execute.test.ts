@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { StsError } from '../errors.js';
 import { silentLogger } from '../log.js';
 import type { AwsCredentials, SamlCredentials, StsTarget } from '../sts/client.js';
-import { backoffDelay, executeHops, sanitizeSessionName } from './execute.js';
+import { backoffDelay, executeHops } from './execute.js';
+import { sanitizeSessionName } from '../catalog/session-name.js';
 import type { ExecuteOptions } from './execute.js';
 import type { Hop } from './plan.js';
 
@@ -238,8 +239,10 @@ describe('executeHops against the STS emulator', () => {
             try {
               return await assumeRole({ ...t, endpoint: throttler.url }, creds, input);
             } finally {
-              expect(throttler.calls.map((c) => c.errorCode)).toEqual(['Throttling']); // one attempt: maxAttempts 1
+              // Close first (an assertion failing here must not leave the emulator running), then assert.
               await throttler.close();
+              const errorCodes = throttler.calls.map((c) => c.errorCode);
+              expect(errorCodes).toEqual(['Throttling']); // one attempt: maxAttempts 1
             }
           }
           return assumeRole(t, creds, input);

@@ -18,6 +18,7 @@ import type { Logger } from '../log.js';
 import { assumeRole as stsAssumeRole } from '../sts/client.js';
 import type { AwsCredentials, SamlCredentials, StsTarget } from '../sts/client.js';
 import type { Hop } from './plan.js';
+import { sanitizeSessionName } from '../catalog/session-name.js';
 
 export type HopOutcome =
   | { profile: string; ok: true; credentials: SamlCredentials; durationSeconds: number; notes: string[] }
@@ -47,18 +48,9 @@ export const CHAINED_SESSION_LIMIT_SECONDS = 3600;
 const DEFAULT_MAX_ATTEMPTS = 4;
 const DEFAULT_BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 5000;
-/** STS's RoleSessionName pattern and length limits. */
-const SESSION_NAME_CHAR = /[\w+=,.@-]/;
 const RETRYABLE = new Set(['STS_THROTTLED']);
 
 const realSleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
-
-/** Makes any text a valid RoleSessionName ([\w+=,.@-]{2,64}): other characters become '-'. */
-export function sanitizeSessionName(name: string): string {
-  let out = [...name].map((c) => (SESSION_NAME_CHAR.test(c) ? c : '-')).join('').slice(0, 64);
-  if (out.length < 2) out = `awsfed${out}`.slice(0, 64);
-  return out;
-}
 
 /** Exponential backoff with jitter: base * 2^(attempt-1), capped, then scaled into [50%, 100%). */
 export function backoffDelay(attempt: number, baseMs: number, random: () => number): number {

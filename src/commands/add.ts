@@ -30,6 +30,9 @@ import type { IniDocument } from '../ini/document.js';
 import { parseIni } from '../ini/document.js';
 import type { Partition } from '../saml/types.js';
 import { roleSessionNameFrom } from '../catalog/session-name.js';
+import { PARTITIONS, partitionOfRegion } from '../partition.js';
+
+const regionPartition = (region: string | undefined): Partition => (region === undefined ? 'aws' : partitionOfRegion(region));
 
 export interface AddOptions {
   name: string;
@@ -60,7 +63,6 @@ export interface AddResult extends AddPlan {
 /** Role chaining (AssumeRole with role-session credentials) caps a session at one hour. */
 export const ROLE_CHAINING_MAX_SECONDS = 3600;
 
-const PARTITIONS: readonly Partition[] = ['aws', 'aws-cn', 'aws-us-gov'];
 
 export async function add(options: AddOptions, deps: Deps): Promise<AddResult> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
@@ -273,7 +275,7 @@ function resolveRole(options: AddOptions, existing: Destination | undefined): Re
     });
   }
   if (!/^[\w+=,.@/-]+$/.test(roleName)) throw badRole(roleName);
-  const partition = (partitionFlag as Partition | undefined) ?? previous?.partition ?? partitionOfRegion(nonEmpty(options.region)) ?? 'aws';
+  const partition = (partitionFlag as Partition | undefined) ?? previous?.partition ?? regionPartition(nonEmpty(options.region));
   const roleArn = buildRoleArn(partition, accountId, roleName.replace(/^\/+/, ''));
   const parsed = parseRoleArn(roleArn);
   if (!parsed) throw badRole(roleName);
@@ -301,13 +303,6 @@ function validateRegion(region: string): string {
     throw new UsageError('ADD_BAD_REGION', `--region is "${region}", which is not a region name.`, { hint: 'Give a region like eu-west-1 or us-gov-west-1.' });
   }
   return region;
-}
-
-function partitionOfRegion(region: string | undefined): Partition | undefined {
-  if (region === undefined) return undefined;
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return undefined;
 }
 
 // --- merging -----------------------------------------------------------------------------------

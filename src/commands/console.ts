@@ -20,12 +20,13 @@ import {
   consoleDestination,
   getSigninTokenUrl,
   loginUrl,
-  partitionOfArn,
   signinBase,
 } from '../console/federation.js';
 import type { SwitchLink } from '../console/switch-links.js';
 import { formatSwitchLinks, switchLinks } from '../console/switch-links.js';
 import { withoutSecretVariables } from '../redact.js';
+import { loadCaBundle } from '../config/ca-bundle.js';
+import { partitionOfArn } from '../partition.js';
 
 export interface ConsoleOptions {
   name?: string;
@@ -144,18 +145,6 @@ async function openBrowser(url: string, deps: Deps, platform: string): Promise<v
     throw new UsageError('CONSOLE_BROWSER_FAILED', `Could not open a browser (${failed})`, {
       hint: 'Set BROWSER to your browser command, or run `awsfed console --print` and open the URL yourself.',
       exitCode: 1,
-    });
-  }
-}
-
-async function loadCaBundle(path: string | undefined): Promise<string | undefined> {
-  if (path === undefined) return undefined;
-  try {
-    return await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new FileError('CA_BUNDLE_UNREADABLE', `Cannot read the CA bundle ${path}.`, {
-      hint: 'Check the path given by AWSFED_CA_BUNDLE, AWS_CA_BUNDLE or awsfed_ca_bundle.',
-      cause,
     });
   }
 }

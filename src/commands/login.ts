@@ -1,11 +1,11 @@
 /**
  * awsfed login: AD FS sign-in -> SAML assertion -> role choice -> AssumeRoleWithSAML -> ~/.aws files.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Deps } from '../deps.js';
-import { FileError, SamlError, UsageError, StsError } from '../errors.js';
+import { SamlError, UsageError, StsError } from '../errors.js';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import type { AwsPaths } from '../config/paths.js';
 import { resolveProfileName, resolveSettings } from '../config/settings.js';
@@ -13,6 +13,9 @@ import type { Flags, Resolved, Settings } from '../config/settings.js';
 import type { IniDocument } from '../ini/document.js';
 import { adoptSessionName } from '../catalog/session-name.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
+import { urlWithoutQuery } from '../http/url-policy.js';
+import { loadCaBundle } from '../config/ca-bundle.js';
+import { stsRegionFor } from '../partition.js';
 import { applyCredentials } from '../credentials/credentials.js';
 import { obtainPassword } from '../secrets/password.js';
 import type { Prompter } from '../ui/prompt.js';
@@ -37,9 +40,6 @@ export interface LoginResult {
   notes: string[];
 }
 
-/** Partition -> the region whose STS endpoint serves it when the configured region is elsewhere. */
-const PARTITION_DEFAULT_REGION: Record<string, string> = { aws: 'us-east-1', 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1' };
-
 /** Everything a sign-in needs, resolved once per run. */
 export interface LoginContext {
   options: LoginOptions;
@@ -62,7 +62,7 @@ export async function prepareLogin(options: LoginOptions, deps: Deps): Promise<L
   const section = config?.getSection(configSectionName(profile.value));
   const settings = resolveSettings(options, deps.env, profile, section);
   const prompter = await deps.prompter(Boolean(options.noPrompt));
-  const caBundlePem = await loadCaBundle(settings);
+  const caBundlePem = await loadCaBundle(settings.caBundle.value);
   return { options, deps, paths, profile, settings, prompter, caBundlePem };
 }
 
@@ -112,7 +112,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
   let latest: Promise<SignedAssertion> | undefined;
   const fetchAssertion = async (): Promise<SignedAssertion> => {
     signIns += 1;
-    deps.log.debug(`signing in at ${redactUrl(entryUrl)} as profile ${ctx.profile.value} (sign-in ${signIns})`);
+    deps.log.debug(`signing in at ${urlWithoutQuery(entryUrl)} as profile ${ctx.profile.value} (sign-in ${signIns})`);
     // A fresh cookie jar per sign-in: AD FS would otherwise answer from its MSISAuth session.
     const http = createHttpClient({ caBundlePem: ctx.caBundlePem, log: deps.log });
     const { samlResponse } = await signIn({ entryUrl, relyingParty: settings.relyingParty.value, http, log: deps.log, saveDebugPage, credentials });
@@ -293,33 +293,12 @@ export async function chooseRole(assertion: SamlAssertion, settings: Settings, p
 
 function stsTarget(settings: Settings, role: SamlRole, caBundlePem: string | undefined, notes: string[]): StsTarget {
   let region = settings.region.value;
-  const partitionOf = (r: string) => (r.startsWith('cn-') ? 'aws-cn' : r.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
-  if (partitionOf(region) !== role.partition && settings.stsEndpoint.value === undefined) {
-    const fallback = PARTITION_DEFAULT_REGION[role.partition] ?? 'us-east-1';
+  const fallback = stsRegionFor(role.partition, region);
+  if (fallback !== region && settings.stsEndpoint.value === undefined) {
     notes.push(`Role ${roleLabel(role)} is in partition ${role.partition}; used STS in ${fallback} instead of ${region}.`);
     region = fallback;
   }
   return { region, endpoint: settings.stsEndpoint.value, caBundlePem };
-}
-
-async function loadCaBundle(settings: Settings): Promise<string | undefined> {
-  const path = settings.caBundle.value;
-  if (path === undefined) return undefined;
-  try {
-    const pem = await readFile(path, 'utf8');
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new FileError('CA_BUNDLE_INVALID', `The CA bundle ${path} holds no PEM certificate.`, {
-        hint: 'Give a PEM file (-----BEGIN CERTIFICATE-----), e.g. exported from your company root CA.',
-      });
-    }
-    return pem;
-  } catch (error) {
-    if (error instanceof FileError) throw error;
-    throw new FileError('CA_BUNDLE_UNREADABLE', `Cannot read the CA bundle ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
-      hint: 'Check the path given by --ca-bundle, AWSFED_CA_BUNDLE, AWS_CA_BUNDLE or awsfed_ca_bundle.',
-      cause: error,
-    });
-  }
 }
 
 /**
@@ -333,9 +312,4 @@ function debugPageSaver(dir: string | undefined, tmp: string | undefined): (name
     const { saveDebugPageTo } = await import('../idp/adfs/debug-page.js');
     return saveDebugPageTo(await target)(name, html);
   };
-}
-
-function redactUrl(url: string): string {
-  const u = new URL(url);
-  return `${u.origin}${u.pathname}`;
 }

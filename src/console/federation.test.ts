@@ -6,9 +6,9 @@ import {
   encodeQueryValue,
   getSigninTokenUrl,
   loginUrl,
-  partitionOfArn,
   signinBase,
 } from './federation.js';
+import { partitionOfArn } from '../partition.js';
 
 const creds = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'se/cr+et=', sessionToken: 'to ken&x' };
 const SESSION = '%7B%22sessionId%22%3A%22ASIAEXAMPLE%22%2C%22sessionKey%22%3A%22se%2Fcr%2Bet%3D%22%2C%22sessionToken%22%3A%22to%20ken%26x%22%7D';

@@ -41,12 +41,6 @@ export interface FederationCredentials {
   sessionToken: string;
 }
 
-/** The partition of an ARN (arn:PARTITION:...), or 'aws' when it cannot be read. */
-export function partitionOfArn(arn: string | undefined): Partition {
-  const p = /^arn:(aws|aws-cn|aws-us-gov):/.exec(arn ?? '')?.[1];
-  return (p as Partition | undefined) ?? 'aws';
-}
-
 /**
  * The base of the federation endpoint: https://SIGNIN for the partition, or the override (tests,
  * private endpoints) without a trailing slash.

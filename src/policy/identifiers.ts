@@ -10,7 +10,7 @@
 import { UsageError } from '../errors.js';
 import type { Partition } from '../saml/types.js';
 
-export const PARTITIONS: readonly Partition[] = ['aws', 'aws-cn', 'aws-us-gov'];
+import { PARTITIONS } from '../partition.js';
 
 export function checkAccountId(value: string, flag: string): string {
   const v = value.trim();
