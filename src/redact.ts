@@ -3,15 +3,11 @@
  * form fields whose name looks like a password/OTP, SAMLResponse values, secret keys and session tokens.
  */
 // `session` covers the AWS federation endpoint's Session JSON (secret key and session token).
-const SECRET_FIELD = /pass|pwd|otp|code|token|secret|samlresponse|context|session/i;
+// `pin` and `answer` cover the MFA code fields classify.ts treats as codes (PIN, ChallengeQuestionAnswer).
+const SECRET_FIELD = /pass|pwd|otp|code|token|secret|samlresponse|context|session|pin|answer/i;
 
 export function isSecretFieldName(name: string): boolean {
   return SECRET_FIELD.test(name);
-}
-
-/** Shows only the last 4 characters of an access key id, like aws-vault does. */
-export function maskAccessKey(accessKeyId: string): string {
-  return accessKeyId.length <= 4 ? '****' : `${'*'.repeat(Math.max(4, accessKeyId.length - 4))}${accessKeyId.slice(-4)}`;
 }
 
 /** Replaces each listed secret wherever it appears in `text`. */

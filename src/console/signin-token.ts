@@ -8,6 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError, ExitCode } from '../errors.js';
 import { assertAllowedUrl, urlWithoutQuery } from '../http/url-policy.js';
+import { errorCode, isTlsErrorCode, trustedCas } from '../net-errors.js';
 
 export class ConsoleError extends AppError {
   constructor(code: string, message: string, options: { hint?: string; cause?: unknown; exitCode?: number } = {}) {
@@ -26,11 +27,7 @@ const MAX_BODY = 64 * 1024;
 export async function requestSigninToken(url: string, options: SigninTokenRequestOptions = {}): Promise<string> {
   const parsed = assertAllowedUrl(url);
   const endpoint = urlWithoutQuery(url);
-  const [{ request: httpRequest }, { request: httpsRequest }, { rootCertificates }] = await Promise.all([
-    import('node:http'),
-    import('node:https'),
-    import('node:tls'),
-  ]);
+  const [{ request: httpRequest }, { request: httpsRequest }] = await Promise.all([import('node:http'), import('node:https')]);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
     const onResponse = (res: IncomingMessage): void => {
@@ -46,19 +43,18 @@ export async function requestSigninToken(url: string, options: SigninTokenReques
     const headers = { Accept: 'application/json', 'User-Agent': 'awsfed' };
     const req =
       parsed.protocol === 'https:'
-        ? httpsRequest(parsed, { method: 'GET', headers, ...(options.caBundlePem ? { ca: [...rootCertificates, options.caBundlePem] } : {}) }, onResponse)
+        ? httpsRequest(parsed, { method: 'GET', headers, ...(options.caBundlePem ? { ca: trustedCas(options.caBundlePem) } : {}) }, onResponse)
         : httpRequest(parsed, { method: 'GET', headers }, onResponse);
     req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
     req.on('error', reject);
     req.end();
   }).catch((cause: unknown) => {
-    const code = (cause as { code?: unknown }).code;
-    const tls = typeof code === 'string' && /CERT|TLS|SSL|SELF_SIGNED|ISSUER/.test(code);
-    throw new ConsoleError('CONSOLE_SIGNIN_UNREACHABLE', `Cannot reach the AWS federation endpoint ${endpoint}${typeof code === 'string' ? ` (${code})` : ''}`, {
-      hint: tls
+    const code = errorCode(cause);
+    throw new ConsoleError('CONSOLE_SIGNIN_UNREACHABLE', `Cannot reach the AWS federation endpoint ${endpoint}${code ? ` (${code})` : ''}`, {
+      hint: isTlsErrorCode(code)
         ? 'A proxy or private CA intercepts TLS: pass its certificate with AWS_CA_BUNDLE or AWSFED_CA_BUNDLE.'
         : 'Check your network or proxy; the endpoint can be overridden with --signin-endpoint / AWSFED_SIGNIN_ENDPOINT.',
-      cause: new Error(typeof code === 'string' ? code : 'request failed'),
+      cause: new Error(code ?? 'request failed'),
     });
   });
 

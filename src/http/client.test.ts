@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestCa } from '../emulator/certs.js';
 import { createHttpClient } from './client.js';
@@ -35,6 +36,9 @@ describe('url policy', () => {
   it.each(['10.0.0.1', 'example.com', '128.0.0.1', 'localhost.example.com'])('%s is not loopback', (host) => expect(isLoopbackHost(host)).toBe(false));
   it('hides secret-looking and noisy query values in displayed URLs', () => {
     expect(displayUrl('https://a.example/x?SAMLRequest=abc&client-request-id=1&code=123')).toBe('https://a.example/x?SAMLRequest=%E2%80%A6&client-request-id=1&code=%E2%80%A6');
+  });
+  it('hides MFA PIN and challenge answers in displayed URLs', () => {
+    expect(displayUrl('https://a.example/x?pin=123456&ChallengeQuestionAnswer=blue&id=7')).toBe('https://a.example/x?pin=%E2%80%A6&ChallengeQuestionAnswer=%E2%80%A6&id=7');
   });
 });
 
@@ -106,6 +110,25 @@ describe('createHttpClient', () => {
       code: 'IDP_UNREACHABLE',
       message: expect.stringContaining(`127.0.0.1:${port}/adfs/ls/`),
     });
+  });
+
+  it('keeps no posted form in a failed POST (the error and its cause chain never show the password)', async () => {
+    const port = await listen(createHttpServer());
+    await new Promise<void>((resolve) => servers.pop()?.close(() => resolve()));
+    const slow = await httpServer(() => {
+      /* never answers */
+    });
+    const fields: Array<[string, string]> = [['UserName', 'alice'], ['Password', 'correct horse battery']];
+    for (const [client, url] of [
+      [createHttpClient({}), `http://127.0.0.1:${port}/adfs/ls/`],
+      [createHttpClient({ timeoutMs: 200 }), `${slow}/adfs/ls/`],
+    ] as const) {
+      const error = await client.postForm(url, fields).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'IDP_UNREACHABLE', cause: expect.any(Error) });
+      const shown = inspect(error, { depth: 10 });
+      expect(shown).not.toContain('correct');
+      expect(shown).not.toContain('horse');
+    }
   });
 
   it('maps a timeout to IDP_UNREACHABLE', async () => {

@@ -6,13 +6,13 @@
  */
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import { rootCertificates } from 'node:tls';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { type CookieOptions, HttpCookieAgent, HttpsCookieAgent } from 'http-cookie-agent/http';
 import { CookieJar } from 'tough-cookie';
 import { IdpError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
+import { errorCode, isTlsErrorCode, isUnreachableCode, trustedCas } from '../net-errors.js';
 import { assertAllowedUrl, displayUrl } from './url-policy.js';
 
 export interface HttpResponse {
@@ -44,35 +44,12 @@ export interface HttpClientOptions {
  * AD FS decides between forms sign-in and Windows integrated auth from the User-Agent (WIASupportedUserAgents);
  * a desktop browser string gets the forms page, like saml2aws and aws-adfs do.
  */
-export const DEFAULT_USER_AGENT =
+const DEFAULT_USER_AGENT =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-
-const TLS_ERROR_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'HOSTNAME_MISMATCH',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNRESET',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-  'ECONNABORTED',
-  'ESOCKETTIMEDOUT',
-  'EPIPE',
-]);
 
 interface RequestSpec {
   method: 'GET' | 'POST';
@@ -92,7 +69,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   // this is the same agent it would create, plus `ca`. Passing `ca` replaces Node's roots, hence the concat.
   const httpsAgent: HttpsAgent = new HttpsCookieAgent({
     cookies,
-    ...(opts.caBundlePem ? { ca: [...rootCertificates, opts.caBundlePem] } : {}),
+    ...(opts.caBundlePem ? { ca: trustedCas(opts.caBundlePem) } : {}),
   });
   const instance: AxiosInstance = axios.create({
     httpAgent,
@@ -161,43 +138,45 @@ async function requestOnce(instance: AxiosInstance, spec: RequestSpec, log: Logg
   }
 }
 
-/** Turns a failed request into an IdpError that names the host or URL and says what to do. */
-export function mapNetworkError(error: unknown, url: string): IdpError {
+/**
+ * Turns a failed request into an IdpError that names the host or URL and says what to do. The AxiosError
+ * itself is never kept as `cause`: its config holds the posted form (the password), so the cause is a
+ * plain Error with only the code and message.
+ */
+function mapNetworkError(error: unknown, url: string): IdpError {
   const code = errorCode(error);
   const host = hostOf(url);
-  if (code && (TLS_ERROR_CODES.has(code) || code.startsWith('CERT_') || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_'))) {
+  const cause = plainCause(error, code);
+  if (isTlsErrorCode(code)) {
     return new IdpError('IDP_TLS', `TLS verification of ${host} failed (${code})`, {
       hint: 'If your IdP uses a private CA, pass its certificate with --ca-bundle / awsfed_ca_bundle / AWS_CA_BUNDLE.',
-      cause: error,
+      cause,
     });
   }
   const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(errorMessage(error));
   if (timedOut) {
     return new IdpError('IDP_UNREACHABLE', `No answer from ${displayUrl(url)} in time (${code ?? 'timeout'})`, {
       hint: 'Check the IdP URL, your network or VPN, and proxy settings; raise the timeout if the IdP is slow.',
-      cause: error,
+      cause,
     });
   }
-  if (code && UNREACHABLE_CODES.has(code)) {
+  if (isUnreachableCode(code)) {
     return new IdpError('IDP_UNREACHABLE', `Cannot reach ${displayUrl(url)} (${code})`, {
       hint: code === 'ENOTFOUND' || code === 'EAI_AGAIN'
         ? `The host name ${host} does not resolve: check the IdP URL, or connect to the VPN that serves it.`
         : 'Check the IdP URL and that you are on a network (VPN) that can reach it.',
-      cause: error,
+      cause,
     });
   }
   return new IdpError('IDP_UNREACHABLE', `Request to ${displayUrl(url)} failed${code ? ` (${code})` : ''}`, {
     hint: 'Check the IdP URL and your network; run with --debug for details.',
-    cause: error,
+    cause,
   });
 }
 
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const direct = (error as { code?: unknown }).code;
-  if (typeof direct === 'string') return direct;
-  const cause = (error as { cause?: unknown }).cause;
-  return cause === error ? undefined : errorCode(cause);
+function plainCause(error: unknown, code: string | undefined): Error {
+  const cause = new Error(errorMessage(error) || code || 'request failed');
+  return code ? Object.assign(cause, { code }) : cause;
 }
 
 function errorMessage(error: unknown): string {

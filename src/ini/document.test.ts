@@ -157,6 +157,11 @@ describe('parseIni errors', () => {
     expect(error.hint).toBe('Fix or remove that line; awsfed never rewrites a file it cannot parse.');
   });
 
+  it('does not echo a key that appears before any section (it may be a pasted secret)', () => {
+    const error = parseError(() => parseIni('aws_secret_access_key = wJalrXUtnFEMI/K7MDENG\n[default]\n', '/home/u/.aws/credentials'));
+    expect(error.message).toBe('/home/u/.aws/credentials:1: a key=value line appears before any [section] header');
+  });
+
   it.each([
     ['[]\n', 1],
     ['[a]\n= value\n', 2],

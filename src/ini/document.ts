@@ -35,8 +35,6 @@
  */
 import { FileError } from '../errors.js';
 
-export type IniKind = 'config' | 'credentials';
-
 export interface IniDocument {
   /** Normalised section names (trimmed, inner whitespace collapsed), first appearance order, no duplicates. */
   sectionNames(): string[];
@@ -80,7 +78,7 @@ interface KeyLine {
 }
 type Line = PlainLine | SectionLine | KeyLine;
 
-export function normalizeSectionName(name: string): string {
+function normalizeSectionName(name: string): string {
   return name.trim().replace(/\s+/g, ' ');
 }
 
@@ -173,7 +171,8 @@ function parseLines(input: string, path: string | undefined): { bom: string; lin
       return;
     }
     if (keyLine.key === '') fail(lineNo, 'key name is empty before "="');
-    if (!inSection) fail(lineNo, `key "${keyLine.key}" appears before any [section] header`);
+    // The key is not echoed: a stray line here may be a pasted secret (a token with "=" in it).
+    if (!inSection) fail(lineNo, 'a key=value line appears before any [section] header');
     lines.push(keyLine);
     lastKeyIndent = keyLine.indent;
   });

@@ -327,6 +327,41 @@ describe('transport', () => {
     }
   });
 
+  it('never quotes the request secrets (or control characters) that an echoing endpoint puts in its error message', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const echo = `${req.headers['x-amz-security-token'] ?? ''} ${Buffer.concat(chunks).toString('utf8')}`.replace(/&/g, '&amp;');
+        res.writeHead(400, { 'content-type': 'text/xml' }).end(
+          `<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>bad\u001b[31m request:&#10;${echo}</Message></Error><RequestId>1</RequestId></ErrorResponse>`,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const t: StsTarget = { region: 'us-east-1', endpoint: url, maxAttempts: 1 };
+    try {
+      // A short assertion keeps it inside the 300 characters that are quoted.
+      const assertion = 'PHNhbWxwOlJlc3BvbnNlIHNlY3JldD0i+/cXVvdGVkIj48L3NhbWxwOlJlc3BvbnNlPg==';
+      const samlErr = await rejection(assumeRoleWithSaml(t, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: assertion, durationSeconds: 900 }));
+      expect(samlErr.code).toBe('STS_VALIDATION');
+      expect(samlErr.message).toContain('SAMLAssertion=[REDACTED]');
+      expect(samlErr.message).not.toContain(assertion.slice(0, 20));
+      expect(samlErr.message).not.toMatch(/[\u0000-\u001f\u007f]/);
+
+      const creds = { accessKeyId: 'AKIAECHOTEST00000001', secretAccessKey: 'echoSecretKey/abcdefghijklmnopqrstuvwxyz0', sessionToken: 'echoSessionToken+0123456789', expiration: new Date(Date.now() + 3600_000) };
+      const roleErr = await rejection(assumeRole(t, creds, { roleArn: TARGET, roleSessionName: 's', durationSeconds: 900 }));
+      expect(roleErr.message).toContain('[REDACTED]');
+      expect(roleErr.message).not.toContain('echoSessionToken');
+      expect(roleErr.message).not.toContain('echoSecretKey');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   describe('over HTTPS with a private CA', () => {
     let secure: StsEmulator;
     let caPem: string;

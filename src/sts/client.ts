@@ -10,8 +10,8 @@
  * - Retries: the SDK's standard mode retries throttling, 5xx and connection errors, never auth failures.
  */
 import https from 'node:https';
-import tls from 'node:tls';
 import { StsError } from '../errors.js';
+import { trustedCas } from '../net-errors.js';
 import { mapStsError, type StsErrorContext, type StsOperation } from './errors.js';
 
 export interface AwsCredentials {
@@ -74,7 +74,7 @@ async function createClient(target: StsTarget, credentials: AwsCredentials | 'no
       requestTimeout: target.requestTimeoutMs ?? 30_000,
       // `ca` replaces Node's roots: keep them, so that a corporate CA for the IdP (or a TLS-inspecting
       // proxy) does not break the path to the real, publicly trusted STS endpoint.
-      ...(target.caBundlePem ? { httpsAgent: new https.Agent({ ca: [...tls.rootCertificates, target.caBundlePem], keepAlive: true }) } : {}),
+      ...(target.caBundlePem ? { httpsAgent: new https.Agent({ ca: trustedCas(target.caBundlePem), keepAlive: true }) } : {}),
     },
   });
   return { sdk, client };
@@ -135,6 +135,7 @@ export async function assumeRoleWithSaml(
     roleArn: input.roleArn,
     principalArn: input.principalArn,
     durationSeconds: input.durationSeconds,
+    secrets: [input.samlAssertion],
   };
   return withClient(ctx, target, 'none', async (sdk, client) => {
     const out = await client.send(
@@ -161,6 +162,7 @@ export async function assumeRole(
     endpointLabel: endpointLabel(target),
     roleArn: input.roleArn,
     durationSeconds: input.durationSeconds,
+    secrets: [creds.secretAccessKey, creds.sessionToken],
   };
   return withClient(ctx, target, creds, async (sdk, client) => {
     const out = await client.send(
@@ -176,7 +178,11 @@ export async function assumeRole(
 }
 
 export async function getCallerIdentity(target: StsTarget, creds: AwsCredentials): Promise<{ account: string; arn: string; userId: string }> {
-  const ctx: StsErrorContext = { operation: 'GetCallerIdentity', endpointLabel: endpointLabel(target) };
+  const ctx: StsErrorContext = {
+    operation: 'GetCallerIdentity',
+    endpointLabel: endpointLabel(target),
+    secrets: [creds.secretAccessKey, creds.sessionToken],
+  };
   return withClient(ctx, target, creds, async (sdk, client) => {
     const out = await client.send(new sdk.GetCallerIdentityCommand({}));
     if (!out.Account || !out.Arn || !out.UserId) {

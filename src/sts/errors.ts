@@ -1,9 +1,12 @@
 /**
  * Turns whatever @aws-sdk/client-sts throws into an StsError with a stable code, a one-line message that
- * quotes AWS (AWS messages carry no secrets: they name ARNs and limits, never keys or assertions) and a
- * hint that says what to do next. The SDK error stays as `cause` for --debug.
+ * quotes the service (AWS itself names ARNs and limits, never keys or assertions; an echoing proxy or
+ * endpoint might, so the request's secrets are redacted and control characters dropped) and a hint that
+ * says what to do next. The SDK error stays as `cause` for --debug.
  */
 import { StsError } from '../errors.js';
+import { errorCode, isTlsErrorCode, isUnreachableCode } from '../net-errors.js';
+import { redactValues } from '../redact.js';
 
 export type StsOperation = 'AssumeRoleWithSAML' | 'AssumeRole' | 'GetCallerIdentity';
 
@@ -14,6 +17,8 @@ export interface StsErrorContext {
   roleArn?: string;
   principalArn?: string;
   durationSeconds?: number;
+  /** What the request carried that must never be quoted back (SAML assertion, secret key, session token). */
+  secrets?: readonly string[];
 }
 
 interface SdkErrorLike {
@@ -24,33 +29,6 @@ interface SdkErrorLike {
   $fault?: unknown;
   $metadata?: { httpStatusCode?: unknown };
 }
-
-/** Network-level failures Node reports with an errno-style code. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'ECONNABORTED',
-]);
-
-/** TLS verification failures: a CA bundle is missing or wrong, or the host name does not match. */
-const TLS_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_UNTRUSTED',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -65,25 +43,25 @@ function awsCode(err: SdkErrorLike): string | undefined {
   return answered ? (str(err.Code) ?? str(err.name)) : undefined;
 }
 
-function errnoCode(err: unknown): string | undefined {
-  // Node puts the code on the error itself or on a cause (undici/http wrappers).
-  let current: unknown = err;
-  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-    const code = str((current as { code?: unknown }).code);
-    if (code) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/** Keeps one line and a sane length, whatever the service sends. */
+/** Keeps one line of printable text and a sane length, whatever the service sends. */
 function oneLine(message: string): string {
-  const flat = message.replace(/\s+/g, ' ').trim();
+  const flat = message.replace(/[\p{Cc}\p{Cf}\s]+/gu, ' ').trim();
   return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }
 
-function quote(message: string | undefined): string {
-  return message ? `: ${oneLine(message)}` : '';
+const MIN_SECRET_LENGTH = 8;
+
+/**
+ * The service's message, quoted. An echoing proxy or endpoint can put the request into it, so the
+ * request's secrets are redacted before the message is cut to length.
+ */
+function quote(message: string | undefined, secrets: readonly string[] | undefined): string {
+  if (!message) return '';
+  // The request body is form-encoded: an echo carries the base64 assertion with + / = percent-encoded.
+  // Real keys, tokens and assertions are long; a short value (a test's "token") would only mangle
+  // AWS's own words ("The security token included in the request is invalid").
+  const forms = (secrets ?? []).filter((secret) => secret.length >= MIN_SECRET_LENGTH).flatMap((secret) => [secret, encodeURIComponent(secret)]);
+  return `: ${oneLine(redactValues(message, forms))}`;
 }
 
 export function mapStsError(error: unknown, ctx: StsErrorContext): StsError {
@@ -110,7 +88,7 @@ export function mapStsError(error: unknown, ctx: StsErrorContext): StsError {
   }
 
   if (code) {
-    const aws = `STS ${op} failed${role} (${code})${quote(message)}`;
+    const aws = `STS ${op} failed${role} (${code})${quote(message, ctx.secrets)}`;
     switch (code) {
       case 'AccessDenied':
       case 'AccessDeniedException':
@@ -181,20 +159,20 @@ export function mapStsError(error: unknown, ctx: StsErrorContext): StsError {
     }
   }
 
-  const errno = errnoCode(error);
-  if (errno && TLS_CODES.has(errno)) {
+  const errno = errorCode(error);
+  if (isTlsErrorCode(errno)) {
     return new StsError('STS_TLS', `Cannot verify the TLS certificate of ${ctx.endpointLabel} (${errno})`, {
       cause: error,
       hint: 'If a proxy or private endpoint uses an internal CA, pass it with --ca-bundle (or AWS_CA_BUNDLE)',
     });
   }
-  if ((errno && NETWORK_CODES.has(errno)) || str(err.name) === 'TimeoutError' || str(err.name) === 'AbortError') {
+  if (isUnreachableCode(errno) || str(err.name) === 'TimeoutError' || str(err.name) === 'AbortError') {
     return new StsError('STS_UNREACHABLE', `Cannot reach ${ctx.endpointLabel}${errno ? ` (${errno})` : ''}`, {
       cause: error,
       hint: 'Check the network, proxy settings and the STS endpoint (--sts-endpoint / AWS_ENDPOINT_URL_STS)',
     });
   }
-  return new StsError('STS_ERROR', `STS ${op} failed${role}${quote(message)}`, {
+  return new StsError('STS_ERROR', `STS ${op} failed${role}${quote(message, ctx.secrets)}`, {
     cause: error,
     hint: 'Run with --debug for details',
   });

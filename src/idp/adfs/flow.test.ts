@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../http/client.js';
 import { silentLogger } from '../../log.js';
+import { saveDebugPageTo } from './debug-page.js';
 import { signIn, type SignInOptions } from './flow.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/adfs/${name}`, import.meta.url), 'utf8');
@@ -179,7 +180,7 @@ describe('signIn', () => {
       <input type="hidden" name="Context" value="ctx-secret"><input type="hidden" name="Other" value="kept"></form><p>echo: correct horse</p></body></html>`;
     const { base } = await serve([() => ({ body: fixture('adfs3-login.html') }), () => ({ body: page })]);
     const debugDir = await mkdtemp(join(tmpdir(), 'awsfed-flow-'));
-    const error = (await signIn(options(base, { debugDir })).catch((e: unknown) => e)) as { code: string; message: string; hint: string };
+    const error = (await signIn(options(base, { saveDebugPage: saveDebugPageTo(debugDir) })).catch((e: unknown) => e)) as { code: string; message: string; hint: string };
     expect(error.code).toBe('IDP_UNKNOWN_PAGE');
     expect(error.message).toContain('"Odd page"');
     expect(error.message).not.toContain('?');
@@ -190,6 +191,21 @@ describe('signIn', () => {
     expect(saved).not.toContain('ctx-secret');
     expect(saved).toContain('kept');
     expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses to send the password in the URL of a form without method (GET)', async () => {
+    const page = `<html><head><title>Sign in</title></head><body><form action="/login?next=1">
+      <input type="text" name="username"><input type="password" name="pw"><input type="submit" value="Go"></form></body></html>`;
+    const { base, seen } = await serve([() => ({ body: page }), () => ({ body: 'should not be reached' })]);
+    const opts = options(base);
+    const error = (await signIn(opts).catch((e: unknown) => e)) as { code: string; message: string; hint: string };
+    expect(error.code).toBe('IDP_FORM_GET_PASSWORD');
+    expect(error.message).toContain('would send the password in the URL');
+    expect(error.message).not.toContain('?');
+    expect(error.message).not.toContain('correct horse');
+    expect(error.hint).toEqual(expect.any(String));
+    expect(seen).toHaveLength(1);
+    expect(seen.map((s) => s.url).join(' ')).not.toContain('correct');
   });
 
   it('stops after maxSteps', async () => {

@@ -2,11 +2,11 @@
  * The sign-in loop (saml2aws' checkResponse shape): fetch the entry URL, classify the page, let the
  * handler for that kind build the next post, and repeat until a page carries a SAMLResponse. Every
  * other ending is an IdpError with a hint. Network and disk come in through options (the http port and
- * saveDebugPage); without saveDebugPage, `debugDir` selects a small file writer loaded only when needed.
+ * saveDebugPage).
  */
 import { IdpError } from '../../errors.js';
 import type { HttpClient, HttpResponse } from '../../http/client.js';
-import { displayUrl } from '../../http/url-policy.js';
+import { displayUrl, urlWithoutQuery } from '../../http/url-policy.js';
 import type { Logger } from '../../log.js';
 import { classify, type Page, type PageKind } from './classify.js';
 import type { HtmlForm } from './form.js';
@@ -25,11 +25,9 @@ export interface SignInOptions {
   http: HttpClient;
   credentials: SignInCredentials;
   log: Logger;
-  /** Save redacted unknown/error pages here (file awsfed-page-<step>.html, mode 0600). */
-  debugDir?: string;
   /** Default 12. */
   maxSteps?: number;
-  /** Overrides the debugDir writer (tests, or another sink); gets a redacted page, returns where it went. */
+  /** Saves a redacted unknown page (named awsfed-page-<step>.html) and returns where it went; none without it. */
   saveDebugPage?: (name: string, html: string) => Promise<string>;
 }
 
@@ -49,7 +47,7 @@ export async function signIn(opts: SignInOptions): Promise<SignInResult> {
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
   const creds = cacheCredentials(opts.credentials);
   const steps: string[] = [];
-  const save = opts.saveDebugPage ?? (opts.debugDir !== undefined ? await fileSaver(opts.debugDir) : undefined);
+  const save = opts.saveDebugPage;
   let lastPosted: PageKind | undefined;
 
   let response = await opts.http.get(opts.entryUrl);
@@ -86,8 +84,8 @@ export async function signIn(opts: SignInOptions): Promise<SignInResult> {
       throw new IdpError(
         'IDP_BAD_CREDENTIALS',
         page.kind === 'username-page'
-          ? `The IdP did not accept the user name (it showed the user-name page again at ${displayUrl(response.url)})`
-          : `The IdP showed the sign-in form again at ${displayUrl(response.url)}: the user name or password was not accepted`,
+          ? `The IdP did not accept the user name (it showed the user-name page again at ${urlWithoutQuery(response.url)})`
+          : `The IdP showed the sign-in form again at ${urlWithoutQuery(response.url)}: the user name or password was not accepted`,
         { hint: 'Check the user name (often DOMAIN\\user or user@domain) and the password, then try again.' },
       );
     }
@@ -122,12 +120,15 @@ async function nextPost(
 
 function submit(http: HttpClient, form: HtmlForm, entries: Array<[string, string]>): Promise<HttpResponse> {
   if (form.method === 'POST') return http.postForm(form.action, entries);
+  // A GET form puts its entries in the URL, which ends up in server and proxy logs, browser-like history,
+  // our --debug lines and error messages. A password is never sent that way: refuse rather than post a
+  // form the IdP did not ask to be posted.
+  if (form.passwordField !== undefined && entries.some(([name]) => name === form.passwordField)) {
+    throw new IdpError('IDP_FORM_GET_PASSWORD', `The IdP's login form at ${urlWithoutQuery(form.action)} would send the password in the URL (its method is GET)`, {
+      hint: 'awsfed never puts a password in a URL. Check that the IdP URL points to the AD FS sign-in page (a proxy or portal page may be in the way), or ask your IdP admin to make the form use method="post".',
+    });
+  }
   const url = new URL(form.action);
   url.search = new URLSearchParams(entries).toString();
   return http.get(url.toString());
-}
-
-async function fileSaver(dir: string): Promise<(name: string, html: string) => Promise<string>> {
-  const { saveDebugPageTo } = await import('./debug-page.js');
-  return saveDebugPageTo(dir);
 }
