@@ -320,6 +320,13 @@ describe('adfs3 (AD FS 2012 R2 forms page)', () => {
     expect(JSON.stringify(emu.requests)).not.toContain('Correct-Horse-1');
     expect(emu.requests.map((r) => r.status)).toEqual([200, 302, 200]);
   });
+
+  it('records the query key names of a path, never their values', async () => {
+    const emu = await start('adfs3');
+    await new Browser().get(`${emu.origin}/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:nope&session_code=SECRET-CODE-1`);
+    expect(emu.requests.map((r) => r.path)).toEqual(['/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=…&session_code=…']);
+    expect(JSON.stringify(emu.requests)).not.toContain('SECRET-CODE-1');
+  });
 });
 
 describe('adfs2019 (paginated sign-in)', () => {

@@ -6,11 +6,12 @@
  * hidden AuthMethod and an opaque Context, and finally the auto-post page with a signed SAMLResponse for
  * https://signin.aws.amazon.com/saml. Sessions are MSISAuth cookies kept in memory.
  *
- * Nothing here logs or stores a posted value: `requests` keeps method, path, field names and status only.
+ * Nothing here logs or stores a posted or query value: `requests` keeps method, path, query key names
+ * (values shown as …), posted field names and status only.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listenOnLoopback } from './loopback-server.js';
+import { listenOnLoopback, readBody, RequestBodyTooLarge } from './loopback-server.js';
 import { createSelfSignedIdentity, type KeyPair } from './certs.js';
 import { issueSamlResponse, type IssuedRole } from './saml-issuer.js';
 import {
@@ -81,7 +82,7 @@ export interface AdfsEmulatorOptions {
 
 export interface AdfsRequestRecord {
   method: string;
-  /** Path and query string. */
+  /** Pathname plus the query's key names, every value replaced by … (e.g. `/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=…`). */
   path: string;
   /** Posted field names in order, duplicates kept; never values. */
   fieldNames: string[];
@@ -151,29 +152,17 @@ function parseCookies(header: string | undefined): Map<string, string> {
   return out;
 }
 
+/** What `requests[].path` keeps of a URL: the pathname and the query's key names, never a value. */
+function recordedPath(url: URL): string {
+  const keys = [...url.searchParams.keys()].map((k) => `${encodeURIComponent(k)}=…`);
+  return keys.length > 0 ? `${url.pathname}?${keys.join('&')}` : url.pathname;
+}
+
 /** ASP.NET reads query keys case-insensitively. */
 function queryParam(url: URL, name: string): string | undefined {
   const lower = name.toLowerCase();
   for (const [k, v] of url.searchParams) if (k.toLowerCase() === lower) return v;
   return undefined;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 interface Reply {
@@ -182,6 +171,8 @@ interface Reply {
   location?: string;
   cookies?: string[];
   contentType?: string;
+  /** Close the connection after answering (the request body was left unread). */
+  close?: boolean;
 }
 
 interface AdfsSession {
@@ -246,7 +237,7 @@ class AdfsEmulatorServer {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', this.origin);
-    const record: AdfsRequestRecord = { method, path: `${url.pathname}${url.search}`, fieldNames: [], status: 0 };
+    const record: AdfsRequestRecord = { method, path: recordedPath(url), fieldNames: [], status: 0 };
     res.on('finish', () => {
       record.status = res.statusCode;
       this.requests.push(record);
@@ -256,14 +247,17 @@ class AdfsEmulatorServer {
       let form = new URLSearchParams();
       if (method === 'POST') {
         const type = String(req.headers['content-type'] ?? '');
-        const body = await readBody(req);
+        const body = (await readBody(req, MAX_BODY_BYTES)).toString('utf8');
         if (type.includes('application/x-www-form-urlencoded')) form = new URLSearchParams(body);
         record.fieldNames = [...form.keys()];
       }
       const cookies = parseCookies(req.headers.cookie);
       reply = this.route(method, url, form, cookies);
-    } catch {
-      reply = { status: 500, body: 'Internal emulator error', contentType: 'text/plain; charset=utf-8' };
+    } catch (error) {
+      reply =
+        error instanceof RequestBodyTooLarge
+          ? { status: 413, body: 'Request body too large', contentType: 'text/plain; charset=utf-8', close: true }
+          : { status: 500, body: 'Internal emulator error', contentType: 'text/plain; charset=utf-8' };
     }
     const headers: Record<string, string | string[]> = {
       'cache-control': 'no-cache, no-store',
@@ -271,6 +265,7 @@ class AdfsEmulatorServer {
       'content-type': reply.contentType ?? 'text/html; charset=utf-8',
     };
     if (reply.location !== undefined) headers.location = reply.location;
+    if (reply.close) headers.connection = 'close';
     if (reply.cookies !== undefined && reply.cookies.length > 0) headers['set-cookie'] = reply.cookies;
     res.writeHead(reply.status, headers);
     res.end(reply.body ?? '');

@@ -10,6 +10,42 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
+/** Thrown by readBody when the body exceeds its limit; the caller answers (413) and closes the connection. */
+export class RequestBodyTooLarge extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`request body larger than ${maxBytes} bytes`);
+  }
+}
+
+/**
+ * The whole request body, refusing more than `maxBytes`: past the limit it stops reading (the request is
+ * paused, nothing more is buffered) and rejects with RequestBodyTooLarge.
+ */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.off('data', onData);
+        req.pause();
+        reject(new RequestBodyTooLarge(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** A request's target (path and query) as a URL; the origin is a fixed stand-in, only pathname and search mean anything. */
+export function requestUrl(target: string | undefined): URL {
+  return new URL(target ?? '/', 'http://loopback.invalid');
+}
+
 export async function listenOnLoopback(
   listener: (req: IncomingMessage, res: ServerResponse) => void,
   tls?: KeyPair,

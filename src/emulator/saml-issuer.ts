@@ -36,8 +36,8 @@ export interface IssueSamlOptions {
   audience?: string;
 }
 
-const NS_PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
-const NS_ASSERTION = 'urn:oasis:names:tc:SAML:2.0:assertion';
+export const NS_PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
+export const NS_ASSERTION = 'urn:oasis:names:tc:SAML:2.0:assertion';
 export const ROLE_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/Role';
 export const ROLE_SESSION_NAME_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/RoleSessionName';
 export const SESSION_DURATION_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/SessionDuration';

@@ -98,7 +98,7 @@ describe('sign-in emulator', () => {
 
 describe('requestSigninToken', () => {
   it('refuses plain http to another host before sending anything', async () => {
-    await expect(requestSigninToken(getSigninTokenUrl('http://signin.aws.amazon.com', GOOD))).rejects.toMatchObject({ code: 'IDP_INSECURE_URL' });
+    await expect(requestSigninToken(getSigninTokenUrl('http://signin.example.invalid', GOOD))).rejects.toMatchObject({ code: 'IDP_INSECURE_URL' });
   });
 
   it('reports an unreachable endpoint without the query', async () => {

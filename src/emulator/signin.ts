@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import type { KeyPair } from './certs.js';
-import { listenOnLoopback } from './loopback-server.js';
+import { listenOnLoopback, requestUrl } from './loopback-server.js';
 import type { StsEmulator } from './sts.js';
 
 export interface SessionCheck {
@@ -136,7 +136,7 @@ export async function startSigninEmulator(opts: SigninEmulatorOptions = {}): Pro
   }
 
   const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
+    const url = requestUrl(req.url);
     const action = url.searchParams.get('Action') ?? '';
     const call: SigninCall = { action, status: 0, at: clock() };
     let answer: { status: number; body: string; location?: string };

@@ -6,13 +6,9 @@
  */
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
+import { NS_ASSERTION, NS_PROTOCOL, ROLE_ATTRIBUTE, ROLE_SESSION_NAME_ATTRIBUTE, SESSION_DURATION_ATTRIBUTE } from './saml-issuer.js';
 
-const NS_PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
-const NS_ASSERTION = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const NS_DSIG = 'http://www.w3.org/2000/09/xmldsig#';
-const ROLE_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/Role';
-const ROLE_SESSION_NAME_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/RoleSessionName';
-const SESSION_DURATION_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/SessionDuration';
 
 export interface VerifiedAssertion {
   issuer?: string;

@@ -5,6 +5,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { requestUrl } from './loopback-server.js';
 
 export interface ParsedAuthorization {
   accessKeyId: string;
@@ -67,7 +68,7 @@ export function verifySigV4(
 ): boolean {
   const amzDate = headerValue(request.headers, 'x-amz-date');
   if (!amzDate.startsWith(auth.date)) return false;
-  const url = new URL(request.url, 'http://placeholder');
+  const url = requestUrl(request.url);
   const canonicalHeaders = auth.signedHeaders.map((h) => `${h}:${headerValue(request.headers, h)}\n`).join('');
   const payloadHash = headerValue(request.headers, 'x-amz-content-sha256') || sha256Hex(request.body);
   const canonicalRequest = [

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSelfSignedIdentity, type KeyPair } from './certs.js';
 import { issueSamlResponse, issueSamlResponseXml, type IssueSamlOptions } from './saml-issuer.js';
 import { startStsEmulator, type StsEmulator } from './sts.js';
@@ -107,6 +107,52 @@ describe('STS emulator wire format', () => {
     expect(call?.at).toEqual(now);
     expect(JSON.stringify(sts.calls)).not.toContain(assertion.slice(0, 30));
   });
+
+  it('redacts every secret-named parameter, from the body and the query alike', async () => {
+    const before = sts.calls.length;
+    const query = new URLSearchParams({
+      'X-Amz-Credential': 'ASIAQUERYCREDENTIAL/20250301/us-east-1/sts/aws4_request',
+      'X-Amz-Signature': 'querysignature0123456789abcdef',
+      'X-Amz-Security-Token': 'querysecuritytoken',
+    });
+    await post(
+      {
+        Action: 'AssumeRole',
+        Version: '2011-06-15',
+        RoleArn: DEV,
+        RoleSessionName: 'alice',
+        DurationSeconds: '900',
+        ExternalId: 'ext-1',
+        SerialNumber: 'arn:aws:iam::123456789012:mfa/alice',
+        TokenCode: '987650',
+        WebIdentityToken: 'webidentitytokenvalue',
+        ClientSecret: 'clientsecretvalue',
+        Password: 'passwordvalue',
+      },
+      `${sts.url}/?${query.toString()}`,
+    );
+    const params = sts.calls[before]?.params;
+    expect(params).toEqual({
+      'X-Amz-Credential': '[REDACTED]',
+      'X-Amz-Signature': '[REDACTED]',
+      'X-Amz-Security-Token': '[REDACTED]',
+      Action: 'AssumeRole',
+      Version: '2011-06-15',
+      RoleArn: DEV,
+      RoleSessionName: 'alice',
+      DurationSeconds: '900',
+      ExternalId: 'ext-1',
+      SerialNumber: 'arn:aws:iam::123456789012:mfa/alice',
+      TokenCode: '[REDACTED]',
+      WebIdentityToken: '[REDACTED]',
+      ClientSecret: '[REDACTED]',
+      Password: '[REDACTED]',
+    });
+    const recorded = JSON.stringify(sts.calls);
+    for (const secret of ['ASIAQUERYCREDENTIAL', 'querysignature', 'querysecuritytoken', '987650', 'webidentitytokenvalue', 'clientsecretvalue', 'passwordvalue']) {
+      expect(recorded).not.toContain(secret);
+    }
+  });
 });
 
 describe('STS emulator SAML checks', () => {
@@ -186,15 +232,23 @@ describe('STS emulator SAML checks', () => {
 });
 
 describe('STS emulator options', () => {
-  it('delays responses by latencyMs', async () => {
-    const slow = await startStsEmulator({ providers: [], roles: [], latencyMs: 150 });
+  it('holds each answer back by latencyMs after recording the call', async () => {
+    // A latency no test run could outlast: the answer is still held when the checks below run.
+    const slow = await startStsEmulator({ providers: [], roles: [], latencyMs: 10 * 60 * 1000 });
+    let answered = false;
+    const pending = post({ Action: 'GetCallerIdentity', Version: '2011-06-15' }, slow.url).then(
+      () => (answered = true),
+      () => false, // close() below drops the held connection
+    );
     try {
-      const started = Date.now();
-      await post({ Action: 'GetCallerIdentity', Version: '2011-06-15' }, slow.url);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+      await vi.waitFor(() => expect(slow.calls).toHaveLength(1));
+      // A whole round trip to an emulator without latency completes while the slow answer is still held.
+      expect((await post({ Action: 'GetCallerIdentity', Version: '2011-06-15' })).status).toBe(403);
+      expect(answered).toBe(false);
     } finally {
       await slow.close();
     }
+    expect(await pending).toBe(false);
   });
 
   it('can switch the SessionDuration attribute rule off', async () => {

@@ -7,11 +7,12 @@
  * SigV4 on signed calls and the expiry of the credentials it issued. Error codes, HTTP statuses and
  * messages follow AWS where AWS documents them; the few messages AWS does not document are marked.
  *
- * It never prints anything: every call is recorded in `calls`, with the SAMLAssertion redacted.
+ * It never prints anything: every call is recorded in `calls`, with the value of every parameter whose
+ * name says it is secret (SAMLAssertion, TokenCode, WebIdentityToken, X-Amz-Signature, ...) redacted.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import { listenOnLoopback } from './loopback-server.js';
+import { listenOnLoopback, readBody, requestUrl, RequestBodyTooLarge } from './loopback-server.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KeyPair } from './certs.js';
 import { AssertionRejected, verifySamlAssertion, type VerifiedAssertion } from './sts-saml.js';
@@ -22,7 +23,7 @@ import {
   getCallerIdentityXml,
   type IssuedCredentialsXml,
 } from './sts-responses.js';
-import { parseAuthorization, verifySigV4 } from './sts-sigv4.js';
+import { parseAuthorization, verifySigV4, type ParsedAuthorization } from './sts-sigv4.js';
 
 export interface StsEmulatorRole {
   roleArn: string;
@@ -118,6 +119,15 @@ const SAML_REDEMPTION_WINDOW_MS = 5 * 60 * 1000;
 const CHAINING_LIMIT_SECONDS = 3600;
 const SESSION_NAME_RE = /^[\w+=,.@-]{2,64}$/;
 const REDACTED = '[REDACTED]';
+/** Parameter names whose values are never recorded: assertions, tokens, presigned-URL signatures and credentials. */
+const SECRET_PARAM = /Assertion|Token|Signature|Credential|Secret|Password/i;
+
+/** The parameters as recorded in `calls`: secret-named ones replaced by '[REDACTED]'. */
+export function redactParams(params: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = SECRET_PARAM.test(k) ? REDACTED : v;
+  return out;
+}
 
 const accessDeniedSaml = (): StsFault => new StsFault(403, 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithSAML');
 const invalidToken = (): StsFault =>
@@ -187,6 +197,8 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
   const enforceSessionDurationAttribute = opts.enforceAssertionSessionDuration ?? true;
   const verifySignatures = opts.verifySignatures ?? true;
   let throttleLeft = opts.throttleFirst ?? 0;
+  // close() cancels answers still held back by latencyMs instead of leaving their timers running.
+  const closing = new AbortController();
 
   function issueSession(roleArn: string, roleSessionName: string, seconds: number, now: Date, notAfter?: Date, chained = false): Session {
     const parts = arnParts(roleArn);
@@ -293,9 +305,7 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
     );
   }
 
-  function caller(req: http.IncomingMessage, body: Buffer): Session {
-    const header = req.headers['authorization'];
-    const auth = parseAuthorization(Array.isArray(header) ? header[0] : header);
+  function caller(req: http.IncomingMessage, auth: ParsedAuthorization | undefined, body: Buffer): Session {
     if (!auth) {
       throw new StsFault(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
     }
@@ -343,20 +353,17 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const at = clock();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) {
-        res.writeHead(413).end();
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk as Buffer);
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_BODY_BYTES);
+    } catch (error) {
+      if (!(error instanceof RequestBodyTooLarge)) throw error;
+      res.writeHead(413, { connection: 'close' }).end();
+      return;
     }
-    const body = Buffer.concat(chunks);
+    const auth = parseAuthorization(firstHeader(req.headers['authorization']));
     const params: Record<string, string> = {};
-    const url = new URL(req.url ?? '/', 'http://placeholder');
+    const url = requestUrl(req.url);
     for (const [k, v] of url.searchParams) params[k] = v;
     for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params[k] = v;
     const action = params['Action'] ?? '';
@@ -377,10 +384,10 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
           xml = assumeRoleWithSaml(params, requestId);
           break;
         case 'AssumeRole':
-          xml = assumeRole(params, caller(req, body), requestId);
+          xml = assumeRole(params, caller(req, auth, body), requestId);
           break;
         case 'GetCallerIdentity': {
-          const s = caller(req, body);
+          const s = caller(req, auth, body);
           xml = getCallerIdentityXml({ arn: s.assumedRoleArn, userId: s.assumedRoleId, account: s.account }, requestId);
           break;
         }
@@ -395,15 +402,12 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
       xml = errorXml({ type: fault.type, code: fault.code, message: fault.message }, requestId);
     }
 
-    const recorded = { ...params };
-    if ('SAMLAssertion' in recorded) recorded['SAMLAssertion'] = REDACTED;
-    const call: StsCall = { action, params: recorded, status, at, signed: req.headers['authorization'] !== undefined };
+    const call: StsCall = { action, params: redactParams(params), status, at, signed: req.headers['authorization'] !== undefined };
     if (errorCode !== undefined) call.errorCode = errorCode;
-    const callerKey = parseAuthorization(firstHeader(req.headers['authorization']))?.accessKeyId;
-    if (callerKey !== undefined) call.accessKeyId = callerKey;
+    if (auth !== undefined) call.accessKeyId = auth.accessKeyId;
     calls.push(call);
 
-    if (opts.latencyMs) await delay(opts.latencyMs);
+    if (opts.latencyMs) await delay(opts.latencyMs, undefined, { signal: closing.signal });
     res.writeHead(status, {
       'content-type': 'text/xml',
       'content-length': Buffer.byteLength(xml),
@@ -427,6 +431,9 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
       const s = sessions.get(accessKeyId);
       return s && { secretAccessKey: s.secretAccessKey, sessionToken: s.sessionToken, expiration: s.expiration, assumedRoleArn: s.assumedRoleArn, chained: s.chained };
     },
-    close: () => server.close(),
+    close: () => {
+      closing.abort();
+      return server.close();
+    },
   };
 }
