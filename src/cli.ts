@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import type { Deps } from './deps.js';
-import { UsageError } from './errors.js';
+import { ExitCode } from './errors.js';
 
 export interface CliContext {
   /** Builds the ports once the global flags (--debug) are known. */
@@ -62,7 +62,6 @@ Examples:
     )
     .exitOverride();
 
-  const globalDebug = (cmd: Command): boolean => Boolean(cmd.optsWithGlobals().debug);
 
   program
     .command('login')
@@ -86,12 +85,12 @@ Examples:
     .addOption(new Option('--no-prompt', 'fail instead of prompting (env AWSFED_NO_PROMPT=1)'))
     .addHelpText('after', LOGIN_EXAMPLES)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
-      const deps = ctx.deps({ debug: globalDebug(cmd) });
+      const deps = ctx.deps({ debug: debugOf(cmd) });
       const loginOptions = {
         ...(opts as Record<string, string>),
         passwordStdin: Boolean(opts.passwordStdin),
-        noPrompt: opts.prompt === false || isTruthy(deps.env.AWSFED_NO_PROMPT),
-        debug: globalDebug(cmd),
+        noPrompt: noPromptOf(opts, deps.env),
+        debug: debugOf(cmd),
       };
       if (opts.allRoles) {
         const { loginAllRoles, formatAllRolesSummary, allRolesExitCode } = await import('./commands/login-all-roles.js');
@@ -131,9 +130,9 @@ Examples:
     .addOption(new Option('--no-prompt', 'fail instead of starting the wizard'))
     .addHelpText('after', CONFIGURE_EXAMPLES)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
-      const deps = ctx.deps({ debug: globalDebug(cmd) });
+      const deps = ctx.deps({ debug: debugOf(cmd) });
       const { configure, formatConfigureSummary } = await import('./commands/configure.js');
-      const result = await configure({ ...(opts as Record<string, string>), noPrompt: opts.prompt === false }, deps);
+      const result = await configure({ ...(opts as Record<string, string>), noPrompt: noPromptOf(opts, deps.env) }, deps);
       deps.out(formatConfigureSummary(result));
       setResult(0);
     });
@@ -145,9 +144,9 @@ Examples:
     .option('--keep', 'keep the emulators running until Ctrl-C so that you can try the AWS CLI')
     .addHelpText('after', DEMO_EXAMPLES)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
-      const deps = ctx.deps({ debug: globalDebug(cmd) });
+      const deps = ctx.deps({ debug: debugOf(cmd) });
       const { demo } = await import('./commands/demo.js');
-      await demo({ noPrompt: opts.prompt === false, keep: Boolean(opts.keep) }, deps);
+      await demo({ noPrompt: noPromptOf(opts, deps.env), keep: Boolean(opts.keep) }, deps);
       setResult(0);
     });
 
@@ -162,7 +161,7 @@ Examples:
     .addOption(new Option('--no-prompt', 'fail instead of prompting when a gateway login is needed (env AWSFED_NO_PROMPT=1)'))
     .addHelpText('after', REFRESH_EXAMPLES)
     .action(async (names: string[], opts: Record<string, unknown>, cmd: Command) => {
-      const deps = ctx.deps({ debug: globalDebug(cmd) });
+      const deps = ctx.deps({ debug: debugOf(cmd) });
       const { refresh, formatRefreshTable, refreshJson, refreshNotes } = await import('./commands/refresh.js');
       const result = await refresh(
         {
@@ -170,7 +169,7 @@ Examples:
           all: Boolean(opts.all),
           ...(opts.concurrency !== undefined ? { concurrency: String(opts.concurrency) } : {}),
           ...(opts.duration !== undefined ? { duration: String(opts.duration) } : {}),
-          noPrompt: opts.prompt === false || isTruthy(deps.env.AWSFED_NO_PROMPT),
+          noPrompt: noPromptOf(opts, deps.env),
         },
         deps,
       );
@@ -186,17 +185,23 @@ Examples:
   return program;
 }
 
-/** Turns commander's own exits (help, version, bad flags) into results main.ts can act on. */
-export function commanderOutcome(error: unknown): { exitCode: number } | UsageError | undefined {
+/**
+ * Turns commander's own exits (help, version, bad flags) into an exit code; commander has already
+ * printed its message and the help pointer.
+ */
+export function commanderOutcome(error: unknown): { exitCode: number } | undefined {
   if (!(error instanceof CommanderError)) return undefined;
-  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return { exitCode: 0 };
-  if (error.code === 'commander.help') return { exitCode: 0 };
-  // commander has already printed its one-line message and the help pointer.
-  return new UsageError('USAGE', error.message.replace(/^error: /, ''), { hint: 'Run with --help for usage.' });
+  const shownHelp = error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version';
+  return { exitCode: shownHelp || error.exitCode === 0 ? 0 : ExitCode.usage };
 }
 
-function isTruthy(value: string | undefined): boolean {
-  return value !== undefined && /^(1|true|yes)$/i.test(value.trim());
+function debugOf(cmd: Command): boolean {
+  return Boolean(cmd.optsWithGlobals().debug);
+}
+
+/** --no-prompt, or AWSFED_NO_PROMPT=1|true|yes: the same rule for every command. */
+function noPromptOf(opts: Record<string, unknown>, env: Record<string, string | undefined>): boolean {
+  return opts.prompt === false || /^(1|true|yes)$/i.test(env.AWSFED_NO_PROMPT?.trim() ?? '');
 }
 
 const CONSOLE_EXAMPLES = `
@@ -222,7 +227,6 @@ Examples:
 
 /** console, export and policy (issue 3, part 5 and 6). */
 function addConsoleCommands(program: Command, ctx: CliContext, setResult: (code: number) => void): void {
-  const debugOf = (cmd: Command): boolean => Boolean(cmd.optsWithGlobals().debug);
   const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
   program
@@ -246,7 +250,7 @@ function addConsoleCommands(program: Command, ctx: CliContext, setResult: (code:
           ...(typeof opts.duration === 'string' ? { duration: opts.duration } : {}),
           ...(typeof opts.destination === 'string' ? { destination: opts.destination } : {}),
           ...(typeof opts.signinEndpoint === 'string' ? { signinEndpoint: opts.signinEndpoint } : {}),
-          noPrompt: opts.prompt === false || isTruthy(deps.env.AWSFED_NO_PROMPT),
+          noPrompt: noPromptOf(opts, deps.env),
           platform: process.platform,
         },
         deps,
@@ -344,7 +348,6 @@ AWS_PROFILE & co. Exit status: the command's (128+n when a signal ended it, 127 
 
 /** switch and exec (issue 3, part 3). */
 function addShellCommands(program: Command, ctx: CliContext, setResult: (code: number) => void): void {
-  const debugOf = (cmd: Command): boolean => Boolean(cmd.optsWithGlobals().debug);
 
   program
     .command('switch')
@@ -361,7 +364,7 @@ function addShellCommands(program: Command, ctx: CliContext, setResult: (code: n
         {
           profile: name,
           format: opts.format === undefined ? undefined : String(opts.format),
-          noPrompt: opts.prompt === false || isTruthy(deps.env.AWSFED_NO_PROMPT),
+          noPrompt: noPromptOf(opts, deps.env),
           nest: Boolean(opts.nest),
           stdoutIsTerminal: Boolean(process.stdout.isTTY),
         },
@@ -383,7 +386,7 @@ function addShellCommands(program: Command, ctx: CliContext, setResult: (code: n
       const deps = ctx.deps({ debug: debugOf(cmd) });
       const { execInProfile } = await import('./commands/exec.js');
       const result = await execInProfile(
-        { profile: name, command, noPrompt: opts.prompt === false || isTruthy(deps.env.AWSFED_NO_PROMPT), nest: Boolean(opts.nest) },
+        { profile: name, command, noPrompt: noPromptOf(opts, deps.env), nest: Boolean(opts.nest) },
         deps,
       );
       setResult(result.exitCode);
@@ -417,7 +420,6 @@ Shows destinations and the gateways they chain from, with the state of their cac
 
 /** add, remove, list: the destination catalog (issue 3, part 1). */
 function addCatalogCommands(program: Command, ctx: CliContext, setResult: (code: number) => void): void {
-  const debugOf = (cmd: Command): boolean => Boolean(cmd.optsWithGlobals().debug);
 
   program
     .command('add')

@@ -87,3 +87,19 @@ describe('awsfed configure', () => {
     await expect(configure({ output: 'xml' }, fakeDeps(home.home, home.env))).rejects.toMatchObject({ code: 'OUTPUT_INVALID' });
   });
 });
+
+describe('awsfed configure: which profile', () => {
+  it('follows the same rule as login: an empty AWSFED_PROFILE is unset, AWS_PROFILE counts only for an awsfed profile', async () => {
+    const home = await makeTempHome();
+    try {
+      await configure({ profile: 'corp', idpUrl: 'adfs.corp.example' }, fakeDeps(home.home, home.env));
+      const viaAwsProfile = await configure({ username: 'bob' }, fakeDeps(home.home, { ...home.env, AWS_PROFILE: 'corp', AWSFED_PROFILE: '' }));
+      expect(viaAwsProfile.profile).toBe('corp');
+      const destination = await configure({ username: 'bob' }, fakeDeps(home.home, { ...home.env, AWS_PROFILE: 'prod' }));
+      expect(destination.profile).toBe('saml');
+      expect(await home.read('config')).not.toMatch(/^\[profile \]$/m);
+    } finally {
+      await home.cleanup();
+    }
+  });
+});

@@ -5,7 +5,7 @@
  */
 import type { Deps } from '../deps.js';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
-import { DEFAULT_PROFILE, DEFAULT_REGION, SETTINGS, parseDuration } from '../config/settings.js';
+import { DEFAULT_PROFILE, DEFAULT_REGION, SETTINGS, parseDuration, resolveProfileName } from '../config/settings.js';
 import type { SettingName } from '../config/settings.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { normalizeIdpUrl } from '../idp/entry-url.js';
@@ -35,8 +35,10 @@ const QUESTIONS: Record<ConfigurableSetting, string> = {
 };
 
 export async function configure(options: ConfigureOptions, deps: Deps): Promise<ConfigureResult> {
-  const profile = options.profile ?? deps.env.AWSFED_PROFILE ?? DEFAULT_PROFILE;
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
+  const config = await readIniFile(paths.configFile);
+  // The same profile rule as login, so that configure and login agree on AWS_PROFILE / AWSFED_PROFILE.
+  const profile = resolveProfileName(options.profile, deps.env, (name) => config?.get(configSectionName(name), 'awsfed_idp_url') !== undefined).value;
   const section = configSectionName(profile);
   const given = CONFIGURABLE.filter((name) => options[name] !== undefined);
   const answers: Partial<Record<ConfigurableSetting, string>> = {};
@@ -46,7 +48,7 @@ export async function configure(options: ConfigureOptions, deps: Deps): Promise<
   } else {
     const prompter = await deps.prompter(Boolean(options.noPrompt));
     if (!prompter.interactive) await prompter.input(QUESTIONS.idpUrl, { hint: 'Pass the settings as flags, e.g. `awsfed configure --idp-url adfs.corp.example --username alice`.' });
-    const existing = (await readIniFile(paths.configFile))?.getSection(section) ?? {};
+    const existing = config?.getSection(section) ?? {};
     for (const name of CONFIGURABLE) {
       const key = SETTINGS[name].profileKey;
       const fallback = existing[key] ?? (name === 'region' ? DEFAULT_REGION : name === 'output' ? 'json' : undefined);

@@ -6,12 +6,11 @@
  * The login URL is a bearer credential for 15 minutes: it goes to stdout under --print, to the browser
  * otherwise, and never into a log line, an error or --debug output.
  */
-import { readFile } from 'node:fs/promises';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import { parseDuration, resolveProfileName, resolveSettings } from '../config/settings.js';
 import { readIniFile } from '../credentials/file-store.js';
 import type { Deps } from '../deps.js';
-import { FileError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { parseIni } from '../ini/document.js';
 import type { Partition } from '../saml/types.js';
 import { isGatewayProfile, readDestination, readDestinations } from '../catalog/destination.js';

@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { AppError, ExitCode, UsageError } from '../errors.js';
 import { configSectionName } from '../config/paths.js';
 import type { AwsPaths } from '../config/paths.js';
-import { readIniFile, updateIniFile } from '../credentials/file-store.js';
+import { updateIniFile } from '../credentials/file-store.js';
 import { applyCredentials } from '../credentials/credentials.js';
 import { sortRoles } from '../roles/match.js';
 import { parseAccountAliases, profileNameFor, validateProfileTemplate } from '../roles/profile-names.js';
@@ -52,7 +52,7 @@ export async function loginAllRoles(options: LoginOptions, deps: Deps): Promise<
   }
 
   // Never turn a destination (role_arn) or an IdP profile into a static-keys profile.
-  const config = await readIniFile(ctx.paths.configFile);
+  const { config } = ctx;
   const reserved = (profile: string): string | undefined => {
     const section = configSectionName(profile);
     if (profile === ctx.profile.value || config?.get(section, 'awsfed_idp_url') !== undefined) return 'an awsfed sign-in profile';
@@ -89,7 +89,7 @@ export async function loginAllRoles(options: LoginOptions, deps: Deps): Promise<
     rememberProfileConfig(doc, ctx.settings, ctx.profile.value, assertion.roleSessionName);
     for (const o of succeeded) rememberProfileConfig(doc, ctx.settings, o.profile);
   });
-  return { gatewayProfile: ctx.profile.value, outcomes, signIns: source.signIns, notes: [...new Set(notes)], paths: ctx.paths };
+  return { gatewayProfile: ctx.profile.value, outcomes, signIns: source.signIns, notes, paths: ctx.paths };
 }
 
 export function allRolesExitCode(result: AllRolesResult): number {
@@ -104,7 +104,6 @@ export function formatAllRolesSummary(result: AllRolesResult, now: Date): string
   const failed = result.outcomes.filter((o): o is Extract<RoleOutcome, { ok: false }> => !o.ok);
   const out = [line(['PROFILE', 'ACCOUNT', 'ROLE', 'RESULT']), ...rows.map(line), ''];
   out.push(`${ok} of ${result.outcomes.length} roles written to ${result.paths.credentialsFile} from ${result.signIns} sign-in${result.signIns === 1 ? '' : 's'}.`);
-  for (const note of result.notes) out.push(`note: ${note}`);
   for (const f of failed) if (f.error.hint) out.push(`${f.profile}: ${f.error.hint}`);
   return out.join('\n');
 }

@@ -28,7 +28,6 @@ export interface LoginOptions extends Flags {
   passwordStdin?: boolean;
   noPrompt?: boolean;
   debug?: boolean;
-  debugDir?: string;
 }
 
 export interface LoginResult {
@@ -45,6 +44,8 @@ export interface LoginContext {
   options: LoginOptions;
   deps: Deps;
   paths: AwsPaths;
+  /** ~/.aws/config as read at the start of the run (undefined when there is none). */
+  config: IniDocument | undefined;
   profile: Resolved<string>;
   settings: Settings;
   prompter: Prompter;
@@ -63,7 +64,7 @@ export async function prepareLogin(options: LoginOptions, deps: Deps): Promise<L
   const settings = resolveSettings(options, deps.env, profile, section);
   const prompter = await deps.prompter(Boolean(options.noPrompt));
   const caBundlePem = await loadCaBundle(settings.caBundle.value);
-  return { options, deps, paths, profile, settings, prompter, caBundlePem };
+  return { options, deps, paths, config, profile, settings, prompter, caBundlePem };
 }
 
 export interface SignedAssertion {
@@ -107,7 +108,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
         username: username ? await username : undefined,
       })),
   };
-  const saveDebugPage = options.debug ? debugPageSaver(options.debugDir, deps.env.TMPDIR) : undefined;
+  const saveDebugPage = options.debug ? debugPageSaver(deps.env.TMPDIR) : undefined;
   let signIns = 0;
   let latest: Promise<SignedAssertion> | undefined;
   const fetchAssertion = async (): Promise<SignedAssertion> => {
@@ -148,7 +149,7 @@ export async function redeemRole(
   notes: string[],
 ): Promise<{ credentials: SamlCredentials; durationSeconds: number }> {
   const { assumeRoleWithSaml } = await import('../sts/client.js');
-  const target = stsTarget(ctx.settings, role, ctx.caBundlePem, notes);
+  const target = stsTarget(ctx, role, notes);
   let durationSeconds = requestedSeconds;
   let renewed = false;
   for (;;) {
@@ -165,15 +166,13 @@ export async function redeemRole(
     } catch (error) {
       if (error instanceof StsError && error.code === 'STS_EXPIRED_ASSERTION' && !renewed) {
         renewed = true;
-        notes.push(`The SAML assertion expired before ${roleLabel(role)} was assumed; signed in again.`);
-        ctx.deps.log.warn(notes[notes.length - 1]!);
+        addNote(ctx, notes, `The SAML assertion expired before ${roleLabel(role)} was assumed; signed in again.`);
         await source.renew(signed);
         continue;
       }
       // The role's MaxSessionDuration is invisible to us until STS refuses; one retry at 1 hour.
       if (error instanceof StsError && error.code === 'STS_DURATION_TOO_LONG' && durationSeconds > 3600) {
-        notes.push(`STS refused ${durationSeconds} s for ${roleLabel(role)} (over the role's MaxSessionDuration); retried with 3600 s.`);
-        ctx.deps.log.warn(notes[notes.length - 1]!);
+        addNote(ctx, notes, `STS refused ${durationSeconds} s for ${roleLabel(role)} (over the role's MaxSessionDuration); retried with 3600 s.`);
         durationSeconds = 3600;
         continue;
       }
@@ -291,11 +290,19 @@ export async function chooseRole(assertion: SamlAssertion, settings: Settings, p
   );
 }
 
-function stsTarget(settings: Settings, role: SamlRole, caBundlePem: string | undefined, notes: string[]): StsTarget {
+/** Notes are shown once, on stderr, as they happen; the list is kept for the caller's result. */
+function addNote(ctx: LoginContext, notes: string[], text: string): void {
+  if (notes.includes(text)) return;
+  notes.push(text);
+  ctx.deps.log.warn(text);
+}
+
+function stsTarget(ctx: LoginContext, role: SamlRole, notes: string[]): StsTarget {
+  const { settings, caBundlePem } = ctx;
   let region = settings.region.value;
   const fallback = stsRegionFor(role.partition, region);
   if (fallback !== region && settings.stsEndpoint.value === undefined) {
-    notes.push(`Role ${roleLabel(role)} is in partition ${role.partition}; used STS in ${fallback} instead of ${region}.`);
+    addNote(ctx, notes, `Role ${roleLabel(role)} is in partition ${role.partition}; used STS in ${fallback} instead of ${region}.`);
     region = fallback;
   }
   return { region, endpoint: settings.stsEndpoint.value, caBundlePem };
@@ -305,10 +312,10 @@ function stsTarget(settings: Settings, role: SamlRole, caBundlePem: string | und
  * Under --debug, redacted copies of unknown pages go to a private directory made on first use
  * (mkdtemp, 0700): fixed names in a shared /tmp could be pre-created as symlinks by someone else.
  */
-function debugPageSaver(dir: string | undefined, tmp: string | undefined): (name: string, html: string) => Promise<string> {
+function debugPageSaver(tmp: string | undefined): (name: string, html: string) => Promise<string> {
   let target: Promise<string> | undefined;
   return async (name, html) => {
-    target ??= dir !== undefined ? Promise.resolve(dir) : mkdtemp(join(tmp ?? tmpdir(), 'awsfed-debug-'));
+    target ??= mkdtemp(join(tmp ?? tmpdir(), 'awsfed-debug-'));
     const { saveDebugPageTo } = await import('../idp/adfs/debug-page.js');
     return saveDebugPageTo(await target)(name, html);
   };

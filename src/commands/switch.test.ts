@@ -112,7 +112,8 @@ describe('switchProfile', () => {
 
   it('ignores an empty marker', async () => {
     const { ensure } = ensureRecording();
-    await expect(switchProfile({ profile: 'prod', noPrompt: false, nest: false }, deps({ AWSFED_ACTIVE_PROFILE: '' }), ensure)).resolves.toBeDefined();
+    const result = await switchProfile({ profile: 'prod', noPrompt: false, nest: false }, deps({ AWSFED_ACTIVE_PROFILE: '' }), ensure);
+    expect(result.text).toContain('export AWSFED_ACTIVE_PROFILE=prod\n');
   });
 
   it('passes credential errors through unchanged', async () => {
