@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER, GATEWAY_ACCOUNT, OTHER_ACCOUNT, startDemoEnvironment } from '../src/emulator/demo-environment.js';
 import type { DemoEnvironment } from '../src/emulator/demo-environment.js';
-import { makeTempHome, runCli, runProcess } from './helpers/cli.js';
+import { explain, makeTempHome, runCli, runProcess } from './helpers/cli.js';
 import type { RunResult, TempHome } from './helpers/cli.js';
 import { requireTool } from './helpers/peers.js';
 
@@ -46,10 +46,6 @@ async function newHome(config = CONFIG, credentials?: string): Promise<TempHome>
   await writeFile(home.configFile, config, { mode: 0o600 });
   if (credentials !== undefined) await writeFile(home.credentialsFile, credentials, { mode: 0o600 });
   return home;
-}
-
-function explain(r: RunResult): string {
-  return `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
 }
 
 async function awsfed(home: TempHome, args: string[], env: Record<string, string> = {}): Promise<RunResult> {

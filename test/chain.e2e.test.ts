@@ -15,7 +15,7 @@ import { DEMO_ROLES, DEMO_USER, demoUser, startDemoEnvironment } from '../src/em
 import type { DemoEnvironment } from '../src/emulator/demo-environment.js';
 import type { StsCall } from '../src/emulator/sts.js';
 import { parseIni } from '../src/ini/document.js';
-import { makeTempHome, runCli, runProcess } from './helpers/cli.js';
+import { explain, makeTempHome, runCli, runProcess } from './helpers/cli.js';
 import type { RunResult, TempHome } from './helpers/cli.js';
 import { requireTool } from './helpers/peers.js';
 
@@ -48,10 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.close();
 });
-
-function explain(r: RunResult): string {
-  return `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
-}
 
 function cliEnv(home: TempHome, extra: Record<string, string> = {}): Record<string, string> {
   return { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url, AWSFED_PASSWORD: DEMO_USER.password, ...extra };

@@ -13,7 +13,7 @@ import type { DemoEnvironment } from '../src/emulator/demo-environment.js';
 import { startSigninEmulator, stsSessionValidator } from '../src/emulator/signin.js';
 import type { SigninEmulator } from '../src/emulator/signin.js';
 import { parseIni } from '../src/ini/document.js';
-import { makeTempHome, runCli } from './helpers/cli.js';
+import { explain, makeTempHome, runCli } from './helpers/cli.js';
 import type { RunResult, TempHome } from './helpers/cli.js';
 
 const DEV_ROLE = 'arn:aws:iam::222222222222:role/Admins';
@@ -27,13 +27,12 @@ function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url, AWSFED_SIGNIN_ENDPOINT: signin.url, ...extra };
 }
 
-function explain(r: RunResult): string {
-  return `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
-}
-
+/** The secret key and session token stored for `profile`; both must be there (a loop over none checks nothing). */
 async function secretsOf(profile: string): Promise<string[]> {
   const section = parseIni(await home.read('credentials')).getSection(profile);
-  return [section?.aws_secret_access_key, section?.aws_session_token].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  const list = [section?.aws_secret_access_key, section?.aws_session_token].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  expect(list, `secrets of [${profile}] in the credentials file`).toHaveLength(2);
+  return list;
 }
 
 /** The printed URL is a login URL for our emulator; following it redirects to `destination`. */

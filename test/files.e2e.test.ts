@@ -22,7 +22,7 @@ beforeAll(async () => {
   env = await startDemoEnvironment({ variant: 'adfs3' });
 });
 afterAll(async () => {
-  await env.close();
+  await env?.close();
 });
 
 const homes: TempHome[] = [];

@@ -6,7 +6,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromIni } from '@aws-sdk/credential-providers';
-import { makeTempHome, runCli, runProcess, type RunResult, type TempHome } from './helpers/cli.js';
+import { explain, makeTempHome, runCli, runProcess, type RunResult, type TempHome } from './helpers/cli.js';
 import { requireTool } from './helpers/peers.js';
 import { DEMO_USER, GATEWAY_ACCOUNT, OTHER_ACCOUNT, startDemoEnvironment, type DemoEnvironment } from '../src/emulator/demo-environment.js';
 
@@ -33,10 +33,6 @@ function iniValue(text: string, section: string, key: string): string | undefine
     if (inSection && kv && kv[1] === key) return kv[2];
   }
   return undefined;
-}
-
-function explain(r: RunResult): string {
-  return `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
 }
 
 async function login(home: TempHome, extraArgs: string[] = []): Promise<RunResult> {

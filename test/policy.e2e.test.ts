@@ -91,12 +91,17 @@ describe('awsfed policy trust -> aws iam create-role', () => {
     [[], 'POLICY_NO_SOURCE_ACCOUNT', 'policy trust needs --source-account'],
     [['--source-account', '111111111111', '--external-id', 'a b'], 'POLICY_BAD_EXTERNAL_ID', 'the external id is not valid'],
     [['--source-account', '111111111111', '--partition', 'aws-xx'], 'POLICY_BAD_PARTITION', 'is not an AWS partition'],
-  ])('refuses %j', async (args, _code, message) => {
+  ])('refuses %j', async (args, code, message) => {
     const r = await runCli(['policy', 'trust', ...args], { env: home.env });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(message);
     expect(r.stderr).toContain('hint: ');
+    // --debug names the error code: the refusal is the one expected, not another with a similar message.
+    const debug = await runCli(['--debug', 'policy', 'trust', ...args], { env: home.env });
+    expect(debug.code, explain(debug)).toBe(2);
+    expect(debug.stdout).toBe('');
+    expect(debug.stderr).toContain(`\n  code: ${code}\n`);
   });
 });
 

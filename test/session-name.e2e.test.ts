@@ -16,8 +16,11 @@ beforeAll(async () => {
   home = await makeTempHome();
 });
 afterAll(async () => {
-  await env.close();
-  await home.cleanup();
+  try {
+    await env?.close();
+  } finally {
+    await home?.cleanup();
+  }
 });
 
 it('login replaces the provisional role_session_name of destinations added before it', async () => {

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ROLES, DEMO_USER, GATEWAY_ACCOUNT, OTHER_ACCOUNT, startDemoEnvironment } from '../src/emulator/demo-environment.js';
 import type { DemoEnvironment } from '../src/emulator/demo-environment.js';
 import { parseIni } from '../src/ini/document.js';
-import { BIN, makeTempHome, runCli, runProcess } from './helpers/cli.js';
+import { BIN, explain, makeTempHome, runCli, runProcess } from './helpers/cli.js';
 import type { RunResult, TempHome } from './helpers/cli.js';
 import { requireTool } from './helpers/peers.js';
 
@@ -36,10 +36,6 @@ const homes: TempHome[] = [];
 afterEach(async () => {
   await Promise.all(homes.splice(0).map((h) => h.cleanup()));
 });
-
-function explain(r: RunResult): string {
-  return `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
-}
 
 /** A gateway profile `saml` configured for the emulator, and a destination `prod` chained from it. */
 async function configuredHome(): Promise<TempHome> {

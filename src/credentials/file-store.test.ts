@@ -187,9 +187,11 @@ describe('updateIniFile', () => {
     const path = join(dir, 'credentials');
     await fs.writeFile(path, '[a]\nk = 1\n');
     await fs.writeFile(`${path}.lock`, '999 other\n');
-    const started = Date.now();
+    const open = vi.spyOn(fs, 'open');
     const error = await rejection(updateIniFile(path, (doc) => doc.set('a', 'k', '2'), { lockTimeoutMs: 300 }));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    // It waited for the lock (tried to create it again and again) instead of failing at the first try.
+    const lockAttempts = open.mock.calls.filter(([p]) => String(p).endsWith('credentials.lock'));
+    expect(lockAttempts.length).toBeGreaterThan(1);
     expect(error.code).toBe('FILE_LOCKED');
     expect(error.hint).toContain(`${path}.lock`);
     expect(await fs.readFile(path, 'utf8')).toBe('[a]\nk = 1\n');

@@ -83,3 +83,8 @@ export function runProcess(
     child.stdin.end(options.input ?? '');
   });
 }
+
+/** A run's exit code and output, for assertion messages. */
+export function explain(r: RunResult): string {
+  return `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
+}

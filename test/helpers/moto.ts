@@ -7,6 +7,14 @@ import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { requireTool } from './peers.js';
 
+const START_DEADLINE_MS = 20_000;
+
+/** Every moto_server child still running: killed when the test process exits, whatever happened to the test. */
+const liveChildren = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of liveChildren) child.kill('SIGKILL');
+});
+
 export interface MotoServer {
   url: string;
   port: number;
@@ -45,16 +53,25 @@ export async function startMotoServer(env: Record<string, string>): Promise<Moto
     env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  liveChildren.add(child);
   let log = '';
   let exited: number | null | undefined;
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (log += d));
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d));
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', (code) => {
+  const exit = new Promise<void>((resolve) => {
+    const ended = (code: number | null): void => {
+      if (exited !== undefined) return;
       exited = code;
+      liveChildren.delete(child);
       resolve();
-    }),
-  );
+    };
+    child.once('exit', ended);
+    // A child that could not be spawned emits 'error' and never 'exit'.
+    child.once('error', (e) => {
+      log += `\n${e.message}`;
+      ended(null);
+    });
+  });
 
   const close = async (): Promise<void> => {
     if (exited !== undefined) return;
@@ -66,20 +83,24 @@ export async function startMotoServer(env: Record<string, string>): Promise<Moto
     }
   };
 
-  // Wait until it answers (moto starts in a second or two); give up after ~20 s with its output.
-  for (let attempt = 0; ; attempt++) {
-    if (exited !== undefined) throw new Error(`moto_server exited (code ${exited}) before answering on ${url}:\n${log}`);
-    try {
-      const res = await fetch(`${url}/moto-api/`, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      break;
-    } catch {
-      if (attempt >= 200) {
-        await close();
-        throw new Error(`moto_server did not answer on ${url}:\n${log}`);
+  // Wait until it answers (moto starts in a second or two); give up after 20 s with its output.
+  // Whatever goes wrong before it answers, the child is stopped before the error is thrown.
+  const deadline = Date.now() + START_DEADLINE_MS;
+  try {
+    for (;;) {
+      if (exited !== undefined) throw new Error(`moto_server exited (code ${exited}) before answering on ${url}:\n${log}`);
+      try {
+        const res = await fetch(`${url}/moto-api/`, { signal: AbortSignal.timeout(1000) });
+        await res.arrayBuffer();
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`moto_server did not answer on ${url} within ${START_DEADLINE_MS} ms:\n${log}`);
+        await delay(100);
       }
-      await delay(100);
     }
+  } catch (error) {
+    await close();
+    throw error;
   }
   return { url, port, output: () => log, close };
 }

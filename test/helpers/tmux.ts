@@ -61,10 +61,17 @@ export async function startTmux(options: TmuxStartOptions): Promise<TmuxTerminal
     ...(options.cwd ? ['-c', options.cwd] : []),
     script,
   ]);
-  // Keep the pane (and its text) if the shell ends early, e.g. when the command is not found.
-  await run(tmux, [...tmuxArgs, 'set-option', '-t', target, 'remain-on-exit', 'on']).catch(() => undefined);
-  // kill-server leaves the socket file behind: remember its path to remove it.
-  const socketPath = (await run(tmux, [...tmuxArgs, 'display-message', '-p', '-t', target, '#{socket_path}'])).stdout.trim();
+  let socketPath: string;
+  try {
+    // Keep the pane (and its text) if the shell ends early, e.g. when the command is not found.
+    await run(tmux, [...tmuxArgs, 'set-option', '-t', target, 'remain-on-exit', 'on']).catch(() => undefined);
+    // kill-server leaves the socket file behind: remember its path to remove it.
+    socketPath = (await run(tmux, [...tmuxArgs, 'display-message', '-p', '-t', target, '#{socket_path}'])).stdout.trim();
+  } catch (error) {
+    // The session exists: do not leave the private server (and the program in it) running.
+    await run(tmux, [...tmuxArgs, 'kill-server']).catch(() => undefined);
+    throw error;
+  }
 
   const screen = async (): Promise<string> => {
     const { stdout } = await run(tmux, [...tmuxArgs, 'capture-pane', '-p', '-t', target]);
