@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSelfSignedIdentity, createTestCa, type KeyPair } from '../emulator/certs.js';
 import { issueSamlResponse, type IssueSamlOptions } from '../emulator/saml-issuer.js';
@@ -350,12 +351,15 @@ describe('transport', () => {
       expect(samlErr.message).toContain('SAMLAssertion=[REDACTED]');
       expect(samlErr.message).not.toContain(assertion.slice(0, 20));
       expect(samlErr.message).not.toMatch(/[\u0000-\u001f\u007f]/);
+      // The cause printed under --debug (and anything that inspects the error) is redacted too.
+      expect(inspect(samlErr, { depth: 10 })).not.toContain(assertion.slice(0, 20));
 
       const creds = { accessKeyId: 'AKIAECHOTEST00000001', secretAccessKey: 'echoSecretKey/abcdefghijklmnopqrstuvwxyz0', sessionToken: 'echoSessionToken+0123456789', expiration: new Date(Date.now() + 3600_000) };
       const roleErr = await rejection(assumeRole(t, creds, { roleArn: TARGET, roleSessionName: 's', durationSeconds: 900 }));
       expect(roleErr.message).toContain('[REDACTED]');
       expect(roleErr.message).not.toContain('echoSessionToken');
       expect(roleErr.message).not.toContain('echoSecretKey');
+      expect(inspect(roleErr, { depth: 10 })).not.toMatch(/echoSessionToken|echoSecretKey/);
     } finally {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

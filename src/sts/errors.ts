@@ -2,7 +2,7 @@
  * Turns whatever @aws-sdk/client-sts throws into an StsError with a stable code, a one-line message that
  * quotes the service (AWS itself names ARNs and limits, never keys or assertions; an echoing proxy or
  * endpoint might, so the request's secrets are redacted and control characters dropped) and a hint that
- * says what to do next. The SDK error stays as `cause` for --debug.
+ * says what to do next. A redacted copy of the SDK error (name and message) is the `cause`, for --debug.
  */
 import { StsError } from '../errors.js';
 import { errorCode, isTlsErrorCode, isUnreachableCode } from '../net-errors.js';
@@ -56,12 +56,25 @@ const MIN_SECRET_LENGTH = 8;
  * request's secrets are redacted before the message is cut to length.
  */
 function quote(message: string | undefined, secrets: readonly string[] | undefined): string {
-  if (!message) return '';
+  return message ? `: ${oneLine(redactSecrets(message, secrets))}` : '';
+}
+
+function redactSecrets(text: string, secrets: readonly string[] | undefined): string {
   // The request body is form-encoded: an echo carries the base64 assertion with + / = percent-encoded.
   // Real keys, tokens and assertions are long; a short value (a test's "token") would only mangle
   // AWS's own words ("The security token included in the request is invalid").
   const forms = (secrets ?? []).filter((secret) => secret.length >= MIN_SECRET_LENGTH).flatMap((secret) => [secret, encodeURIComponent(secret)]);
-  return `: ${oneLine(redactValues(message, forms))}`;
+  return redactValues(text, forms);
+}
+
+/**
+ * The cause kept for --debug: the SDK error's name and redacted message only. The SDK error itself
+ * can carry the service's unredacted message and response details.
+ */
+function safeCause(err: SdkErrorLike & { name?: unknown }, ctx: StsErrorContext): Error {
+  const cause = new Error(redactSecrets(str(err.message) ?? 'unknown error', ctx.secrets));
+  cause.name = typeof err.name === 'string' ? err.name : 'Error';
+  return cause;
 }
 
 export function mapStsError(error: unknown, ctx: StsErrorContext): StsError {
@@ -69,6 +82,7 @@ export function mapStsError(error: unknown, ctx: StsErrorContext): StsError {
   const err = (error && typeof error === 'object' ? error : {}) as SdkErrorLike;
   const message = str(err.message);
   const code = awsCode(err);
+  const cause = safeCause(err, ctx);
   const op = ctx.operation;
   const role = ctx.roleArn ? ` for ${ctx.roleArn}` : '';
 
@@ -81,7 +95,7 @@ export function mapStsError(error: unknown, ctx: StsErrorContext): StsError {
       'STS_BAD_RESPONSE',
       `${ctx.endpointLabel} answered ${op}${typeof status === 'number' ? ` with HTTP ${status}` : ''} but not with an STS response`,
       {
-        cause: error,
+        cause,
         hint: 'Check that the STS endpoint (--sts-endpoint / AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL) is AWS STS and not a web page or proxy; --debug shows the SDK error',
       },
     );
@@ -93,7 +107,7 @@ export function mapStsError(error: unknown, ctx: StsErrorContext): StsError {
       case 'AccessDenied':
       case 'AccessDeniedException':
         return new StsError('STS_ACCESS_DENIED', aws, {
-          cause: error,
+          cause,
           hint:
             op === 'AssumeRoleWithSAML'
               ? `Check that the role trusts the SAML provider ${ctx.principalArn ?? 'ARN'} (sts:AssumeRoleWithSAML) and that the provider's metadata in IAM is current`
@@ -102,58 +116,58 @@ export function mapStsError(error: unknown, ctx: StsErrorContext): StsError {
       case 'InvalidIdentityToken':
       case 'InvalidIdentityTokenException':
         return new StsError('STS_INVALID_IDENTITY_TOKEN', aws, {
-          cause: error,
+          cause,
           hint: 'AWS could not validate the SAML assertion: check that the IAM SAML provider has the IdP\'s current token-signing certificate (re-upload the federation metadata after a certificate rollover)',
         });
       case 'ExpiredTokenException':
         return new StsError('STS_EXPIRED_ASSERTION', aws, {
-          cause: error,
+          cause,
           hint: 'The SAML assertion must be used within 5 minutes of issuance; run the login again (and check this computer\'s clock)',
         });
       case 'ExpiredToken':
         return new StsError('STS_EXPIRED_CREDENTIALS', aws, {
-          cause: error,
+          cause,
           hint: 'The source credentials have expired; run the login again',
         });
       case 'InvalidClientTokenId':
       case 'SignatureDoesNotMatch':
       case 'MissingAuthenticationToken':
         return new StsError('STS_INVALID_CREDENTIALS', aws, {
-          cause: error,
+          cause,
           hint: 'The source credentials were rejected; run the login again to get fresh ones',
         });
       case 'IDPRejectedClaim':
       case 'IDPRejectedClaimException':
         return new StsError('STS_IDP_REJECTED_CLAIM', aws, {
-          cause: error,
+          cause,
           hint: 'AWS rejected a claim in the SAML assertion; check the claim rules of the AWS relying party in AD FS',
         });
       case 'RegionDisabledException':
         return new StsError('STS_REGION_DISABLED', aws, {
-          cause: error,
+          cause,
           hint: 'Enable STS in that region for the account (IAM > Account settings) or use --region us-east-1',
         });
       case 'ValidationError':
         if (message && /DurationSeconds exceeds/i.test(message)) {
           const chaining = /chaining/i.test(message);
           return new StsError('STS_DURATION_TOO_LONG', aws, {
-            cause: error,
+            cause,
             hint: chaining
               ? 'A role assumed with other role credentials is limited to 1 hour: use --duration 3600 or less for chained profiles'
               : 'Use --duration 3600 (or a lower value) or raise the role\'s MaxSessionDuration in IAM',
           });
         }
         return new StsError('STS_VALIDATION', aws, {
-          cause: error,
+          cause,
           hint: 'Check the role ARN, principal ARN, session name and --duration (900 to 43200 seconds)',
         });
       case 'Throttling':
       case 'ThrottlingException':
       case 'RequestLimitExceeded':
-        return new StsError('STS_THROTTLED', aws, { cause: error, hint: 'STS is throttling requests; wait a moment and try again' });
+        return new StsError('STS_THROTTLED', aws, { cause, hint: 'STS is throttling requests; wait a moment and try again' });
       default:
         return new StsError('STS_ERROR', aws, {
-          cause: error,
+          cause,
           hint: 'See the AWS error above; run with --debug for details',
         });
     }
@@ -162,18 +176,18 @@ export function mapStsError(error: unknown, ctx: StsErrorContext): StsError {
   const errno = errorCode(error);
   if (isTlsErrorCode(errno)) {
     return new StsError('STS_TLS', `Cannot verify the TLS certificate of ${ctx.endpointLabel} (${errno})`, {
-      cause: error,
+      cause,
       hint: 'If a proxy or private endpoint uses an internal CA, pass it with --ca-bundle (or AWS_CA_BUNDLE)',
     });
   }
   if (isUnreachableCode(errno) || str(err.name) === 'TimeoutError' || str(err.name) === 'AbortError') {
     return new StsError('STS_UNREACHABLE', `Cannot reach ${ctx.endpointLabel}${errno ? ` (${errno})` : ''}`, {
-      cause: error,
+      cause,
       hint: 'Check the network, proxy settings and the STS endpoint (--sts-endpoint / AWS_ENDPOINT_URL_STS)',
     });
   }
   return new StsError('STS_ERROR', `STS ${op} failed${role}${quote(message, ctx.secrets)}`, {
-    cause: error,
+    cause,
     hint: 'Run with --debug for details',
   });
 }
