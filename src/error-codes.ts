@@ -146,7 +146,7 @@ export const ERROR_CODES = {
   CHAIN_MFA_UNSUPPORTED: { area: 'chain', exit: ExitCode.usage, what: 'a destination has `mfa_serial`, which chained refresh cannot answer yet', todo: 'remove `mfa_serial` if the role does not need MFA, or use the AWS CLI' },
   CHAIN_ROOT_NO_CREDENTIALS: { area: 'chain', exit: ExitCode.sts, what: 'a chain ends at a profile without valid temporary keys that awsfed can renew', todo: 'log in to that gateway, or point the chain at an awsfed gateway' },
   CHAIN_SOURCE_NO_CREDENTIALS: { area: 'chain', exit: ExitCode.sts, what: 'a hop\'s source profile has no credentials', todo: '`awsfed login --profile SOURCE` first' },
-  CHAIN_ROOT_FAILED: { area: 'chain', exit: ExitCode.sts, exitFromCause: true, what: 'a hop was skipped because its gateway login failed (that error is quoted)', todo: 'fix the gateway\'s error, then refresh again' },
+  CHAIN_ROOT_FAILED: { area: 'chain', exit: ExitCode.sts, exitFromCause: true, what: 'a hop was skipped because its chain root has no credentials (the root\'s error is quoted)', todo: 'fix the root\'s error (often: log in to the gateway), then refresh again' },
   CHAIN_SOURCE_FAILED: { area: 'chain', exit: ExitCode.sts, exitFromCause: true, what: 'a hop was skipped because its source hop failed (that error is quoted)', todo: 'fix the source\'s error, then refresh again' },
   CHAIN_UNRESOLVED: { area: 'chain', exit: ExitCode.sts, what: 'no credentials were obtained for a profile (its source never got any)', todo: 'check `source_profile` in `~/.aws/config` for a loop' },
 
