@@ -15,7 +15,7 @@ import type { Flags } from '../config/settings.js';
 import { applyCredentials, readStoredCredentials } from '../credentials/credentials.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import type { Deps } from '../deps.js';
-import { AppError, ExitCode } from '../errors.js';
+import { AppError } from '../errors.js';
 import type { IniDocument } from '../ini/document.js';
 import { parseIni } from '../ini/document.js';
 import type { AwsCredentials, StsTarget } from '../sts/client.js';
@@ -102,7 +102,6 @@ export async function prepareRoots(roots: string[], paths: AwsPaths, deps: Deps,
         loggedIn: false,
         error: new AppError('CHAIN_ROOT_NO_CREDENTIALS', `Chain root ${root} cannot be used: ${why}, and it is not an awsfed gateway profile.`, {
           hint: `Configure it as a gateway (awsfed configure --profile ${root}) or put fresh temporary keys into [${root}] of ${paths.credentialsFile}.`,
-          exitCode: ExitCode.sts,
         }),
       });
       continue;
@@ -112,7 +111,6 @@ export async function prepareRoots(roots: string[], paths: AwsPaths, deps: Deps,
         loggedIn: false,
         error: new AppError('CHAIN_ROOT_NO_CREDENTIALS', `Gateway ${root} has no valid keys: ${why}.`, {
           hint: `Run \`awsfed login --profile ${root}\` first.`,
-          exitCode: ExitCode.sts,
         }),
       });
       continue;
@@ -193,7 +191,6 @@ export async function runChains(hops: Hop[], roots: Map<string, RootContext>, pa
         skipped: true,
         error: new AppError('CHAIN_ROOT_FAILED', `${hop.profile} skipped: no credentials for its root ${rootName}${cause ? ` (${cause.message})` : ''}`, {
           hint: cause?.hint ?? `Run \`awsfed login --profile ${rootName}\`.`,
-          exitCode: cause?.exitCode ?? ExitCode.sts,
           cause,
         }),
       });
@@ -297,7 +294,7 @@ export async function ensureProfileCredentials(
   const failed = outcomes.find((o) => !o.ok);
   if (failed && !failed.ok) throw failed.error;
   const target = outcomes.find((o) => o.profile === name);
-  if (!target?.ok) throw new AppError('CHAIN_UNRESOLVED', `No credentials were obtained for ${name}.`, { exitCode: ExitCode.sts });
+  if (!target?.ok) throw new AppError('CHAIN_UNRESOLVED', `No credentials were obtained for ${name}.`);
   return withRegion({ profile: name, credentials: target.credentials, source: rootContext.loggedIn ? 'login' : 'assumed' });
 }
 

@@ -4,21 +4,22 @@
  * code 2. Messages name the whole chain, e.g. "prod -> shared -> prod".
  */
 import type { AppErrorOptions } from '../errors.js';
-import { AppError, ExitCode } from '../errors.js';
+import { AppError, type ExitCode } from '../errors.js';
+import type { ErrorCodeExiting } from '../error-codes.js';
 
-export type ChainErrorCode =
-  | 'CHAIN_CYCLE'
-  | 'CHAIN_MISSING_SOURCE'
-  | 'CHAIN_NO_SUCH_PROFILE'
-  | 'CHAIN_NOT_A_DESTINATION'
-  | 'CHAIN_UNSUPPORTED_SOURCE';
+/** Extract keeps only codes the registry gives exit 2: a code with another status cannot be thrown here. */
+export type ChainErrorCode = Extract<
+  ErrorCodeExiting<typeof ExitCode.usage>,
+  'CHAIN_CYCLE' | 'CHAIN_MISSING_SOURCE' | 'CHAIN_NO_SUCH_PROFILE' | 'CHAIN_NOT_A_DESTINATION' | 'CHAIN_UNSUPPORTED_SOURCE'
+>;
 
 export class ChainError extends AppError {
+  declare readonly code: ChainErrorCode;
   /** The profiles walked, target first; for CHAIN_CYCLE it ends with the repeated profile. */
   readonly path: string[];
 
   constructor(code: ChainErrorCode, message: string, path: string[], options: AppErrorOptions = {}) {
-    super(code, message, { exitCode: ExitCode.usage, ...options });
+    super(code, message, options);
     this.path = path;
   }
 }

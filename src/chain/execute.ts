@@ -13,7 +13,7 @@
  *
  * No secret reaches a log line: only profile names, role ARNs, session names and durations.
  */
-import { AppError, ExitCode, StsError } from '../errors.js';
+import { AppError, StsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { assumeRole as stsAssumeRole } from '../sts/client.js';
 import type { AwsCredentials, SamlCredentials, StsTarget } from '../sts/client.js';
@@ -89,7 +89,6 @@ export async function executeHops(hops: Hop[], roots: Map<string, AwsCredentials
         ok: false,
         error: new AppError('CHAIN_MFA_UNSUPPORTED', `MFA-protected destination ${hop.profile} needs a token code; not supported for chained refresh yet.`, {
           hint: `Remove mfa_serial from [profile ${hop.profile}] if the role does not require MFA, or use the AWS CLI for this profile.`,
-          exitCode: ExitCode.usage,
         }),
       };
     }
@@ -117,7 +116,7 @@ export async function executeHops(hops: Hop[], roots: Map<string, AwsCredentials
       } catch (error) {
         const appError = toAppError(error, hop);
         if (!RETRYABLE.has(appError.code) || attempt >= maxAttempts) {
-          if (RETRYABLE.has(appError.code)) {
+          if (appError instanceof StsError && RETRYABLE.has(appError.code)) {
             return {
               profile: hop.profile,
               ok: false,
@@ -165,7 +164,6 @@ export async function executeHops(hops: Hop[], roots: Map<string, AwsCredentials
               skipped: true,
               error: new AppError('CHAIN_SOURCE_NO_CREDENTIALS', `${hop.profile}: its source profile ${hop.sourceProfile} has no credentials.`, {
                 hint: `Run \`awsfed login --profile ${hop.sourceProfile}\` first.`,
-                exitCode: ExitCode.sts,
               }),
             });
             progressed = true;
@@ -192,7 +190,6 @@ export async function executeHops(hops: Hop[], roots: Map<string, AwsCredentials
             ok: false,
             error: new AppError('CHAIN_UNRESOLVED', `${hop.profile}: its source ${hop.sourceProfile} never obtained credentials.`, {
               hint: 'Check source_profile in ~/.aws/config for a loop.',
-              exitCode: ExitCode.usage,
             }),
           });
         }
@@ -210,7 +207,6 @@ function skippedBecause(hop: Hop, sourceError: AppError): HopOutcome {
     skipped: true,
     error: new AppError('CHAIN_SOURCE_FAILED', `${hop.profile} skipped: its source ${hop.sourceProfile} failed (${sourceError.message})`, {
       hint: sourceError.hint,
-      exitCode: sourceError.exitCode,
       cause: sourceError,
     }),
   };

@@ -10,7 +10,7 @@ import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import { parseDuration, resolveProfileName, resolveSettings } from '../config/settings.js';
 import { readIniFile } from '../credentials/file-store.js';
 import type { Deps } from '../deps.js';
-import { UsageError } from '../errors.js';
+import { AppError, UsageError } from '../errors.js';
 import { parseIni } from '../ini/document.js';
 import type { Partition } from '../saml/types.js';
 import { isGatewayProfile, readDestination, readDestinations } from '../catalog/destination.js';
@@ -141,9 +141,8 @@ async function openBrowser(url: string, deps: Deps, platform: string): Promise<v
   }
   if (failed !== undefined) {
     // Neither the command line nor its output is shown: both contain the sign-in URL.
-    throw new UsageError('CONSOLE_BROWSER_FAILED', `Could not open a browser (${failed})`, {
+    throw new AppError('CONSOLE_BROWSER_FAILED', `Could not open a browser (${failed})`, {
       hint: 'Set BROWSER to your browser command, or run `awsfed console --print` and open the URL yourself.',
-      exitCode: 1,
     });
   }
 }

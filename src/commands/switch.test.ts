@@ -117,7 +117,7 @@ describe('switchProfile', () => {
   });
 
   it('passes credential errors through unchanged', async () => {
-    const failure = new PromptError('PROMPT_NEEDED', 'a password is needed');
+    const failure = new PromptError('PROMPT_UNAVAILABLE', 'a password is needed');
     const ensure = async () => {
       throw failure;
     };

@@ -3,67 +3,76 @@
  *
  *   flag  >  environment  >  profile in ~/.aws/config  >  default
  *
- * The README's precedence table is generated from SETTINGS below (keep them in step). Pure: flags,
- * environment and the profile section come in as data.
+ * The README's precedence table is generated from SETTINGS below (`npm run docs`; src/docs/readme.test.ts
+ * fails when they differ). Pure: flags, environment and the profile section come in as data.
  */
 import { UsageError } from '../errors.js';
 
 export type SettingSource = 'flag' | 'env' | 'profile' | 'default';
 
 export interface SettingSpec {
+  /** The README table's first column: what the setting is, in a few words. */
+  label: string;
   /** Flag as a user types it. */
   flag: string;
   /** Environment variables, first one set wins. */
   env: string[];
   /** Key in [profile NAME] of ~/.aws/config. */
   profileKey?: string;
-  /** Human description of the default. */
+  /** Human description of the default (README table cell, Markdown). */
   defaultText: string;
 }
 
 export const SETTINGS = {
-  idpUrl: { flag: '--idp-url', env: ['AWSFED_IDP_URL'], profileKey: 'awsfed_idp_url', defaultText: '(required)' },
-  username: { flag: '--username', env: ['AWSFED_USERNAME'], profileKey: 'awsfed_username', defaultText: 'prompt' },
-  role: { flag: '--role', env: ['AWSFED_ROLE'], profileKey: 'awsfed_role', defaultText: 'the only role, else a list' },
+  idpUrl: { label: 'IdP URL', flag: '--idp-url', env: ['AWSFED_IDP_URL'], profileKey: 'awsfed_idp_url', defaultText: '(required)' },
+  username: { label: 'user name', flag: '--username', env: ['AWSFED_USERNAME'], profileKey: 'awsfed_username', defaultText: "prompt (a stored name is the prompt's default)" },
+  role: { label: 'role', flag: '--role', env: ['AWSFED_ROLE'], profileKey: 'awsfed_role', defaultText: 'the only role, else a list' },
   duration: {
+    label: 'session duration',
     flag: '--duration',
     env: ['AWSFED_DURATION'],
     profileKey: 'awsfed_duration',
     defaultText: 'SessionDuration from the IdP, else 3600',
   },
-  region: { flag: '--region', env: ['AWS_REGION', 'AWS_DEFAULT_REGION'], profileKey: 'region', defaultText: 'us-east-1' },
-  output: { flag: '--output', env: ['AWS_DEFAULT_OUTPUT'], profileKey: 'output', defaultText: 'json' },
+  region: { label: 'region', flag: '--region', env: ['AWS_REGION', 'AWS_DEFAULT_REGION'], profileKey: 'region', defaultText: 'us-east-1' },
+  output: { label: 'output format', flag: '--output', env: ['AWS_DEFAULT_OUTPUT'], profileKey: 'output', defaultText: 'json' },
   caBundle: {
+    label: 'CA bundle for the IdP',
     flag: '--ca-bundle',
     env: ['AWSFED_CA_BUNDLE', 'AWS_CA_BUNDLE'],
     profileKey: 'awsfed_ca_bundle',
     defaultText: "Node's built-in roots",
   },
   relyingParty: {
+    label: 'relying party',
     flag: '--relying-party',
     env: ['AWSFED_RELYING_PARTY'],
     profileKey: 'awsfed_relying_party',
     defaultText: 'the one named Amazon/AWS',
   },
   passwordCommand: {
+    label: 'password command',
     flag: '--password-command',
     env: ['AWSFED_PASSWORD_COMMAND'],
     profileKey: 'awsfed_password_command',
     defaultText: 'none',
   },
   profileTemplate: {
+    label: 'profile names for `--all-roles`',
     flag: '--profile-template',
     env: ['AWSFED_PROFILE_TEMPLATE'],
     profileKey: 'awsfed_profile_template',
-    defaultText: '{alias}-{role} (login --all-roles)',
+    defaultText: '`{alias}-{role}`',
   },
   accountAliases: {
+    label: 'account aliases for `{alias}`',
     flag: '--account-aliases',
     env: ['AWSFED_ACCOUNT_ALIASES'],
     profileKey: 'awsfed_account_aliases',
-    defaultText: 'none: {alias} is the account id',
+    defaultText: 'none: `{alias}` is the account id',
   },
   stsEndpoint: {
+    label: 'STS endpoint',
     flag: '--sts-endpoint',
     env: ['AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL'],
     profileKey: 'awsfed_sts_endpoint',

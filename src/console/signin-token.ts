@@ -6,13 +6,15 @@
  * TLS-inspecting proxies).
  */
 import type { IncomingMessage } from 'node:http';
-import { AppError, ExitCode } from '../errors.js';
+import { AppError, type AppErrorOptions, ExitCode } from '../errors.js';
+import type { ErrorCodeExiting } from '../error-codes.js';
 import { assertAllowedUrl, urlWithoutQuery } from '../http/url-policy.js';
 import { errorCode, isTlsErrorCode, trustedCas } from '../net-errors.js';
 
 export class ConsoleError extends AppError {
-  constructor(code: string, message: string, options: { hint?: string; cause?: unknown; exitCode?: number } = {}) {
-    super(code, message, { exitCode: ExitCode.sts, ...options });
+  declare readonly code: ErrorCodeExiting<typeof ExitCode.sts>;
+  constructor(code: ErrorCodeExiting<typeof ExitCode.sts>, message: string, options: AppErrorOptions = {}) {
+    super(code, message, options);
   }
 }
 

@@ -2,7 +2,7 @@
  * Where the password comes from, in order: --password-stdin, AWSFED_PASSWORD, awsfed_password_command,
  * then the prompt. The password is read at most once per run and never printed.
  */
-import { AppError, ExitCode, PromptError } from '../errors.js';
+import { AppError, PromptError } from '../errors.js';
 import type { CommandResult, Env } from '../deps.js';
 import type { Prompter } from '../ui/prompt.js';
 
@@ -34,14 +34,12 @@ export async function obtainPassword(sources: PasswordSources): Promise<string> 
     if (result.exitCode !== 0) {
       throw new AppError('PASSWORD_COMMAND_FAILED', `The password command exited with status ${result.exitCode}.`, {
         hint: 'Run awsfed_password_command yourself to see why; it must print only the password on stdout.',
-        exitCode: ExitCode.auth,
       });
     }
     const text = stripOneNewline(result.stdout);
     if (text === '') {
       throw new AppError('PASSWORD_COMMAND_EMPTY', 'The password command printed nothing.', {
         hint: 'awsfed_password_command must print the password on stdout.',
-        exitCode: ExitCode.auth,
       });
     }
     return text;

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { ExecError, ExecExitCode } from './errors.js';
+import { ExecError } from './errors.js';
 
 export type SpawnInherit = (command: string, args: string[], env: Record<string, string>) => Promise<number>;
 
@@ -23,7 +23,6 @@ export function spawnFailure(command: string, error: unknown): ExecError {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
   if (code === 'ENOENT') {
     return new ExecError('EXEC_NOT_FOUND', `command not found: ${command}`, {
-      exitCode: ExecExitCode.notFound,
       hint: command.includes('/')
         ? `Check the path ${command}.`
         : `Check the spelling, or that ${command} is on your PATH; shell builtins and aliases need a shell: awsfed exec NAME -- sh -c '...'.`,

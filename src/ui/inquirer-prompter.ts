@@ -16,7 +16,7 @@ export async function createInquirerPrompter(streams: { input: NodeJS.ReadableSt
       return answers.answer;
     } catch (error) {
       if (error instanceof Error && error.name === 'ExitPromptError') {
-        throw new PromptError('PROMPT_CANCELLED', 'Cancelled at the prompt.', { hint: 'Nothing was changed.', exitCode: 130, cause: error });
+        throw new PromptError('PROMPT_CANCELLED', 'Cancelled at the prompt.', { hint: 'Nothing was changed.', cause: error });
       }
       throw error;
     }

@@ -1,9 +1,10 @@
 /** Turns the pages that end a sign-in (IdP error, MFA we cannot do yet, unknown page) into IdpErrors. */
-import { IdpError } from '../../errors.js';
+import { ExitCode, IdpError } from '../../errors.js';
+import type { ErrorCodeExiting } from '../../error-codes.js';
 import { urlWithoutQuery } from '../../http/url-policy.js';
 import type { ErrorReason } from './classify.js';
 
-const CODE_BY_REASON: Record<ErrorReason, string> = {
+const CODE_BY_REASON: Record<ErrorReason, ErrorCodeExiting<typeof ExitCode.auth>> = {
   'bad-credentials': 'IDP_BAD_CREDENTIALS',
   locked: 'IDP_ACCOUNT_LOCKED',
   'password-expired': 'IDP_PASSWORD_EXPIRED',

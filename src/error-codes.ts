@@ -1,0 +1,218 @@
+/**
+ * The one registry of error codes: every code an AppError can carry, its exit status, and the two texts
+ * of the README's Troubleshooting table ("what happened", "what to do"). AppError takes its exit status
+ * from here and `todo` is the hint when a throw site gives none; throw sites keep their own, more
+ * specific message and hint.
+ *
+ * To add a code: add ONE line to ERROR_CODES below, in the block of its area:
+ *
+ *   MY_CODE: { area: 'idp', exit: ExitCode.auth, what: 'what happened, in a few words', todo: 'what to do' },
+ *
+ * then run `npm run docs` to regenerate the README table (src/docs.test.ts fails until you do). The
+ * compiler refuses a thrown code that is not here, and a class whose category does not match the exit
+ * status (an IdpError must carry a code with exit 3, see src/errors.ts). `what` and `todo` are
+ * Markdown table cells: one line, backticks for commands, no secrets.
+ */
+
+/**
+ * Exit statuses: 1 generic failure, 2 usage, 3 IdP/auth, 4 SAML, 5 STS, 6 files, 7 needs a prompt;
+ * 126/127 for a command `awsfed exec` cannot start (as POSIX shells report them), 130 for Ctrl-C at a
+ * prompt (128 + SIGINT, as shells report an interrupted program).
+ */
+export const ExitCode = {
+  failure: 1,
+  usage: 2,
+  auth: 3,
+  saml: 4,
+  sts: 5,
+  files: 6,
+  prompt: 7,
+  notExecutable: 126,
+  notFound: 127,
+  interrupted: 130,
+} as const;
+
+export type ExitStatus = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The README table's groups, in the order they are shown. */
+export const ERROR_AREAS = {
+  settings: 'Settings and flags',
+  idp: 'Sign-in at the IdP',
+  password: 'Password and prompts',
+  saml: 'SAML response',
+  roles: 'Roles and profile names',
+  sts: 'STS',
+  chain: 'Chained profiles',
+  catalog: 'Destinations and policies (add, remove, export, policy)',
+  shell: 'switch and exec',
+  console: 'Console',
+  files: 'Files',
+} as const;
+
+export type ErrorArea = keyof typeof ERROR_AREAS;
+
+export interface ErrorCodeSpec {
+  area: ErrorArea;
+  exit: ExitStatus;
+  /** What happened (README column; a few words). */
+  what: string;
+  /** What to do (README column, and the hint when the throw site gives none). */
+  todo: string;
+  /**
+   * A wrapper (a hop skipped because the failure it depends on): it exits as the AppError it wraps
+   * (its `cause`), so that a bad password behind a skipped hop still exits 3; `exit` applies without one.
+   */
+  exitFromCause?: true;
+}
+
+export const ERROR_CODES = {
+  // settings: flags, environment and ~/.aws/config values that are not valid
+  IDP_URL_MISSING: { area: 'settings', exit: ExitCode.usage, what: 'no IdP URL is configured for the profile (or none was typed at the prompt)', todo: '`awsfed configure --idp-url adfs.corp.example`, or `--idp-url` / `AWSFED_IDP_URL`' },
+  IDP_URL_INVALID: { area: 'settings', exit: ExitCode.usage, what: 'the IdP URL is empty, not a host/https URL, plain `http://` to another machine, or carries a user name or password', todo: 'give the AD FS host name or its `https://` IdP-initiated sign-on URL' },
+  DURATION_INVALID: { area: 'settings', exit: ExitCode.usage, what: '`--duration` / `AWSFED_DURATION` / `awsfed_duration` is not a duration', todo: 'give seconds (`3600`) or `1h`, `90m`' },
+  DURATION_OUT_OF_RANGE: { area: 'settings', exit: ExitCode.usage, what: 'the duration is outside STS\'s 900..43200 s', todo: '`--duration 15m` .. `12h`' },
+  USERNAME_EMPTY: { area: 'settings', exit: ExitCode.usage, what: 'an empty user name was typed at the prompt', todo: 'type your AD user name (`user@corp.example` or `CORP\\user`)' },
+  OUTPUT_INVALID: { area: 'settings', exit: ExitCode.usage, what: '`awsfed configure --output` is not a format the AWS CLI knows', todo: 'use json, text, table, yaml or yaml-stream' },
+  REGION_INVALID: { area: 'settings', exit: ExitCode.usage, what: '`awsfed configure --region` does not look like a region', todo: 'give a region like `us-east-1`, `eu-west-1`' },
+  CONCURRENCY_INVALID: { area: 'settings', exit: ExitCode.usage, what: '`refresh --concurrency` is not a whole number from 1 to 64', todo: 'leave it out (default 8) or give 1..64' },
+
+  // idp: the conversation with AD FS (or another SAML IdP)
+  IDP_INSECURE_URL: { area: 'idp', exit: ExitCode.auth, what: 'an `http://` URL to a non-loopback host (also on a redirect), or not an absolute URL', todo: 'use the `https://` URL; a redirect to `http://` means the IdP or a proxy is misconfigured' },
+  IDP_TLS: { area: 'idp', exit: ExitCode.auth, what: 'the IdP\'s certificate is not trusted', todo: '`--ca-bundle corp-root.pem` (or `awsfed_ca_bundle`, `AWS_CA_BUNDLE`)' },
+  IDP_UNREACHABLE: { area: 'idp', exit: ExitCode.auth, what: 'connection refused, DNS failure, time-out', todo: 'check the URL, VPN and proxy' },
+  IDP_BAD_CREDENTIALS: { area: 'idp', exit: ExitCode.auth, what: 'the IdP said the user name or password is wrong (its words are quoted)', todo: 'check `DOMAIN\\user` vs `user@domain`, retype the password' },
+  IDP_ACCOUNT_LOCKED: { area: 'idp', exit: ExitCode.auth, what: 'the account is locked', todo: 'wait, or ask the AD admin' },
+  IDP_PASSWORD_EXPIRED: { area: 'idp', exit: ExitCode.auth, what: 'the password must be changed', todo: 'change it, then log in again' },
+  IDP_INITIATED_DISABLED: { area: 'idp', exit: ExitCode.auth, what: 'AD FS 2016+ has IdP-initiated sign-on off', todo: 'admin: `Set-AdfsProperties -EnableIdpInitiatedSignonPage $true`' },
+  IDP_ERROR_PAGE: { area: 'idp', exit: ExitCode.auth, what: 'the IdP showed another error message (quoted)', todo: 'read the quoted message; `--debug` for the steps' },
+  IDP_MFA_UNSUPPORTED: { area: 'idp', exit: ExitCode.auth, what: 'an MFA page of an adapter awsfed cannot answer (named in the message)', todo: 'not supported yet: ask the AD FS admin for a policy without MFA from your network' },
+  IDP_NO_RELYING_PARTY: { area: 'idp', exit: ExitCode.auth, what: 'site selection without an Amazon relying party, or without the one named', todo: '`--relying-party NAME` (the error lists the names)' },
+  IDP_FORM_GET_PASSWORD: { area: 'idp', exit: ExitCode.auth, what: 'the sign-in form would send the password in a URL (method GET)', todo: 'check that the IdP URL is the AD FS sign-in page, not a portal or proxy page' },
+  IDP_UNKNOWN_PAGE: { area: 'idp', exit: ExitCode.auth, what: 'a page awsfed does not know', todo: '`--debug` saves a redacted copy of the page and prints its path' },
+  IDP_HTTP_STATUS: { area: 'idp', exit: ExitCode.auth, what: 'the IdP answered with an HTTP error or an invalid redirect', todo: 'check the IdP URL and try again later; `--debug` saves a redacted copy of the page' },
+  IDP_TOO_MANY_STEPS: { area: 'idp', exit: ExitCode.auth, what: 'the IdP kept sending pages without a SAML response', todo: 'check the URL; report the pages (`--debug`)' },
+  IDP_TOO_MANY_REDIRECTS: { area: 'idp', exit: ExitCode.auth, what: 'the IdP redirects in a loop', todo: 'check the URL; report the hops (`--debug`)' },
+
+  // password: where the password comes from, and prompts
+  PASSWORD_STDIN_EMPTY: { area: 'password', exit: ExitCode.prompt, what: '`--password-stdin` was given but standard input was empty', todo: 'pipe the password in: `pass show corp/ad | awsfed login --password-stdin`' },
+  PASSWORD_COMMAND_FAILED: { area: 'password', exit: ExitCode.auth, what: '`awsfed_password_command` exited with a non-zero status', todo: 'run the command yourself to see why' },
+  PASSWORD_COMMAND_EMPTY: { area: 'password', exit: ExitCode.auth, what: '`awsfed_password_command` printed nothing', todo: 'the command must print the password on stdout' },
+  PROMPT_UNAVAILABLE: { area: 'password', exit: ExitCode.prompt, what: 'a prompt was needed without a terminal or under `--no-prompt`', todo: 'supply the value by flag or environment (the message names it)' },
+  PROMPT_CANCELLED: { area: 'password', exit: ExitCode.interrupted, what: 'Ctrl-C at a prompt', todo: 'nothing was changed; run the command again' },
+
+  // saml: the SAMLResponse the IdP returned
+  SAML_DECODE: { area: 'saml', exit: ExitCode.saml, what: 'the SAMLResponse is not base64 of a SAML document', todo: '`--debug`; check the IdP URL and relying party' },
+  SAML_MALFORMED: { area: 'saml', exit: ExitCode.saml, what: 'the SAML response is not well-formed or not a SAML 2.0 Response with one assertion', todo: '`--debug`; check the IdP URL and relying party' },
+  SAML_TOO_LARGE: { area: 'saml', exit: ExitCode.saml, what: 'the SAML response is larger than any real one', todo: 'check the IdP URL, or map fewer groups to AWS roles' },
+  SAML_HOSTILE_XML: { area: 'saml', exit: ExitCode.saml, what: 'the assertion has a DTD/entities (XXE, entity expansion)', todo: 'refused on purpose; report it to your IdP admin' },
+  SAML_STATUS: { area: 'saml', exit: ExitCode.saml, what: 'the IdP returned a failure status', todo: 'see the message and the AD FS admin log' },
+  SAML_ENCRYPTED: { area: 'saml', exit: ExitCode.saml, what: 'the IdP returned an encrypted assertion', todo: 'disable assertion encryption on the AWS relying party trust' },
+  SAML_NO_ROLES: { area: 'saml', exit: ExitCode.saml, what: 'no `Role` attribute, or one without values', todo: 'AD FS claim rules must map your groups to `role-arn,provider-arn`' },
+  SAML_BAD_ROLE: { area: 'saml', exit: ExitCode.saml, what: 'a `Role` value is not `role-arn,provider-arn`', todo: 'fix the AD FS claim rule that builds the Role values' },
+  SAML_BAD_ATTRIBUTE: { area: 'saml', exit: ExitCode.saml, what: 'the `SessionDuration` attribute is not a whole number of seconds', todo: 'fix the claim rule (e.g. `28800`), or remove it and pass `--duration`' },
+
+  // roles: choosing a role, and profile names for login --all-roles
+  ROLE_NOT_FOUND: { area: 'roles', exit: ExitCode.saml, what: '`--role` matches none of your roles', todo: 'the message lists your roles; use `ACCOUNT/ROLE-NAME` or the ARN' },
+  ROLE_AMBIGUOUS: { area: 'roles', exit: ExitCode.saml, what: '`--role` matches several roles', todo: 'make it more specific: `ACCOUNT/ROLE-NAME` or the ARN' },
+  ROLE_CHOICE_NEEDED: { area: 'roles', exit: ExitCode.saml, what: 'several roles and none chosen, without a terminal', todo: '`--role`, `AWSFED_ROLE` or `awsfed configure --role`' },
+  PROFILE_TEMPLATE_INVALID: { area: 'roles', exit: ExitCode.usage, what: '`--profile-template` has no `{role}` or an unknown placeholder', todo: 'use `{alias}`, `{account}`, `{role}`, `{partition}`, e.g. `{alias}-{role}`' },
+  PROFILE_TEMPLATE_CLASH: { area: 'roles', exit: ExitCode.usage, what: '`--all-roles` would give two roles one name', todo: 'add `{account}` or `{alias}` to `--profile-template`' },
+  PROFILE_RESERVED: { area: 'roles', exit: ExitCode.usage, what: '`--all-roles` would overwrite a destination or sign-in profile', todo: 'pick another `--profile-template`, e.g. `saml-{alias}-{role}`' },
+  ACCOUNT_ALIASES_INVALID: { area: 'roles', exit: ExitCode.usage, what: '`--account-aliases` has an item that is not `ACCOUNT=ALIAS`', todo: 'write `111111111111=gateway, 222222222222=prod`' },
+
+  // sts: AssumeRoleWithSAML, AssumeRole, GetCallerIdentity
+  STS_ACCESS_DENIED: { area: 'sts', exit: ExitCode.sts, what: 'STS refused the assertion or the role', todo: 'check the role\'s trust policy and the SAML provider in IAM' },
+  STS_INVALID_IDENTITY_TOKEN: { area: 'sts', exit: ExitCode.sts, what: 'AWS could not validate the SAML assertion', todo: 'upload the IdP\'s current federation metadata to the IAM SAML provider' },
+  STS_IDP_REJECTED_CLAIM: { area: 'sts', exit: ExitCode.sts, what: 'AWS rejected a claim in the assertion', todo: 'check the claim rules of the AWS relying party' },
+  STS_EXPIRED_ASSERTION: { area: 'sts', exit: ExitCode.sts, what: 'the assertion was older than 5 minutes', todo: 'run the login again (and check the clock)' },
+  STS_EXPIRED_CREDENTIALS: { area: 'sts', exit: ExitCode.sts, what: 'the source credentials of an AssumeRole have expired', todo: 'run the login again' },
+  STS_INVALID_CREDENTIALS: { area: 'sts', exit: ExitCode.sts, what: 'STS rejected the source credentials of an AssumeRole', todo: 'run the login again to get fresh ones' },
+  STS_DURATION_TOO_LONG: { area: 'sts', exit: ExitCode.sts, what: 'over the role\'s MaxSessionDuration, or over 1 h for a chained role (login retries once at 3600 s and says so)', todo: '`--duration 1h` or raise MaxSessionDuration' },
+  STS_VALIDATION: { area: 'sts', exit: ExitCode.sts, what: 'STS refused a parameter (ValidationError)', todo: 'check the role ARN, principal ARN, session name and `--duration`' },
+  STS_REGION_DISABLED: { area: 'sts', exit: ExitCode.sts, what: 'STS is disabled in that region', todo: '`--region us-east-1`' },
+  STS_THROTTLED: { area: 'sts', exit: ExitCode.sts, what: 'STS is throttling requests', todo: 'wait a moment and try again' },
+  STS_UNREACHABLE: { area: 'sts', exit: ExitCode.sts, what: 'the STS endpoint cannot be reached', todo: 'check the network, proxy and `--sts-endpoint` / `AWS_ENDPOINT_URL_STS`' },
+  STS_TLS: { area: 'sts', exit: ExitCode.sts, what: 'the STS endpoint\'s certificate is not trusted', todo: '`--ca-bundle` (or `AWS_CA_BUNDLE`) for a proxy or private endpoint' },
+  STS_BAD_RESPONSE: { area: 'sts', exit: ExitCode.sts, what: 'a non-STS answer (HTML page, proxy, wrong endpoint)', todo: 'check `--sts-endpoint` / `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`' },
+  STS_UNEXPECTED_SIGNING: { area: 'sts', exit: ExitCode.sts, what: 'the SDK tried to sign AssumeRoleWithSAML (a bug)', todo: 'report it with the `--debug` output' },
+  STS_ERROR: { area: 'sts', exit: ExitCode.sts, what: 'another STS failure, or an answer without credentials', todo: 'see the AWS error in the message; `--debug` for details' },
+
+  // chain: destination profiles (role_arn + source_profile)
+  CHAIN_CYCLE: { area: 'chain', exit: ExitCode.usage, what: 'a destination\'s `source_profile` chain loops (the path is shown)', todo: 'fix `source_profile` with `awsfed add NAME --source ...`' },
+  CHAIN_MISSING_SOURCE: { area: 'chain', exit: ExitCode.usage, what: 'a `source_profile` names a profile that does not exist', todo: 'create it (`awsfed configure --profile NAME`) or change `source_profile`' },
+  CHAIN_NO_SUCH_PROFILE: { area: 'chain', exit: ExitCode.usage, what: 'the named profile is not in `~/.aws/config`', todo: '`awsfed list` shows the profiles; `awsfed add` creates one' },
+  CHAIN_NOT_A_DESTINATION: { area: 'chain', exit: ExitCode.usage, what: 'the profile lacks `role_arn` or `source_profile`', todo: '`awsfed add NAME --account ... --role ...`, or fix it in `~/.aws/config`' },
+  CHAIN_UNSUPPORTED_SOURCE: { area: 'chain', exit: ExitCode.usage, what: 'the chain uses `credential_source` or `web_identity_token_file` instead of `source_profile`', todo: 'give the profile a `source_profile`, or use the AWS CLI for it' },
+  CHAIN_MFA_UNSUPPORTED: { area: 'chain', exit: ExitCode.usage, what: 'a destination has `mfa_serial`, which chained refresh cannot answer yet', todo: 'remove `mfa_serial` if the role does not need MFA, or use the AWS CLI' },
+  CHAIN_ROOT_NO_CREDENTIALS: { area: 'chain', exit: ExitCode.sts, what: 'a chain ends at a profile without valid temporary keys that awsfed can renew', todo: 'log in to that gateway, or point the chain at an awsfed gateway' },
+  CHAIN_SOURCE_NO_CREDENTIALS: { area: 'chain', exit: ExitCode.sts, what: 'a hop\'s source profile has no credentials', todo: '`awsfed login --profile SOURCE` first' },
+  CHAIN_ROOT_FAILED: { area: 'chain', exit: ExitCode.sts, exitFromCause: true, what: 'a hop was skipped because its chain root has no credentials (the root\'s error is quoted)', todo: 'fix the root\'s error (often: log in to the gateway), then refresh again' },
+  CHAIN_SOURCE_FAILED: { area: 'chain', exit: ExitCode.sts, exitFromCause: true, what: 'a hop was skipped because its source hop failed (that error is quoted)', todo: 'fix the source\'s error, then refresh again' },
+  CHAIN_UNRESOLVED: { area: 'chain', exit: ExitCode.sts, what: 'no credentials were obtained for a profile (its source never got any)', todo: 'check `source_profile` in `~/.aws/config` for a loop' },
+
+  // catalog: awsfed add / remove / export / policy
+  ADD_MISSING_OPTION: { area: 'catalog', exit: ExitCode.usage, what: 'a new destination needs `--account` and `--role` (or a role ARN)', todo: '`awsfed add prod --account 123456789012 --role Admins`' },
+  ADD_BAD_NAME: { area: 'catalog', exit: ExitCode.usage, what: 'a profile name has characters a profile name cannot have', todo: 'use letters, digits and `-_.@+=,:/`' },
+  ADD_BAD_ACCOUNT: { area: 'catalog', exit: ExitCode.usage, what: '`--account` is not 12 digits', todo: 'give the 12-digit account ID, leading zeros included' },
+  ADD_BAD_ROLE: { area: 'catalog', exit: ExitCode.usage, what: '`--role` is not an IAM role name or role ARN', todo: '`--role Admins` or `--role arn:aws:iam::123456789012:role/Admins`' },
+  ADD_BAD_PARTITION: { area: 'catalog', exit: ExitCode.usage, what: '`--partition` is not `aws`, `aws-cn` or `aws-us-gov`', todo: 'leave it out for the commercial partition' },
+  ADD_BAD_REGION: { area: 'catalog', exit: ExitCode.usage, what: '`--region` is not a region name', todo: 'give a region like `eu-west-1`' },
+  ADD_BAD_COLOR: { area: 'catalog', exit: ExitCode.usage, what: '`--color` is not one of the console\'s colours', todo: 'pick one of the names the message lists' },
+  ADD_BAD_MFA_SERIAL: { area: 'catalog', exit: ExitCode.usage, what: '`--mfa-serial` is neither an MFA device ARN nor a serial number', todo: 'give the device ARN, e.g. `arn:aws:iam::111111111111:mfa/alice`' },
+  ADD_BAD_EXTERNAL_ID: { area: 'catalog', exit: ExitCode.usage, what: '`--external-id` is not a valid `sts:ExternalId`', todo: 'use the external ID the role\'s trust policy expects' },
+  ADD_ACCOUNT_MISMATCH: { area: 'catalog', exit: ExitCode.usage, what: '`--account` differs from the account in the `--role` ARN', todo: 'give either a role ARN or `--account` with a role name' },
+  ADD_PARTITION_MISMATCH: { area: 'catalog', exit: ExitCode.usage, what: 'the partition differs from the role ARN\'s or the source\'s', todo: 'roles cannot be assumed across partitions: use a matching `--partition` or source' },
+  ADD_WOULD_OVERWRITE_GATEWAY: { area: 'catalog', exit: ExitCode.usage, what: 'the name is an awsfed gateway profile', todo: 'pick another name for the destination' },
+  ADD_WOULD_OVERWRITE_PROFILE: { area: 'catalog', exit: ExitCode.usage, what: 'the name is an existing profile that is not a destination', todo: 'pick another name, or edit that profile yourself' },
+  REMOVE_HAS_DEPENDENTS: { area: 'catalog', exit: ExitCode.usage, what: 'other destinations chain through the profile', todo: 're-point them first (`awsfed add NAME --source ...`), or `--force`' },
+  REFRESH_NOTHING: { area: 'catalog', exit: ExitCode.usage, what: '`awsfed refresh` without names or `--all`', todo: '`awsfed refresh prod` or `awsfed refresh --all`' },
+  EXPORT_UNKNOWN_FORMAT: { area: 'catalog', exit: ExitCode.usage, what: '`awsfed export` got an unknown format', todo: 'use a format the message lists (e.g. `aesr`)' },
+  EXPORT_NO_DESTINATIONS: { area: 'catalog', exit: ExitCode.usage, what: 'there are no destinations to export', todo: '`awsfed add NAME --account 123456789012 --role ROLE` first' },
+  POLICY_NO_SOURCE_ACCOUNT: { area: 'catalog', exit: ExitCode.usage, what: '`awsfed policy trust` without `--source-account`', todo: 'give the gateway account: `--source-account 111111111111`' },
+  POLICY_NO_ROLES: { area: 'catalog', exit: ExitCode.usage, what: '`awsfed policy assume` has no roles to put in the policy', todo: '`--account ID --role NAME`, or `--all` with destinations in the catalog' },
+  POLICY_ALL_WITH_ROLES: { area: 'catalog', exit: ExitCode.usage, what: '`--all` combined with `--account` or `--role`', todo: 'use either `--all` or `--account` and `--role`' },
+  POLICY_NO_ACCOUNT: { area: 'catalog', exit: ExitCode.usage, what: 'a role name without `--account`', todo: 'add `--account 222222222222`, or give a full role ARN' },
+  POLICY_ACCOUNT_MISMATCH: { area: 'catalog', exit: ExitCode.usage, what: 'a role ARN in another account than `--account`', todo: 'leave `--account` out when giving role ARNs' },
+  POLICY_BAD_ACCOUNT: { area: 'catalog', exit: ExitCode.usage, what: 'an account is not a 12-digit account id', todo: 'give the 12-digit account number (not an alias)' },
+  POLICY_BAD_PARTITION: { area: 'catalog', exit: ExitCode.usage, what: '`--partition` is not an AWS partition', todo: 'use `aws`, `aws-cn` or `aws-us-gov`' },
+  POLICY_BAD_ROLE: { area: 'catalog', exit: ExitCode.usage, what: '`--role` is not an IAM role name', todo: 'a role name, optionally with a path: `Admins`, `team/Admins`' },
+  POLICY_BAD_EXTERNAL_ID: { area: 'catalog', exit: ExitCode.usage, what: 'the external id is not valid for `sts:ExternalId`', todo: 'use 2-1224 characters of letters, digits and `+=,.@:/-_`' },
+
+  // shell: awsfed switch / awsfed exec
+  SHELL_NESTED: { area: 'shell', exit: ExitCode.usage, what: '`switch`/`exec` inside another awsfed environment', todo: '`--nest`, or open a new shell' },
+  SHELL_FORMAT: { area: 'shell', exit: ExitCode.usage, what: '`--format` is not a known shell format', todo: 'use `env`, `env-no-export`, `fish` or `powershell`' },
+  EXEC_NO_COMMAND: { area: 'shell', exit: ExitCode.usage, what: '`awsfed exec` without a command after `--`', todo: '`awsfed exec NAME -- aws sts get-caller-identity`' },
+  EXEC_NOT_FOUND: { area: 'shell', exit: ExitCode.notFound, what: '`awsfed exec` cannot find the command', todo: 'check the command name and PATH' },
+  EXEC_NOT_EXECUTABLE: { area: 'shell', exit: ExitCode.notExecutable, what: '`awsfed exec` is not allowed to run the command', todo: 'check that it is an executable file (`chmod +x`)' },
+  EXEC_FAILED: { area: 'shell', exit: ExitCode.notExecutable, what: '`awsfed exec` cannot start the command for another reason', todo: '`--debug` shows the system error' },
+
+  // console: awsfed console
+  CONSOLE_NO_DESTINATIONS: { area: 'console', exit: ExitCode.usage, what: '`console --switch-links` found no (such) destination', todo: '`awsfed add NAME --account 123456789012 --role ROLE`; `awsfed list`' },
+  CONSOLE_BAD_DESTINATION: { area: 'console', exit: ExitCode.usage, what: '`--destination` is neither an https console URL nor a service name', todo: 'give a service name (`s3`) or an `https://` console URL' },
+  CONSOLE_BAD_REGION: { area: 'console', exit: ExitCode.usage, what: 'the console region is not a region name', todo: 'use a region such as `eu-west-1`, or leave it out' },
+  CONSOLE_BAD_DURATION: { area: 'console', exit: ExitCode.usage, what: 'the console session duration is outside 900..43200 s', todo: '`--duration 15m` .. `12h`' },
+  CONSOLE_SIGNIN_REFUSED: { area: 'console', exit: ExitCode.sts, what: 'the federation endpoint refused the keys', todo: '`awsfed refresh NAME` (or `awsfed login`) and try again' },
+  CONSOLE_SIGNIN_UNREACHABLE: { area: 'console', exit: ExitCode.sts, what: 'the federation endpoint cannot be reached', todo: 'check the network or proxy (`AWS_CA_BUNDLE` for a TLS-inspecting one)' },
+  CONSOLE_SIGNIN_BAD_ANSWER: { area: 'console', exit: ExitCode.sts, what: 'the federation endpoint answered without a SigninToken', todo: 'check `--signin-endpoint` / `AWSFED_SIGNIN_ENDPOINT`' },
+  CONSOLE_BROWSER_FAILED: { area: 'console', exit: ExitCode.failure, what: 'no browser could be opened', todo: 'set `BROWSER`, or `awsfed console --print` and open the URL yourself' },
+
+  // files: ~/.aws/config, ~/.aws/credentials, the CA bundle
+  FILE_PARSE: { area: 'files', exit: ExitCode.files, what: '`~/.aws/config` or `credentials` has a line awsfed cannot parse (`path:line` given), or is not UTF-8', todo: 'fix that line; awsfed never rewrites a file it cannot parse' },
+  FILE_UNREADABLE: { area: 'files', exit: ExitCode.files, what: 'a file cannot be read (permissions, a directory in the way)', todo: 'check the permissions of the file named in the message' },
+  FILE_UNWRITABLE: { area: 'files', exit: ExitCode.files, what: 'a file cannot be written (permissions, read-only disk, full disk)', todo: 'check the permissions and free space of the directory named in the message' },
+  FILE_LOCKED: { area: 'files', exit: ExitCode.files, what: 'another awsfed run holds the lock', todo: 'wait for it; remove a stale `.lock` file named in the message' },
+  FILE_INVALID_VALUE: { area: 'files', exit: ExitCode.files, what: 'a section name, key or value cannot be written to an INI file (the file was not changed)', todo: 'check the setting value; otherwise report it as a bug' },
+  CA_BUNDLE_UNREADABLE: { area: 'files', exit: ExitCode.files, what: 'the CA bundle path cannot be read', todo: 'check `--ca-bundle` / `AWSFED_CA_BUNDLE` / `AWS_CA_BUNDLE` / `awsfed_ca_bundle`' },
+  CA_BUNDLE_INVALID: { area: 'files', exit: ExitCode.files, what: 'the CA bundle holds no PEM certificate', todo: 'give a PEM file (`-----BEGIN CERTIFICATE-----`)' },
+} as const satisfies Record<string, ErrorCodeSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The codes whose exit status is one of E: the classes in src/errors.ts accept only their own. */
+export type ErrorCodeExiting<E extends ExitStatus> = {
+  [K in ErrorCode]: (typeof ERROR_CODES)[K]['exit'] extends E ? K : never;
+}[ErrorCode];
+
+export function errorCodeSpec(code: ErrorCode): ErrorCodeSpec {
+  return ERROR_CODES[code];
+}
