@@ -10,6 +10,7 @@ import type { SettingName } from '../config/settings.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { normalizeIdpUrl } from '../idp/entry-url.js';
 import { AppError, UsageError } from '../errors.js';
+import { checkOutput, checkRegion } from '../identifiers/identifiers.js';
 
 export type ConfigureOptions = Partial<Record<ConfigurableSetting, string>> & { profile?: string; noPrompt?: boolean };
 
@@ -90,15 +91,9 @@ function validate(name: ConfigurableSetting, value: string): string {
     case 'duration':
       return String(parseDuration(value));
     case 'output':
-      if (!['json', 'text', 'table', 'yaml', 'yaml-stream'].includes(value)) {
-        throw new UsageError('OUTPUT_INVALID', `Output format "${value}" is not one the AWS CLI knows.`, { hint: 'Use json, text, table, yaml or yaml-stream.' });
-      }
-      return value;
+      return checkOutput(value, SETTINGS.output.flag);
     case 'region':
-      if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value)) {
-        throw new UsageError('REGION_INVALID', `"${value}" does not look like an AWS region.`, { hint: 'Regions look like us-east-1, eu-west-1, cn-north-1.' });
-      }
-      return value;
+      return checkRegion(value, SETTINGS.region.flag);
     default:
       return value;
   }
