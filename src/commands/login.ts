@@ -8,8 +8,9 @@ import type { Deps } from '../deps.js';
 import { SamlError, UsageError, StsError } from '../errors.js';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import type { AwsPaths } from '../config/paths.js';
-import { resolveProfileName, resolveSettings } from '../config/settings.js';
-import type { Flags, Resolved, Settings } from '../config/settings.js';
+import { resolveProfileName, resolveSettings, settingOrigin } from '../config/settings.js';
+import type { Env, Flags, Resolved, Settings } from '../config/settings.js';
+import { checkOutput, checkRegion } from '../identifiers/identifiers.js';
 import type { IniDocument } from '../ini/document.js';
 import { adoptSessionName } from '../catalog/session-name.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
@@ -62,9 +63,21 @@ export async function prepareLogin(options: LoginOptions, deps: Deps): Promise<L
   );
   const section = config?.getSection(configSectionName(profile.value));
   const settings = resolveSettings(options, deps.env, profile, section);
+  checkProfileSettings(settings, deps.env);
   const prompter = await deps.prompter(Boolean(options.noPrompt));
   const caBundlePem = await loadCaBundle(settings.caBundle.value);
   return { options, deps, paths, config, profile, settings, prompter, caBundlePem };
+}
+
+/**
+ * Region and output end up in the profile (rememberProfileConfig), where a value the AWS CLI does not
+ * know breaks every later call ("Unknown output type: xml"). Checked before the password is posted,
+ * whichever source they came from; the message names that source.
+ */
+export function checkProfileSettings(settings: Settings, env: Env): void {
+  const profile = settings.profile.value;
+  checkRegion(settings.region.value, settingOrigin('region', settings.region, env, profile));
+  checkOutput(settings.output.value, settingOrigin('output', settings.output, env, profile));
 }
 
 export interface SignedAssertion {
