@@ -9,6 +9,7 @@ import { DEFAULT_PROFILE, DEFAULT_REGION, SETTINGS, parseDuration, resolveProfil
 import type { SettingName } from '../config/settings.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { normalizeIdpUrl } from '../idp/entry-url.js';
+import { checkLoginTarget } from '../catalog/login-target.js';
 import { AppError, UsageError } from '../errors.js';
 import { checkOutput, checkRegion } from '../identifiers/identifiers.js';
 
@@ -40,6 +41,7 @@ export async function configure(options: ConfigureOptions, deps: Deps): Promise<
   const config = await readIniFile(paths.configFile);
   // The same profile rule as login, so that configure and login agree on AWS_PROFILE / AWSFED_PROFILE.
   const profile = resolveProfileName(options.profile, deps.env, (name) => config?.get(configSectionName(name), 'awsfed_idp_url') !== undefined).value;
+  checkLoginTarget(config, profile, 'configure');
   const section = configSectionName(profile);
   const given = CONFIGURABLE.filter((name) => options[name] !== undefined);
   const answers: Partial<Record<ConfigurableSetting, string>> = {};
@@ -67,6 +69,8 @@ export async function configure(options: ConfigureOptions, deps: Deps): Promise<
     else written[key] = value;
   }
   await updateIniFile(paths.configFile, (doc) => {
+    // Again under the lock: an `awsfed add` may have made it a destination while the wizard ran.
+    checkLoginTarget(doc, profile, 'configure');
     for (const [key, value] of Object.entries(written)) doc.set(section, key, value);
     for (const key of removed) doc.delete(section, key);
   });

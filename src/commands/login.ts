@@ -13,6 +13,7 @@ import type { Env, Flags, Resolved, Settings } from '../config/settings.js';
 import { checkOutput, checkRegion } from '../identifiers/identifiers.js';
 import type { IniDocument } from '../ini/document.js';
 import { adoptSessionName } from '../catalog/session-name.js';
+import { checkLoginTarget } from '../catalog/login-target.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { urlWithoutQuery } from '../http/url-policy.js';
 import { loadCaBundle } from '../config/ca-bundle.js';
@@ -61,6 +62,8 @@ export async function prepareLogin(options: LoginOptions, deps: Deps): Promise<L
   const profile = resolveProfileName(options.profile, deps.env, (name) =>
     Boolean(config?.get(configSectionName(name), 'awsfed_idp_url')),
   );
+  // Before anything else: a destination's keys come from AssumeRole, never from a sign-in.
+  checkLoginTarget(config, profile.value, 'login');
   const section = config?.getSection(configSectionName(profile.value));
   const settings = resolveSettings(options, deps.env, profile, section);
   checkProfileSettings(settings, deps.env);

@@ -92,6 +92,21 @@ export function parseRoleArn(arn: string): ParsedRoleArn | undefined {
   return { partition: m[1] as Partition, accountId: m[2] as string, path: m[3] ?? '', roleName: m[4] as string };
 }
 
+export interface ParsedAssumedRoleArn {
+  partition: Partition;
+  accountId: string;
+  /** The role's name only: an assumed-role ARN carries no path. */
+  roleName: string;
+  sessionName: string;
+}
+
+/** arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE-NAME/SESSION, the principal of role-session keys. */
+export function parseAssumedRoleArn(arn: string): ParsedAssumedRoleArn | undefined {
+  const m = /^arn:(aws|aws-cn|aws-us-gov):sts::(\d{12}):assumed-role\/([\w+=,.@-]{1,64})\/([\w+=,.@-]{2,64})$/.exec(arn.trim());
+  if (!m) return undefined;
+  return { partition: m[1] as Partition, accountId: m[2] as string, roleName: m[3] as string, sessionName: m[4] as string };
+}
+
 export function checkRoleArn(value: string, from: string): ParsedRoleArn {
   const parsed = parseRoleArn(value);
   if (!parsed) {
