@@ -115,15 +115,21 @@ awsfed_color = red
     expect(r.stdout).toContain('aws sts get-caller-identity --profile prod');
   });
 
-  it('defaults the source to saml and the region to the source\'s; notes the 1-hour chaining cap', async () => {
+  it('defaults the source to saml and the region to the source\'s', async () => {
     const home = await newHome();
-    const r = await ok(home, ['add', 'dev', '--account', '333333333333', '--role', 'Dev', '--duration', '7200']);
+    await ok(home, ['add', 'dev', '--account', '333333333333', '--role', 'Dev', '--duration', '1h']);
     const config = await home.read('config');
     expect(config.startsWith(CONFIG)).toBe(true);
     expect(config.slice(CONFIG.length)).toBe(
-      '\n[profile dev]\nrole_arn = arn:aws:iam::333333333333:role/Dev\nsource_profile = saml\nrole_session_name = alice@corp.example\nregion = eu-west-1\nduration_seconds = 7200\n',
+      '\n[profile dev]\nrole_arn = arn:aws:iam::333333333333:role/Dev\nsource_profile = saml\nrole_session_name = alice@corp.example\nregion = eu-west-1\nduration_seconds = 3600\n',
     );
-    expect(r.stdout).toMatch(/note: duration 7200 s is over 3600 s: .*role chaining/);
+  });
+
+  it('refuses --duration over 1h for a destination chained from the gateway (the AWS CLI would get a ValidationError)', async () => {
+    const home = await newHome();
+    const r = await refused(home, ['add', 'prod', '--account', '333333333333', '--role', 'Admins', '--duration', '5h'], 2, '--duration is 18000 s, but role chaining');
+    expect(r.stderr).toContain('1h is the maximum for role chaining');
+    expect(await home.read('config')).toBe(CONFIG);
   });
 
   it('updates an existing destination in place, merging options, and says "updated"', async () => {
@@ -175,7 +181,7 @@ awsfed_color = red
 
   it.each([
     [['--account', '2222', '--role', 'Admins'], '--account is "2222"; an AWS account ID is 12 digits.'],
-    [['--account', '222222222222', '--role', 'Ad mins'], '--role "Ad mins" is not an IAM role name or role ARN.'],
+    [['--account', '222222222222', '--role', 'Ad mins'], '--role is "Ad mins", which is not an IAM role name.'],
     [['--account', '222222222222', '--role', 'Admins', '--color', 'pink'], '--color is "pink"; the console offers red, orange, yellow, green, blue.'],
     [['--account', '222222222222', '--role', 'Admins', '--duration', '60'], '--duration is 60 seconds; STS accepts 900 to 43200.'],
     [['--account', '222222222222', '--role', 'Admins', '--partition', 'aws-eu'], '--partition is "aws-eu"'],

@@ -88,8 +88,7 @@ async function catalogHome(): Promise<TempHome> {
     ['configure', '--profile', 'saml', '--idp-url', env.adfs.entryUrl, '--username', SESSION, '--role', '111111111111/ADFS-Admins', '--no-prompt'],
     ['add', 'shared', '--account', '333333333333', '--role', 'Shared'],
     ['add', 'prod', '--account', '444444444444', '--role', 'Prod', '--source', 'shared', '--region', 'eu-west-1'],
-    // duration_seconds = 7200: more than role chaining allows (the AWS CLI itself would fail on it).
-    ['add', 'dev', '--account', '555555555555', '--role', 'Dev', '--external-id', EXTERNAL_ID, '--duration', '7200'],
+    ['add', 'dev', '--account', '555555555555', '--role', 'Dev', '--external-id', EXTERNAL_ID],
     ['add', 'refused', '--account', '666666666666', '--role', 'Refused'],
     ['add', 'behind', '--account', '777777777777', '--role', 'Behind', '--source', 'refused'],
   ];
@@ -97,6 +96,11 @@ async function catalogHome(): Promise<TempHome> {
     const r = await cli(home, args);
     expect(r.code, `awsfed ${args.join(' ')}\n${explain(r)}`).toBe(0);
   }
+  // duration_seconds = 7200 written by hand (awsfed add refuses it): more than role chaining allows, and
+  // the AWS CLI itself would fail on it; awsfed asks for 3600 s instead.
+  const config = await home.read('config');
+  await writeFile(home.configFile, config.replace(`external_id = ${EXTERNAL_ID}\n`, `duration_seconds = 7200\nexternal_id = ${EXTERNAL_ID}\n`));
+  expect(await home.read('config')).toContain('duration_seconds = 7200\nexternal_id');
   return home;
 }
 

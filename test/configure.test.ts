@@ -84,7 +84,8 @@ describe('awsfed configure', () => {
     });
     expect(await home.read('config')).toContain('[profile corp]');
     await expect(configure({}, fakeDeps(home.home, home.env))).rejects.toMatchObject({ code: 'PROMPT_UNAVAILABLE', hint: expect.stringContaining('--idp-url') });
-    await expect(configure({ output: 'xml' }, fakeDeps(home.home, home.env))).rejects.toMatchObject({ code: 'OUTPUT_INVALID' });
+    await expect(configure({ output: 'xml' }, fakeDeps(home.home, home.env))).rejects.toMatchObject({ code: 'BAD_OUTPUT', message: expect.stringContaining('--output is "xml"') });
+    await expect(configure({ region: 'mars' }, fakeDeps(home.home, home.env))).rejects.toMatchObject({ code: 'BAD_REGION', message: expect.stringContaining('--region is "mars"') });
   });
 });
 

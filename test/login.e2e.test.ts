@@ -276,6 +276,38 @@ describe('role choice, duration and password sources (AD FS 3.0)', () => {
     expect(config).toEqual({ region: 'eu-west-1', output: 'text', awsfed_role_session_name: 'alice@corp.example' });
     expect(parseIni(await home.read('credentials')).sectionNames()).toEqual(['corp']);
   });
+
+  it.each([
+    [['--output', 'xml'], {}, 'BAD_OUTPUT', '--output is "xml"'],
+    [['--region', 'mars'], {}, 'BAD_REGION', '--region is "mars"'],
+    [[], { AWS_DEFAULT_OUTPUT: 'xml' }, 'BAD_OUTPUT', 'AWS_DEFAULT_OUTPUT is "xml"'],
+    [[], { AWS_REGION: 'mars' }, 'BAD_REGION', 'AWS_REGION is "mars"'],
+    [[], { AWS_DEFAULT_REGION: 'Europe' }, 'BAD_REGION', 'AWS_DEFAULT_REGION is "Europe"'],
+  ] as Array<[string[], Record<string, string>, string, string]>)(
+    'refuses %j %j (the AWS CLI would fail on the profile) before signing in; nothing is written',
+    async (args, extraEnv, code, message) => {
+      const home = await newHome();
+      const before = samlCalls(env).length;
+      const result = await login(home, ['--username', USERNAME, '--role', '*Admins', '--debug', ...args], { AWSFED_PASSWORD: PASSWORD, ...extraEnv });
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`awsfed: ${message}`);
+      expect(result.stderr).toContain(code);
+      expect(result.stderr).toMatch(/hint: \S/);
+      expect(samlCalls(env).length).toBe(before);
+      await expect(home.read('credentials')).rejects.toThrow();
+      await expect(home.read('config')).rejects.toThrow();
+      expectNoSecrets(result, [PASSWORD]);
+    },
+  );
+
+  it('refuses a region stored by hand in the profile, naming the key and the file', async () => {
+    const home = await newHome();
+    await writeFile(home.configFile, '[profile saml]\nregion = mars\n');
+    const result = await login(home, ['--username', USERNAME, '--role', '*Admins']);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('awsfed: region of [profile saml] in ~/.aws/config is "mars"');
+    expect(await home.read('config')).toBe('[profile saml]\nregion = mars\n');
+  });
 });
 
 describe('awsfed configure, then login with the stored settings', () => {

@@ -87,10 +87,10 @@ describe('awsfed policy trust -> aws iam create-role', () => {
   });
 
   it.each([
-    [['--source-account', '1111'], 'POLICY_BAD_ACCOUNT', 'is not an AWS account id (12 digits)'],
+    [['--source-account', '1111'], 'BAD_ACCOUNT_ID', '--source-account is "1111"; an AWS account ID is 12 digits.'],
     [[], 'POLICY_NO_SOURCE_ACCOUNT', 'policy trust needs --source-account'],
-    [['--source-account', '111111111111', '--external-id', 'a b'], 'POLICY_BAD_EXTERNAL_ID', 'the external id is not valid'],
-    [['--source-account', '111111111111', '--partition', 'aws-xx'], 'POLICY_BAD_PARTITION', 'is not an AWS partition'],
+    [['--source-account', '111111111111', '--external-id', 'a b'], 'BAD_EXTERNAL_ID', '--external-id is not a valid sts:ExternalId'],
+    [['--source-account', '111111111111', '--partition', 'aws-xx'], 'BAD_PARTITION', '--partition is "aws-xx", which is not an AWS partition'],
   ])('refuses %j', async (args, code, message) => {
     const r = await runCli(['policy', 'trust', ...args], { env: home.env });
     expect(r.code).toBe(2);

@@ -11,7 +11,7 @@ import type { IniDocument } from '../ini/document.js';
 import type { Partition } from '../saml/types.js';
 import type { ConsoleColor } from './colors.js';
 import { isConsoleColor } from './colors.js';
-import { ROLE_ARN } from '../saml/roles.js';
+import { parseRoleArn } from '../identifiers/identifiers.js';
 
 export interface Destination {
   name: string;
@@ -50,20 +50,9 @@ export const DestinationKeys = {
 /** Keys that mark a gateway profile: see isGatewayProfile. */
 export const GATEWAY_KEYS = ['awsfed_idp_url', 'awsfed_role_session_name'] as const;
 
-export interface ParsedRoleArn {
-  partition: Partition;
-  accountId: string;
-  /** '' or 'team/sub/' (with the trailing slash). */
-  path: string;
-  roleName: string;
-}
-
-/** IAM role ARN: arn:PARTITION:iam::ACCOUNT:role/[path/]NAME, by the same rule as the SAML Role attribute. */
-export function parseRoleArn(arn: string): ParsedRoleArn | undefined {
-  const m = ROLE_ARN.exec(arn.trim());
-  if (!m) return undefined;
-  return { partition: m[1] as Partition, accountId: m[2] as string, path: m[3] ?? '', roleName: m[4] as string };
-}
+// One rule for role ARNs (src/identifiers); the catalog reads role_arn with it.
+export { parseRoleArn } from '../identifiers/identifiers.js';
+export type { ParsedRoleArn } from '../identifiers/identifiers.js';
 
 /** `role/` + path + name, accepting a role given with a path ("team/Admins") or without. */
 export function buildRoleArn(partition: Partition, accountId: string, role: string): string {

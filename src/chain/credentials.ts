@@ -12,14 +12,15 @@ import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import type { AwsPaths } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
 import type { Flags } from '../config/settings.js';
-import { applyCredentials, readStoredCredentials } from '../credentials/credentials.js';
+import { applyCredentials, principalMismatch, readStoredCredentials } from '../credentials/credentials.js';
+import type { StoredCredentials } from '../credentials/credentials.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { IniDocument } from '../ini/document.js';
 import { parseIni } from '../ini/document.js';
 import type { AwsCredentials, StsTarget } from '../sts/client.js';
-import { isGatewayProfile, parseRoleArn } from '../catalog/destination.js';
+import { isGatewayProfile, parseRoleArn, readDestination } from '../catalog/destination.js';
 import { roleSessionNameFrom, sanitizeSessionName } from '../catalog/session-name.js';
 import { loadCaBundle } from '../config/ca-bundle.js';
 import { stsRegionFor } from '../partition.js';
@@ -254,8 +255,16 @@ export async function ensureProfileCredentials(
 
   const stored = (await readIniFile(paths.credentialsFile)) ?? parseIni('', paths.credentialsFile);
   const now = deps.clock();
+  // Keys of another role under a destination's name (a stray login, a hand edit) are stale like expired ones.
+  const usable = (profile: string, keys: StoredCredentials | undefined, seconds: number): keys is StoredCredentials => {
+    if (!keys || !credentialsValid(keys, now, seconds)) return false;
+    const roleArn = readDestination(config, profile)?.roleArn;
+    const mismatch = roleArn === undefined ? undefined : principalMismatch(keys, roleArn);
+    if (mismatch !== undefined) deps.log.debug(`${profile}: cached ${mismatch}, not ${roleArn}; assuming it again`);
+    return mismatch === undefined;
+  };
   const cached = readStoredCredentials(stored, name);
-  if (cached && credentialsValid(cached, now, minValidity)) return withRegion({ profile: name, credentials: cached, source: 'cache' });
+  if (usable(name, cached, minValidity)) return withRegion({ profile: name, credentials: cached, source: 'cache' });
 
   if (path.length === 1) {
     // The target is a root: only a gateway login can refresh it.
@@ -270,7 +279,7 @@ export async function ensureProfileCredentials(
   const provided = new Map<string, AwsCredentials>();
   for (let i = 1; i < path.length - 1; i++) {
     const keys = readStoredCredentials(stored, path[i]!);
-    if (keys && credentialsValid(keys, now, ROOT_MARGIN_SECONDS)) {
+    if (usable(path[i]!, keys, ROOT_MARGIN_SECONDS)) {
       start = i;
       provided.set(path[i]!, keys);
       break;

@@ -9,7 +9,9 @@ import { DEFAULT_PROFILE, DEFAULT_REGION, SETTINGS, parseDuration, resolveProfil
 import type { SettingName } from '../config/settings.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { normalizeIdpUrl } from '../idp/entry-url.js';
+import { checkLoginTarget } from '../catalog/login-target.js';
 import { AppError, UsageError } from '../errors.js';
+import { checkOutput, checkRegion } from '../identifiers/identifiers.js';
 
 export type ConfigureOptions = Partial<Record<ConfigurableSetting, string>> & { profile?: string; noPrompt?: boolean };
 
@@ -39,6 +41,7 @@ export async function configure(options: ConfigureOptions, deps: Deps): Promise<
   const config = await readIniFile(paths.configFile);
   // The same profile rule as login, so that configure and login agree on AWS_PROFILE / AWSFED_PROFILE.
   const profile = resolveProfileName(options.profile, deps.env, (name) => config?.get(configSectionName(name), 'awsfed_idp_url') !== undefined).value;
+  checkLoginTarget(config, profile, 'configure');
   const section = configSectionName(profile);
   const given = CONFIGURABLE.filter((name) => options[name] !== undefined);
   const answers: Partial<Record<ConfigurableSetting, string>> = {};
@@ -66,6 +69,8 @@ export async function configure(options: ConfigureOptions, deps: Deps): Promise<
     else written[key] = value;
   }
   await updateIniFile(paths.configFile, (doc) => {
+    // Again under the lock: an `awsfed add` may have made it a destination while the wizard ran.
+    checkLoginTarget(doc, profile, 'configure');
     for (const [key, value] of Object.entries(written)) doc.set(section, key, value);
     for (const key of removed) doc.delete(section, key);
   });
@@ -90,15 +95,9 @@ function validate(name: ConfigurableSetting, value: string): string {
     case 'duration':
       return String(parseDuration(value));
     case 'output':
-      if (!['json', 'text', 'table', 'yaml', 'yaml-stream'].includes(value)) {
-        throw new UsageError('OUTPUT_INVALID', `Output format "${value}" is not one the AWS CLI knows.`, { hint: 'Use json, text, table, yaml or yaml-stream.' });
-      }
-      return value;
+      return checkOutput(value, SETTINGS.output.flag);
     case 'region':
-      if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value)) {
-        throw new UsageError('REGION_INVALID', `"${value}" does not look like an AWS region.`, { hint: 'Regions look like us-east-1, eu-west-1, cn-north-1.' });
-      }
-      return value;
+      return checkRegion(value, SETTINGS.region.flag);
     default:
       return value;
   }

@@ -64,6 +64,32 @@ describe('listEntries', () => {
   });
 });
 
+describe('listEntries: keys of another role', () => {
+  const withPrincipal = (principal: string, expires = '2026-03-01T12:30:00Z') =>
+    parseIni(`[prod]
+aws_access_key_id = ASIAPROD
+aws_secret_access_key = SECRETPROD
+aws_session_token = TOKENPROD
+x_security_token_expires = ${expires}
+x_principal_arn = ${principal}
+`);
+  const prod = (credentials: ReturnType<typeof parseIni>) => listEntries(CONFIG, credentials, NOW).find((e) => e.profile === 'prod')!;
+
+  it('valid when x_principal_arn is the role_arn (its path is not in the assumed-role ARN)', () => {
+    expect(prod(withPrincipal('arn:aws:sts::222222222222:assumed-role/Admins/ana'))).toMatchObject({ credentials: 'valid', staleReason: null });
+  });
+
+  it.each([
+    ['arn:aws:sts::111111111111:assumed-role/ADFS-ReadOnly/ana', 'keys are for 111111111111/ADFS-ReadOnly'],
+    ['arn:aws-cn:sts::222222222222:assumed-role/Admins/ana', 'keys are for aws-cn 222222222222/Admins'],
+  ])('stale, with the reason, when it is %s', (principal, reason) => {
+    const entry = prod(withPrincipal(principal));
+    expect(entry).toMatchObject({ credentials: 'stale', staleReason: reason, secondsLeft: 1800 });
+    const table = formatListTable({ configFile: '/c', credentialsFile: '/k', entries: [entry], now: NOW });
+    expect(table).toMatch(new RegExp(`^prod .* stale: ${reason.replace(/[/.]/g, '\\$&')}$`, 'm'));
+  });
+});
+
 describe('formatting', () => {
   const result = { configFile: '/c', credentialsFile: '/k', entries: listEntries(CONFIG, CREDENTIALS, NOW), now: NOW };
 

@@ -6,9 +6,10 @@
 import type { Deps } from '../deps.js';
 import { resolveAwsPaths } from '../config/paths.js';
 import { readIniFile } from '../credentials/file-store.js';
-import { CredentialKeys, readStoredCredentials } from '../credentials/credentials.js';
+import { CredentialKeys, principalMismatch, readStoredCredentials } from '../credentials/credentials.js';
 import { DestinationKeys, isGatewayProfile, listProfiles, parseRoleArn, profileKeys, readDestination } from '../catalog/destination.js';
 import { chainPath } from '../chain/plan.js';
+import { parseAssumedRoleArn } from '../identifiers/identifiers.js';
 import { isAppError } from '../errors.js';
 import type { IniDocument } from '../ini/document.js';
 import { parseIni } from '../ini/document.js';
@@ -19,7 +20,8 @@ export interface ListOptions {
   json?: boolean;
 }
 
-export type CredentialState = 'valid' | 'expired' | 'none' | 'static';
+/** stale: temporary keys of another role than the destination's role_arn (see staleReason). */
+export type CredentialState = 'valid' | 'expired' | 'stale' | 'none' | 'static';
 
 export interface ListEntry {
   profile: string;
@@ -36,6 +38,8 @@ export interface ListEntry {
   /** RFC 3339, for valid and expired temporary keys. */
   expiration: string | null;
   secondsLeft: number | null;
+  /** For stale keys: whose keys they are ("keys are for 111111111111/ADFS-ReadOnly"). */
+  staleReason: string | null;
   /** Why the profile's chain cannot be used (cycle, missing source, ...), with the path. */
   problem: string | null;
 }
@@ -85,7 +89,7 @@ export function listEntries(config: IniDocument, credentials: IniDocument, now: 
       region: keys.region?.trim() || null,
       displayName: null,
       color: null,
-      ...credentialState(credentials, name, now),
+      ...credentialState(credentials, name, now, isDestination(name) ? keys[DestinationKeys.roleArn]?.trim() : undefined),
       problem: problems.get(name) ?? null,
     };
     if (entry.kind === 'destination') {
@@ -101,11 +105,11 @@ export function listEntries(config: IniDocument, credentials: IniDocument, now: 
     } else {
       // A gateway's role is whatever its last sign-in chose: read it from the assumed-role ARN.
       const principal = credentials.get(name, CredentialKeys.principalArn)?.trim();
-      const m = principal ? /^arn:(aws|aws-cn|aws-us-gov):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(principal) : null;
-      if (m) {
-        entry.accountId = m[2] ?? null;
-        entry.roleName = m[3] ?? null;
-        entry.roleArn = `arn:${m[1] ?? 'aws'}:iam::${m[2] ?? ''}:role/${m[3] ?? ''}`;
+      const assumed = principal ? parseAssumedRoleArn(principal) : undefined;
+      if (assumed) {
+        entry.accountId = assumed.accountId;
+        entry.roleName = assumed.roleName;
+        entry.roleArn = `arn:${assumed.partition}:iam::${assumed.accountId}:role/${assumed.roleName}`;
       }
     }
     entries.push(entry);
@@ -113,17 +117,26 @@ export function listEntries(config: IniDocument, credentials: IniDocument, now: 
   return entries;
 }
 
-function credentialState(credentials: IniDocument, name: string, now: Date): Pick<ListEntry, 'credentials' | 'expiration' | 'secondsLeft'> {
+function credentialState(
+  credentials: IniDocument,
+  name: string,
+  now: Date,
+  roleArn: string | undefined,
+): Pick<ListEntry, 'credentials' | 'expiration' | 'secondsLeft' | 'staleReason'> {
   const stored = readStoredCredentials(credentials, name);
   if (!stored) {
     const hasKeys = Boolean(credentials.get(name, CredentialKeys.accessKeyId)?.trim());
-    return { credentials: hasKeys ? 'static' : 'none', expiration: null, secondsLeft: null };
+    return { credentials: hasKeys ? 'static' : 'none', expiration: null, secondsLeft: null, staleReason: null };
   }
   const secondsLeft = Math.round((stored.expiration.getTime() - now.getTime()) / 1000);
+  // Another role's keys are not valid for this profile however long they last: switch/exec/console
+  // assume the role again, and the list says so rather than "valid".
+  const staleReason = roleArn ? (principalMismatch(stored, roleArn) ?? null) : null;
   return {
-    credentials: secondsLeft > 0 ? 'valid' : 'expired',
+    credentials: staleReason !== null ? 'stale' : secondsLeft > 0 ? 'valid' : 'expired',
     expiration: stored.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     secondsLeft: Math.max(0, secondsLeft),
+    staleReason,
   };
 }
 
@@ -155,5 +168,6 @@ export function formatListTable(result: ListResult): string {
 function describeCredentials(e: ListEntry, now: Date): string {
   if (e.credentials === 'valid' && e.expiration) return `valid, ${formatTimeLeft(new Date(e.expiration), now)}`;
   if (e.credentials === 'static') return 'static keys';
+  if (e.credentials === 'stale') return `stale: ${e.staleReason ?? 'keys of another role'}`;
   return e.credentials;
 }

@@ -7,7 +7,8 @@ import type { Deps } from '../deps.js';
 import { AppError, ExitCode, UsageError } from '../errors.js';
 import { configSectionName } from '../config/paths.js';
 import type { AwsPaths } from '../config/paths.js';
-import { updateIniFile } from '../credentials/file-store.js';
+import { readIniFile, updateIniFile } from '../credentials/file-store.js';
+import type { IniDocument } from '../ini/document.js';
 import { applyCredentials } from '../credentials/credentials.js';
 import { sortRoles } from '../roles/match.js';
 import { parseAccountAliases, profileNameFor, validateProfileTemplate } from '../roles/profile-names.js';
@@ -52,24 +53,22 @@ export async function loginAllRoles(options: LoginOptions, deps: Deps): Promise<
   }
 
   // Never turn a destination (role_arn) or an IdP profile into a static-keys profile.
-  const { config } = ctx;
-  const reserved = (profile: string): string | undefined => {
+  const reserved = (profile: string, config: IniDocument | undefined = ctx.config): string | undefined => {
     const section = configSectionName(profile);
     if (profile === ctx.profile.value || config?.get(section, 'awsfed_idp_url') !== undefined) return 'an awsfed sign-in profile';
     if (config?.get(section, 'role_arn') !== undefined) return 'a destination profile (role_arn)';
     return undefined;
   };
+  const reservedError = (profile: string, kind: string) =>
+    new UsageError('PROFILE_RESERVED', `Profile ${profile} is ${kind} in ${ctx.paths.configFile}; not overwritten.`, {
+      hint: 'Pick another --profile-template, e.g. "saml-{alias}-{role}".',
+    });
 
   const notes: string[] = [];
   const durationSeconds = requestedDuration(ctx, assertion);
   const outcomes = await mapWithConcurrency(named, CONCURRENCY, async ({ role, profile }): Promise<RoleOutcome> => {
     const kind = reserved(profile);
-    if (kind) {
-      const error = new UsageError('PROFILE_RESERVED', `Profile ${profile} is ${kind} in ${ctx.paths.configFile}; not overwritten.`, {
-        hint: 'Pick another --profile-template, e.g. "saml-{alias}-{role}".',
-      });
-      return { profile, role, ok: false, error };
-    }
+    if (kind) return { profile, role, ok: false, error: reservedError(profile, kind) };
     try {
       const redeemed = await redeemRole(ctx, source, role, durationSeconds, notes);
       return { profile, role, ok: true, ...redeemed };
@@ -79,6 +78,12 @@ export async function loginAllRoles(options: LoginOptions, deps: Deps): Promise<
     }
   });
 
+  // The STS calls took a while: a profile made a destination meanwhile (awsfed add) is not written either.
+  const latest = await readIniFile(ctx.paths.configFile);
+  for (const [i, o] of outcomes.entries()) {
+    const kind = o.ok ? reserved(o.profile, latest) : undefined;
+    if (kind) outcomes[i] = { profile: o.profile, role: o.role, ok: false, error: reservedError(o.profile, kind) };
+  }
   const succeeded = outcomes.filter((o): o is Extract<RoleOutcome, { ok: true }> => o.ok);
   if (succeeded.length > 0) {
     await updateIniFile(ctx.paths.credentialsFile, (doc) => {

@@ -8,10 +8,12 @@ import type { Deps } from '../deps.js';
 import { SamlError, UsageError, StsError } from '../errors.js';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import type { AwsPaths } from '../config/paths.js';
-import { resolveProfileName, resolveSettings } from '../config/settings.js';
-import type { Flags, Resolved, Settings } from '../config/settings.js';
+import { resolveProfileName, resolveSettings, settingOrigin } from '../config/settings.js';
+import type { Env, Flags, Resolved, Settings } from '../config/settings.js';
+import { checkOutput, checkRegion } from '../identifiers/identifiers.js';
 import type { IniDocument } from '../ini/document.js';
 import { adoptSessionName } from '../catalog/session-name.js';
+import { checkLoginTarget } from '../catalog/login-target.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { urlWithoutQuery } from '../http/url-policy.js';
 import { loadCaBundle } from '../config/ca-bundle.js';
@@ -60,11 +62,25 @@ export async function prepareLogin(options: LoginOptions, deps: Deps): Promise<L
   const profile = resolveProfileName(options.profile, deps.env, (name) =>
     Boolean(config?.get(configSectionName(name), 'awsfed_idp_url')),
   );
+  // Before anything else: a destination's keys come from AssumeRole, never from a sign-in.
+  checkLoginTarget(config, profile.value, 'login');
   const section = config?.getSection(configSectionName(profile.value));
   const settings = resolveSettings(options, deps.env, profile, section);
+  checkProfileSettings(settings, deps.env);
   const prompter = await deps.prompter(Boolean(options.noPrompt));
   const caBundlePem = await loadCaBundle(settings.caBundle.value);
   return { options, deps, paths, config, profile, settings, prompter, caBundlePem };
+}
+
+/**
+ * Region and output end up in the profile (rememberProfileConfig), where a value the AWS CLI does not
+ * know breaks every later call ("Unknown output type: xml"). Checked before the password is posted,
+ * whichever source they came from; the message names that source.
+ */
+export function checkProfileSettings(settings: Settings, env: Env): void {
+  const profile = settings.profile.value;
+  checkRegion(settings.region.value, settingOrigin('region', settings.region, env, profile));
+  checkOutput(settings.output.value, settingOrigin('output', settings.output, env, profile));
 }
 
 export interface SignedAssertion {

@@ -9,10 +9,10 @@ import { readIniFile } from '../credentials/file-store.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { parseIni } from '../ini/document.js';
-import { parseRoleArn, readDestinations } from '../catalog/destination.js';
+import { buildRoleArn, readDestinations } from '../catalog/destination.js';
 import type { AssumePolicyDocument, AssumeTarget } from '../policy/assume-policy.js';
 import { buildAssumePolicy } from '../policy/assume-policy.js';
-import { checkAccountId, checkPartition, checkRoleName, roleArn } from '../policy/identifiers.js';
+import { checkAccountId, checkPartition, checkRoleName, parseRoleArn } from '../identifiers/identifiers.js';
 import type { TrustPolicyDocument } from '../policy/trust-policy.js';
 import { buildTrustPolicy } from '../policy/trust-policy.js';
 
@@ -72,7 +72,7 @@ export async function policyAssume(options: PolicyAssumeOptions, deps: Deps): Pr
       hint: 'Example: awsfed policy assume --account 222222222222 --role Admins; or --all for the catalog.',
     });
   }
-  const partition = checkPartition(options.partition);
+  const partition = checkPartition(options.partition ?? 'aws', '--partition');
   const targets: AssumeTarget[] = roles.map((role) => {
     const arn = parseRoleArn(role);
     if (arn) {
@@ -89,7 +89,7 @@ export async function policyAssume(options: PolicyAssumeOptions, deps: Deps): Pr
       });
     }
     const account = checkAccountId(options.account, '--account');
-    return { accountId: account, roleArn: roleArn(partition, account, checkRoleName(role)) };
+    return { accountId: account, roleArn: buildRoleArn(partition, account, checkRoleName(role, '--role')) };
   });
   return { document: buildAssumePolicy(targets), notes: [] };
 }

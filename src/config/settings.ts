@@ -165,6 +165,24 @@ export function resolveSettings(
   };
 }
 
+/**
+ * Where a resolved setting came from, the way a user would find it: "--region", "AWS_DEFAULT_REGION",
+ * "region of [profile saml] in ~/.aws/config", or "the default". For messages about bad values.
+ */
+export function settingOrigin(name: SettingName, resolved: Resolved<unknown>, env: Env, profile: string): string {
+  const spec: SettingSpec = SETTINGS[name];
+  switch (resolved.source) {
+    case 'flag':
+      return spec.flag;
+    case 'env':
+      return spec.env.find((variable) => nonEmpty(env[variable])) ?? spec.env[0] ?? spec.flag;
+    case 'profile':
+      return `${spec.profileKey ?? name} of [${profile === 'default' ? 'default' : `profile ${profile}`}] in ~/.aws/config`;
+    case 'default':
+      return `the default ${spec.flag}`;
+  }
+}
+
 /** Accepts seconds ("3600") or a unit ("1h", "90m", "12h"); STS allows 900..43200 seconds. */
 export function parseDuration(text: string, source: SettingSource = 'flag'): number {
   const match = /^\s*(\d+)\s*([smh]?)\s*$/i.exec(text);

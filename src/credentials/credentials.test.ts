@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileError } from '../errors.js';
 import { parseIni } from '../ini/document.js';
-import { applyCredentials, formatExpiration, readStoredCredentials, type StoredCredentials } from './credentials.js';
+import { applyCredentials, formatExpiration, principalMismatch, readStoredCredentials, type StoredCredentials } from './credentials.js';
 
 const fixture = (name: string): string => readFileSync(join(import.meta.dirname, '../../fixtures/ini', name), 'utf8');
 
@@ -93,5 +93,30 @@ describe('applyCredentials / readStoredCredentials', () => {
     expect(readStoredCredentials(doc, 'nope')).toBeUndefined();
     const bad = parseIni('[p]\naws_access_key_id = A\naws_secret_access_key = S\naws_session_token = T\nx_security_token_expires = soon\n');
     expect(readStoredCredentials(bad, 'p')).toBeUndefined();
+  });
+});
+
+describe('principalMismatch: are the cached keys the role_arn\'s?', () => {
+  const ADMINS = 'arn:aws:iam::333333333333:role/Admins';
+  it.each([
+    ['the same account and role', ADMINS, 'arn:aws:sts::333333333333:assumed-role/Admins/alice@corp.example'],
+    ['a role with a path (not in the assumed-role ARN)', 'arn:aws:iam::333333333333:role/team/sub/Admins', 'arn:aws:sts::333333333333:assumed-role/Admins/alice'],
+    ['another partition, same on both sides', 'arn:aws-cn:iam::333333333333:role/Admins', 'arn:aws-cn:sts::333333333333:assumed-role/Admins/alice'],
+    ['no principal recorded (another tool wrote the keys)', ADMINS, undefined],
+    ['IAM spells the name in another case (role names are unique regardless of case)', ADMINS, 'arn:aws:sts::333333333333:assumed-role/ADMINS/alice'],
+    ['an unreadable role_arn (the chain planner reports it)', 'not-an-arn', 'arn:aws:sts::111111111111:assumed-role/ADFS-ReadOnly/alice'],
+  ])('matches: %s', (_what, roleArn, principalArn) => {
+    expect(principalMismatch(principalArn === undefined ? {} : { principalArn }, roleArn)).toBeUndefined();
+  });
+
+  it.each([
+    ['another role in another account', ADMINS, 'arn:aws:sts::111111111111:assumed-role/ADFS-ReadOnly/alice', 'keys are for 111111111111/ADFS-ReadOnly'],
+    ['the same role name in another account', ADMINS, 'arn:aws:sts::444444444444:assumed-role/Admins/alice', 'keys are for 444444444444/Admins'],
+    ['another role in the same account', ADMINS, 'arn:aws:sts::333333333333:assumed-role/ReadOnly/alice', 'keys are for 333333333333/ReadOnly'],
+    ['the same account and name in another partition', ADMINS, 'arn:aws-us-gov:sts::333333333333:assumed-role/Admins/alice', 'keys are for aws-us-gov 333333333333/Admins'],
+    ['an IAM user', ADMINS, 'arn:aws:iam::333333333333:user/bob', 'keys are for arn:aws:iam::333333333333:user/bob'],
+    ['a SAML provider (an old awsfed wrote that)', ADMINS, 'arn:aws:iam::333333333333:saml-provider/ADFS', 'keys are for arn:aws:iam::333333333333:saml-provider/ADFS'],
+  ])('stale: %s', (_what, roleArn, principalArn, reason) => {
+    expect(principalMismatch({ principalArn }, roleArn)).toBe(reason);
   });
 });

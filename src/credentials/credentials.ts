@@ -6,6 +6,7 @@
  */
 import { FileError } from '../errors.js';
 import type { IniDocument } from '../ini/document.js';
+import { parseAssumedRoleArn, parseRoleArn } from '../identifiers/identifiers.js';
 
 export interface StoredCredentials {
   accessKeyId: string;
@@ -70,4 +71,26 @@ export function readStoredCredentials(doc: IniDocument, section: string): Stored
   if (Number.isNaN(expiration.getTime())) return undefined;
   const principalArn = values[CredentialKeys.principalArn];
   return { accessKeyId, secretAccessKey, sessionToken, expiration, ...(principalArn ? { principalArn } : {}) };
+}
+
+/**
+ * Why keys stored for a profile with `roleArn` are not that role's, or undefined when they are (or
+ * cannot be told: keys without x_principal_arn were written by another tool and are taken as they are).
+ * x_principal_arn is arn:P:sts::ACCOUNT:assumed-role/NAME/SESSION while role_arn is
+ * arn:P:iam::ACCOUNT:role/PATH/NAME: partition, account and name are compared; the path is not in the
+ * assumed-role ARN. Pure; the reason names the account and role of the keys, nothing secret.
+ */
+export function principalMismatch(stored: Pick<StoredCredentials, 'principalArn'>, roleArn: string): string | undefined {
+  const principal = stored.principalArn?.trim();
+  if (!principal) return undefined;
+  const role = parseRoleArn(roleArn);
+  if (!role) return undefined; // a role_arn that does not parse is the chain planner's to report
+  const actual = parseAssumedRoleArn(principal);
+  if (!actual) return `keys are for ${principal}`;
+  // IAM role names are unique regardless of case, and the assumed-role ARN carries IAM's spelling, which
+  // may differ from a hand-typed role_arn that STS accepted: an exact compare would refresh forever.
+  const sameName = actual.roleName.toLowerCase() === role.roleName.toLowerCase();
+  if (actual.partition === role.partition && actual.accountId === role.accountId && sameName) return undefined;
+  const partition = actual.partition === role.partition ? '' : `${actual.partition} `;
+  return `keys are for ${partition}${actual.accountId}/${actual.roleName}`;
 }

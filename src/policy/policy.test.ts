@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { buildAssumePolicy } from './assume-policy.js';
-import { checkAccountId, checkExternalId, checkPartition, checkRoleName, roleArn } from './identifiers.js';
 import { buildTrustPolicy, formatPolicy } from './trust-policy.js';
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -73,50 +72,5 @@ describe('buildAssumePolicy', () => {
 
   it('refuses an empty list', () => {
     expect(codeOf(() => buildAssumePolicy([]))).toBe('POLICY_NO_ROLES');
-  });
-});
-
-describe('identifiers', () => {
-  it.each([
-    ['111111111111', undefined],
-    [' 111111111111 ', undefined],
-    ['11111111111', 'POLICY_BAD_ACCOUNT'],
-    ['1111111111111', 'POLICY_BAD_ACCOUNT'],
-    ['my-alias', 'POLICY_BAD_ACCOUNT'],
-  ])('account %j', (value, code) => {
-    expect(codeOf(() => checkAccountId(value, '--account'))).toBe(code);
-  });
-
-  it.each([
-    ['Admins', 'Admins'],
-    ['team/Admins', 'team/Admins'],
-    ['/team/sub/Admins', 'team/sub/Admins'],
-    ['a+=,.@_-b', 'a+=,.@_-b'],
-  ])('role name %j', (value, expected) => {
-    expect(checkRoleName(value)).toBe(expected);
-  });
-
-  it.each(['', 'has space', 'x'.repeat(65), 'arn:aws:iam::222222222222:role/Admins', 'team//Admins', 'Admins/'])('bad role name %j', (value) => {
-    expect(codeOf(() => checkRoleName(value))).toBe('POLICY_BAD_ROLE');
-  });
-
-  it.each([
-    ['ab', undefined],
-    ['x'.repeat(1224), undefined],
-    ['a', 'POLICY_BAD_EXTERNAL_ID'],
-    ['x'.repeat(1225), 'POLICY_BAD_EXTERNAL_ID'],
-    ['has space', 'POLICY_BAD_EXTERNAL_ID'],
-  ])('external id %#', (value, code) => {
-    expect(codeOf(() => checkExternalId(value))).toBe(code);
-  });
-
-  it('partitions', () => {
-    expect(checkPartition(undefined)).toBe('aws');
-    expect(checkPartition('aws-us-gov')).toBe('aws-us-gov');
-    expect(codeOf(() => checkPartition('aws-eu'))).toBe('POLICY_BAD_PARTITION');
-  });
-
-  it('role ARNs', () => {
-    expect(roleArn('aws-cn', '222222222222', 'team/Admins')).toBe('arn:aws-cn:iam::222222222222:role/team/Admins');
   });
 });

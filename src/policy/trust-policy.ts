@@ -5,7 +5,7 @@
  * roles. Conditions appear only when asked for. Pure.
  */
 import type { Partition } from '../saml/types.js';
-import { checkAccountId, checkExternalId, checkPartition } from './identifiers.js';
+import { checkAccountId, checkExternalId, checkPartition } from '../identifiers/identifiers.js';
 
 export interface TrustPolicyOptions {
   sourceAccount: string;
@@ -26,11 +26,11 @@ export interface TrustPolicyDocument {
 
 export function buildTrustPolicy(options: TrustPolicyOptions): TrustPolicyDocument {
   const account = checkAccountId(options.sourceAccount, '--source-account');
-  const partition: Partition = checkPartition(options.partition);
+  const partition: Partition = checkPartition(options.partition ?? 'aws', '--partition');
   const condition: Record<string, Record<string, string>> = {};
   // IAM compares Bool conditions as strings; "true" is the form the IAM User Guide uses.
   if (options.requireMfa) condition.Bool = { 'aws:MultiFactorAuthPresent': 'true' };
-  if (options.externalId !== undefined) condition.StringEquals = { 'sts:ExternalId': checkExternalId(options.externalId) };
+  if (options.externalId !== undefined) condition.StringEquals = { 'sts:ExternalId': checkExternalId(options.externalId, '--external-id') };
   return {
     Version: '2012-10-17',
     Statement: [
