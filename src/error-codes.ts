@@ -72,8 +72,9 @@ export const ERROR_CODES = {
   DURATION_INVALID: { area: 'settings', exit: ExitCode.usage, what: '`--duration` / `AWSFED_DURATION` / `awsfed_duration` is not a duration', todo: 'give seconds (`3600`) or `1h`, `90m`' },
   DURATION_OUT_OF_RANGE: { area: 'settings', exit: ExitCode.usage, what: 'the duration is outside STS\'s 900..43200 s', todo: '`--duration 15m` .. `12h`' },
   USERNAME_EMPTY: { area: 'settings', exit: ExitCode.usage, what: 'an empty user name was typed at the prompt', todo: 'type your AD user name (`user@corp.example` or `CORP\\user`)' },
-  OUTPUT_INVALID: { area: 'settings', exit: ExitCode.usage, what: '`awsfed configure --output` is not a format the AWS CLI knows', todo: 'use json, text, table, yaml or yaml-stream' },
-  REGION_INVALID: { area: 'settings', exit: ExitCode.usage, what: '`awsfed configure --region` does not look like a region', todo: 'give a region like `us-east-1`, `eu-west-1`' },
+  BAD_REGION: { area: 'settings', exit: ExitCode.usage, what: 'a region (flag, `AWS_REGION`/`AWS_DEFAULT_REGION` or `region` in the profile) is not a region name', todo: 'give a region like `us-east-1`, `eu-west-1`, `us-gov-west-1` or `cn-north-1`' },
+  BAD_OUTPUT: { area: 'settings', exit: ExitCode.usage, what: 'an output format (flag, `AWS_DEFAULT_OUTPUT` or `output` in the profile) is not one the AWS CLI knows', todo: 'use `json`, `text`, `table`, `yaml` or `yaml-stream`' },
+  LOGIN_TARGET_IS_DESTINATION: { area: 'settings', exit: ExitCode.usage, what: '`login` or `configure` was pointed at a destination profile (one with `role_arn`)', todo: '`awsfed login --profile GATEWAY`, then `awsfed refresh NAME` (the message names both)' },
   CONCURRENCY_INVALID: { area: 'settings', exit: ExitCode.usage, what: '`refresh --concurrency` is not a whole number from 1 to 64', todo: 'leave it out (default 8) or give 1..64' },
 
   // idp: the conversation with AD FS (or another SAML IdP)
@@ -151,15 +152,16 @@ export const ERROR_CODES = {
   CHAIN_UNRESOLVED: { area: 'chain', exit: ExitCode.sts, what: 'no credentials were obtained for a profile (its source never got any)', todo: 'check `source_profile` in `~/.aws/config` for a loop' },
 
   // catalog: awsfed add / remove / export / policy
+  BAD_PROFILE_NAME: { area: 'catalog', exit: ExitCode.usage, what: 'a profile name has characters a profile name cannot have', todo: 'use letters, digits and `-_.@+=,:/`' },
+  BAD_ACCOUNT_ID: { area: 'catalog', exit: ExitCode.usage, what: 'an account (`--account`, `--source-account`) is not 12 digits', todo: 'give the 12-digit account ID, leading zeros included (not an alias)' },
+  BAD_ROLE_NAME: { area: 'catalog', exit: ExitCode.usage, what: '`--role` is not an IAM role name', todo: 'a role name, optionally with a path: `Admins`, `team/Admins`' },
+  BAD_ROLE_ARN: { area: 'catalog', exit: ExitCode.usage, what: '`--role` looks like an ARN but is not an IAM role ARN', todo: '`arn:aws:iam::123456789012:role/Admins`, or a role name with `--account`' },
+  BAD_PARTITION: { area: 'catalog', exit: ExitCode.usage, what: '`--partition` is not `aws`, `aws-cn` or `aws-us-gov`', todo: 'leave it out for the commercial partition' },
+  BAD_COLOR: { area: 'catalog', exit: ExitCode.usage, what: '`--color` is not one of the console\'s colours', todo: 'pick one of red, orange, yellow, green, blue' },
+  BAD_MFA_SERIAL: { area: 'catalog', exit: ExitCode.usage, what: '`--mfa-serial` is neither an MFA device ARN nor a serial number', todo: 'give the device ARN, e.g. `arn:aws:iam::111111111111:mfa/alice`' },
+  BAD_EXTERNAL_ID: { area: 'catalog', exit: ExitCode.usage, what: 'an external id is not valid for `sts:ExternalId` (the value is not quoted)', todo: 'use 2-1224 characters of letters, digits and `+=,.@:/-_`' },
+  CHAINED_DURATION_TOO_LONG: { area: 'catalog', exit: ExitCode.usage, what: '`add --duration` over 1 h for a chained destination (AWS caps role chaining at 3600 s)', todo: '`--duration 1h` or less' },
   ADD_MISSING_OPTION: { area: 'catalog', exit: ExitCode.usage, what: 'a new destination needs `--account` and `--role` (or a role ARN)', todo: '`awsfed add prod --account 123456789012 --role Admins`' },
-  ADD_BAD_NAME: { area: 'catalog', exit: ExitCode.usage, what: 'a profile name has characters a profile name cannot have', todo: 'use letters, digits and `-_.@+=,:/`' },
-  ADD_BAD_ACCOUNT: { area: 'catalog', exit: ExitCode.usage, what: '`--account` is not 12 digits', todo: 'give the 12-digit account ID, leading zeros included' },
-  ADD_BAD_ROLE: { area: 'catalog', exit: ExitCode.usage, what: '`--role` is not an IAM role name or role ARN', todo: '`--role Admins` or `--role arn:aws:iam::123456789012:role/Admins`' },
-  ADD_BAD_PARTITION: { area: 'catalog', exit: ExitCode.usage, what: '`--partition` is not `aws`, `aws-cn` or `aws-us-gov`', todo: 'leave it out for the commercial partition' },
-  ADD_BAD_REGION: { area: 'catalog', exit: ExitCode.usage, what: '`--region` is not a region name', todo: 'give a region like `eu-west-1`' },
-  ADD_BAD_COLOR: { area: 'catalog', exit: ExitCode.usage, what: '`--color` is not one of the console\'s colours', todo: 'pick one of the names the message lists' },
-  ADD_BAD_MFA_SERIAL: { area: 'catalog', exit: ExitCode.usage, what: '`--mfa-serial` is neither an MFA device ARN nor a serial number', todo: 'give the device ARN, e.g. `arn:aws:iam::111111111111:mfa/alice`' },
-  ADD_BAD_EXTERNAL_ID: { area: 'catalog', exit: ExitCode.usage, what: '`--external-id` is not a valid `sts:ExternalId`', todo: 'use the external ID the role\'s trust policy expects' },
   ADD_ACCOUNT_MISMATCH: { area: 'catalog', exit: ExitCode.usage, what: '`--account` differs from the account in the `--role` ARN', todo: 'give either a role ARN or `--account` with a role name' },
   ADD_PARTITION_MISMATCH: { area: 'catalog', exit: ExitCode.usage, what: 'the partition differs from the role ARN\'s or the source\'s', todo: 'roles cannot be assumed across partitions: use a matching `--partition` or source' },
   ADD_WOULD_OVERWRITE_GATEWAY: { area: 'catalog', exit: ExitCode.usage, what: 'the name is an awsfed gateway profile', todo: 'pick another name for the destination' },
@@ -173,10 +175,6 @@ export const ERROR_CODES = {
   POLICY_ALL_WITH_ROLES: { area: 'catalog', exit: ExitCode.usage, what: '`--all` combined with `--account` or `--role`', todo: 'use either `--all` or `--account` and `--role`' },
   POLICY_NO_ACCOUNT: { area: 'catalog', exit: ExitCode.usage, what: 'a role name without `--account`', todo: 'add `--account 222222222222`, or give a full role ARN' },
   POLICY_ACCOUNT_MISMATCH: { area: 'catalog', exit: ExitCode.usage, what: 'a role ARN in another account than `--account`', todo: 'leave `--account` out when giving role ARNs' },
-  POLICY_BAD_ACCOUNT: { area: 'catalog', exit: ExitCode.usage, what: 'an account is not a 12-digit account id', todo: 'give the 12-digit account number (not an alias)' },
-  POLICY_BAD_PARTITION: { area: 'catalog', exit: ExitCode.usage, what: '`--partition` is not an AWS partition', todo: 'use `aws`, `aws-cn` or `aws-us-gov`' },
-  POLICY_BAD_ROLE: { area: 'catalog', exit: ExitCode.usage, what: '`--role` is not an IAM role name', todo: 'a role name, optionally with a path: `Admins`, `team/Admins`' },
-  POLICY_BAD_EXTERNAL_ID: { area: 'catalog', exit: ExitCode.usage, what: 'the external id is not valid for `sts:ExternalId`', todo: 'use 2-1224 characters of letters, digits and `+=,.@:/-_`' },
 
   // shell: awsfed switch / awsfed exec
   SHELL_NESTED: { area: 'shell', exit: ExitCode.usage, what: '`switch`/`exec` inside another awsfed environment', todo: '`--nest`, or open a new shell' },
