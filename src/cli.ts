@@ -332,10 +332,13 @@ Examples:
   $ awsfed switch prod | source                    # fish
   $ awsfed switch prod | Out-String | Invoke-Expression   # PowerShell
   $ eval "$(AWSFED_PASSWORD=... awsfed switch prod --no-prompt)"
-  $ eval "$(awsfed switch dev --nest)"             # from inside another awsfed environment
+  $ eval "$(awsfed switch shared)"                 # switch again: replaces prod in this shell
+  $ eval "$(awsfed switch --unset)"                # clear every variable switch set
+  $ eval "$(awsfed switch dev --nest)"             # from inside a command started by awsfed exec
 Prints unset lines for AWS_PROFILE and other conflicting variables, the keys (the same lines as
 \`aws configure export-credentials --format env\`), AWS_REGION, AWS_DEFAULT_REGION and AWSFED_ACTIVE_PROFILE.
-Signs in to the gateway first when its credentials are missing or expired.`;
+Signs in to the gateway first when its credentials are missing or expired. --unset clears the keys,
+both region variables and AWSFED_ACTIVE_PROFILE (the variables unset on the way in are not restored).`;
 
 const EXEC_EXAMPLES = `
 Examples:
@@ -343,8 +346,8 @@ Examples:
   $ awsfed exec prod -- terraform plan -out plan.bin
   $ awsfed exec prod -- sh -c 'aws s3 ls && aws ec2 describe-vpcs'
 Put -- before the command: options after it belong to the command. The command runs without a shell,
-with the credentials, both region variables and AWSFED_ACTIVE_PROFILE in its environment, and without
-AWS_PROFILE & co. Exit status: the command's (128+n when a signal ended it, 127 when it is not found).`;
+with the credentials, both region variables, AWSFED_ACTIVE_PROFILE and AWSFED_EXEC_PROFILE in its
+environment, and without AWS_PROFILE & co. Inside it, awsfed switch and awsfed exec need --nest. Exit status: the command's (128+n when a signal ended it, 127 when it is not found).`;
 
 /** switch and exec (issue 3, part 3). */
 function addShellCommands(program: Command, ctx: CliContext, setResult: (code: number) => void): void {
@@ -352,14 +355,21 @@ function addShellCommands(program: Command, ctx: CliContext, setResult: (code: n
   program
     .command('switch')
     .description('print shell statements that put a profile\'s credentials into the current shell (for eval)')
-    .argument('<name>', 'profile to switch to')
+    .argument('[name]', 'profile to switch to (replaces the one this shell had)')
     .option('-f, --format <format>', 'env, env-no-export, fish or powershell (default: from $SHELL)')
-    .option('--nest', 'allow running inside another awsfed environment (AWSFED_ACTIVE_PROFILE set)')
+    .option('--unset', 'print statements that clear every variable switch sets')
+    .option('--nest', 'allow running inside a command started by awsfed exec (AWSFED_EXEC_PROFILE set)')
     .addOption(new Option('--no-prompt', 'fail instead of prompting when a gateway login is needed (env AWSFED_NO_PROMPT=1)'))
     .addHelpText('after', SWITCH_EXAMPLES)
-    .action(async (name: string, opts: Record<string, unknown>, cmd: Command) => {
+    .action(async (name: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
       const deps = ctx.deps({ debug: debugOf(cmd) });
-      const { switchProfile } = await import('./commands/switch.js');
+      const { switchProfile, switchUnset, checkSwitchArguments } = await import('./commands/switch.js');
+      checkSwitchArguments(name, Boolean(opts.unset));
+      if (opts.unset || name === undefined) {
+        const format = opts.format === undefined ? undefined : String(opts.format);
+        deps.out(switchUnset({ format, stdoutIsTerminal: Boolean(process.stdout.isTTY) }, deps).text);
+        return setResult(0);
+      }
       const result = await switchProfile(
         {
           profile: name,
@@ -379,7 +389,7 @@ function addShellCommands(program: Command, ctx: CliContext, setResult: (code: n
     .description('run a command with a profile\'s credentials in its environment')
     .argument('<name>', 'profile whose credentials the command gets')
     .argument('[command...]', 'the command and its arguments, after --')
-    .option('--nest', 'allow running inside another awsfed environment (AWSFED_ACTIVE_PROFILE set)')
+    .option('--nest', 'allow running inside another awsfed environment (AWSFED_ACTIVE_PROFILE or AWSFED_EXEC_PROFILE set)')
     .addOption(new Option('--no-prompt', 'fail instead of prompting when a gateway login is needed (env AWSFED_NO_PROMPT=1)'))
     .addHelpText('after', EXEC_EXAMPLES)
     .action(async (name: string, command: string[], opts: Record<string, unknown>, cmd: Command) => {

@@ -7,7 +7,8 @@
  */
 import type { ResolvedCredentials } from '../chain/credentials.js';
 import type { Deps } from '../deps.js';
-import { type ShellFormat, detectShellFormat, evalHint, parseShellFormat, quoteSh, renderExports } from '../shell/exports.js';
+import { type ShellFormat, detectShellFormat, evalHint, parseShellFormat, quoteSh, renderExports, renderUnsetAll } from '../shell/exports.js';
+import { ShellError } from '../shell/errors.js';
 import { assertNotNested } from '../shell/nesting.js';
 
 export type EnsureCredentials = (name: string, deps: Deps, opts: { noPrompt: boolean }) => Promise<ResolvedCredentials>;
@@ -34,6 +35,35 @@ export interface SwitchResult {
 
 async function defaultEnsure(): Promise<EnsureCredentials> {
   return (await import('../chain/credentials.js')).ensureProfileCredentials;
+}
+
+export interface UnsetOptions {
+  format?: string | undefined;
+  stdoutIsTerminal?: boolean;
+}
+
+/** `awsfed switch --unset`: the statements that clear what switch set (no credentials needed). */
+export function switchUnset(options: UnsetOptions, deps: Deps): { format: ShellFormat; text: string } {
+  const format = options.format !== undefined ? parseShellFormat(options.format) : detectShellFormat(deps.env);
+  if (options.stdoutIsTerminal) {
+    const commandLine = `awsfed switch --unset${options.format !== undefined ? ` --format ${format}` : ''}`;
+    deps.err(`awsfed: printing these lines changes nothing; to clear this shell run: ${evalHint(format, commandLine)}`);
+  }
+  return { format, text: renderUnsetAll(format) };
+}
+
+/** A profile name, or --unset, but exactly one of them. */
+export function checkSwitchArguments(profile: string | undefined, unset: boolean): void {
+  if (unset && profile !== undefined) {
+    throw new ShellError('SWITCH_ARGUMENTS', `--unset takes no profile (got "${profile}")`, {
+      hint: 'Run `awsfed switch --unset` to clear the awsfed variables, or `awsfed switch NAME` to switch to NAME.',
+    });
+  }
+  if (!unset && profile === undefined) {
+    throw new ShellError('SWITCH_ARGUMENTS', 'no profile given to switch to', {
+      hint: 'Name one, e.g. `awsfed switch prod` (`awsfed list` shows them), or run `awsfed switch --unset` to clear.',
+    });
+  }
 }
 
 export async function switchProfile(options: SwitchOptions, deps: Deps, ensure?: EnsureCredentials): Promise<SwitchResult> {
