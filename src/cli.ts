@@ -76,6 +76,7 @@ Examples:
     .option('--ca-bundle <path>', 'PEM file of CAs to trust for the IdP (env AWSFED_CA_BUNDLE, AWS_CA_BUNDLE)')
     .option('--relying-party <name>', 'relying party to choose on a site-selection page (default: Amazon)')
     .option('--password-command <cmd>', 'command that prints the password (env AWSFED_PASSWORD_COMMAND)')
+    .option('--password-command-timeout <seconds>', 'stop the password command after this long (env AWSFED_PASSWORD_COMMAND_TIMEOUT; default 60)')
     .option('--sts-endpoint <url>', 'STS endpoint (env AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)')
     .option('--password-stdin', 'read the password from standard input')
     .option('--all-roles', 'write one profile per role in the assertion, named by --profile-template')

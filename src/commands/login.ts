@@ -102,6 +102,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
         passwordStdin: Boolean(options.passwordStdin),
         env: deps.env,
         passwordCommand: settings.passwordCommand.value,
+        passwordCommandTimeoutSeconds: settings.passwordCommandTimeout.value,
         readStdin: deps.readStdin,
         runCommand: deps.runCommand,
         prompter,
