@@ -22,7 +22,8 @@ Examples:
   $ awsfed login --idp-url adfs.corp.example --username alice@corp.example
   $ awsfed login --chain                           # then refresh every destination chained from the gateway
   $ awsfed login --all-roles --account-aliases '111111111111=gateway 222222222222=prod'
-                                                   # one profile per role: gateway-ADFS-Admins, prod-ADFS-Dev, ...`;
+                                                   # one profile per role: gateway-ADFS-Admins, prod-ADFS-Dev, ...
+  $ awsfed login --all-roles --role '*ReadOnly'     # only the roles --role matches get a profile`;
 
 const CONFIGURE_EXAMPLES = `
 Examples:
@@ -37,7 +38,8 @@ Examples:
   $ awsfed refresh --all                           # every destination; signs in to the gateway first if needed
   $ AWSFED_PASSWORD=... awsfed refresh --all --no-prompt --concurrency 16
   $ awsfed refresh --all --json
-Exit status: 0 when every profile was refreshed, 5 when any failed (the others are still written).`;
+Exit status: 0 when every profile was refreshed, 5 when any failed (the others are still written),
+7 when a gateway sign-in needed a prompt that could not be shown (--no-prompt or no terminal).`;
 
 const DEMO_EXAMPLES = `
 Examples:
@@ -60,8 +62,24 @@ Examples:
   $ aws sts get-caller-identity --profile saml
   $ awsfed demo                                    # try it against local emulators`,
     )
-    .exitOverride();
+    .exitOverride()
+    // Our own help command: commander's answers `help nosuch` with the top-level help and no word
+    // about the unknown name.
+    .helpCommand(false);
 
+  program
+    .command('help')
+    .description('display help for command')
+    .argument('[command...]', 'the command, e.g. login or policy trust')
+    .action((names: string[]) => {
+      let target: Command = program;
+      for (const name of names) {
+        const next = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (!next) target.error(`error: unknown command '${names.join(' ')}'`, { code: 'commander.unknownCommand', exitCode: ExitCode.usage });
+        target = next!;
+      }
+      target.help();
+    });
 
   program
     .command('login')
@@ -79,7 +97,7 @@ Examples:
     .option('--password-command-timeout <seconds>', 'stop the password command after this long (env AWSFED_PASSWORD_COMMAND_TIMEOUT; default 60)')
     .option('--sts-endpoint <url>', 'STS endpoint (env AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)')
     .option('--password-stdin', 'read the password from standard input')
-    .option('--all-roles', 'write one profile per role in the assertion, named by --profile-template')
+    .option('--all-roles', 'write one profile per role in the assertion (or per role --role matches), named by --profile-template')
     .option('--profile-template <template>', 'profile names for --all-roles: {alias} {account} {role} {partition} (default {alias}-{role})')
     .option('--account-aliases <list>', 'account aliases for {alias}: "111111111111=gateway 222222222222=prod"')
     .option('--chain', 'then refresh every destination profile whose chain starts at this profile (see awsfed refresh)')
@@ -95,7 +113,7 @@ Examples:
       };
       if (opts.allRoles) {
         const { loginAllRoles, formatAllRolesSummary, allRolesExitCode } = await import('./commands/login-all-roles.js');
-        const result = await loginAllRoles(loginOptions, deps);
+        const result = await loginAllRoles({ ...loginOptions, chain: Boolean(opts.chain) }, deps);
         deps.out(formatAllRolesSummary(result, deps.clock()));
         setResult(allRolesExitCode(result));
         return;
@@ -192,8 +210,11 @@ Examples:
  */
 export function commanderOutcome(error: unknown): { exitCode: number } | undefined {
   if (!(error instanceof CommanderError)) return undefined;
-  const shownHelp = error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version';
-  return { exitCode: shownHelp || error.exitCode === 0 ? 0 : ExitCode.usage };
+  // Help asked for (--help, `awsfed help`) is a success; help shown because no command was given
+  // (bare `awsfed`, `awsfed policy`) comes with exit code 1 from commander and is a usage error, 2,
+  // as the AWS CLI does.
+  const askedForHelp = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || (error.code === 'commander.help' && error.exitCode === 0);
+  return { exitCode: askedForHelp || error.exitCode === 0 ? 0 : ExitCode.usage };
 }
 
 function debugOf(cmd: Command): boolean {
@@ -392,6 +413,8 @@ function addShellCommands(program: Command, ctx: CliContext, setResult: (code: n
     .argument('[command...]', 'the command and its arguments, after --')
     .option('--nest', 'allow running inside another awsfed environment (AWSFED_ACTIVE_PROFILE or AWSFED_EXEC_PROFILE set)')
     .addOption(new Option('--no-prompt', 'fail instead of prompting when a gateway login is needed (env AWSFED_NO_PROMPT=1)'))
+    // An unknown option here is nearly always the command's own, typed without -- before the command.
+    .showHelpAfterError('  hint: put -- before the command, whose options are then its own: awsfed exec NAME -- COMMAND [ARGS...]')
     .addHelpText('after', EXEC_EXAMPLES)
     .action(async (name: string, command: string[], opts: Record<string, unknown>, cmd: Command) => {
       const deps = ctx.deps({ debug: debugOf(cmd) });

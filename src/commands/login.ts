@@ -8,7 +8,7 @@ import type { Deps } from '../deps.js';
 import { SamlError, UsageError, StsError } from '../errors.js';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import type { AwsPaths } from '../config/paths.js';
-import { resolveProfileName, resolveSettings } from '../config/settings.js';
+import { resolveProfileName, resolveSettings, settingWhere } from '../config/settings.js';
 import type { Flags, Resolved, Settings } from '../config/settings.js';
 import type { IniDocument } from '../ini/document.js';
 import { adoptSessionName } from '../catalog/session-name.js';
@@ -203,7 +203,7 @@ export async function login(options: LoginOptions, deps: Deps): Promise<LoginRes
   const ctx = await prepareLogin(options, deps);
   const source = await createAssertionSource(ctx);
   const { assertion } = await source.current();
-  const role = await chooseRole(assertion, ctx.settings, ctx.prompter);
+  const role = await chooseRole(assertion, ctx.settings, ctx.prompter, ctx.paths.configFile);
 
   const notes: string[] = [];
   const { credentials, durationSeconds } = await redeemRole(ctx, source, role, requestedDuration(ctx, assertion), notes);
@@ -259,14 +259,14 @@ async function chooseUsername(settings: Settings, prompter: Prompter): Promise<s
   return answer;
 }
 
-export async function chooseRole(assertion: SamlAssertion, settings: Settings, prompter: Prompter): Promise<SamlRole> {
+export async function chooseRole(assertion: SamlAssertion, settings: Settings, prompter: Prompter, configFile = '~/.aws/config'): Promise<SamlRole> {
   const roles = sortRoles(assertion.roles);
   const listing = () => roles.map((r) => `  ${r.roleArn}`).join('\n');
   const pattern = settings.role.value;
   let candidates = roles;
   if (pattern !== undefined) {
     candidates = matchRoles(roles, pattern);
-    const where = settings.role.source === 'profile' ? 'awsfed_role in ~/.aws/config' : settings.role.source === 'env' ? 'AWSFED_ROLE' : '--role';
+    const where = settingWhere('role', settings.role.source, configFile);
     if (candidates.length === 0) {
       throw new SamlError('ROLE_NOT_FOUND', `${where} "${pattern}" matches none of your ${roles.length} roles:\n${listing()}`, {
         hint: 'Use a full role ARN, ACCOUNT/ROLE-NAME, or a glob on the role name such as "*Admin*".',

@@ -10,6 +10,7 @@ import type { Deps } from '../deps.js';
 import { type ShellFormat, detectShellFormat, evalHint, parseShellFormat, quoteSh, renderExports, renderUnsetAll } from '../shell/exports.js';
 import { ShellError } from '../shell/errors.js';
 import { assertNotNested } from '../shell/nesting.js';
+import { formatExpiry } from '../ui/format.js';
 
 export type EnsureCredentials = (name: string, deps: Deps, opts: { noPrompt: boolean }) => Promise<ResolvedCredentials>;
 
@@ -75,7 +76,7 @@ export async function switchProfile(options: SwitchOptions, deps: Deps, ensure?:
     const commandLine = `awsfed switch ${quoteSh(options.profile)}${options.format !== undefined ? ` --format ${format}` : ''}`;
     deps.err(`awsfed: printing these lines changes nothing; to switch this shell run: ${evalHint(format, commandLine)}`);
   } else if (deps.isInteractive) {
-    deps.err(`awsfed: switched to ${resolved.profile}${resolved.region ? ` (${resolved.region})` : ''}; ${expiresIn(resolved.credentials.expiration, deps.clock())}`);
+    deps.err(`awsfed: switched to ${resolved.profile}${resolved.region ? ` (${resolved.region})` : ''}; the credentials expire ${formatExpiry(resolved.credentials.expiration, deps.clock())}`);
   }
   return {
     profile: resolved.profile,
@@ -85,12 +86,4 @@ export async function switchProfile(options: SwitchOptions, deps: Deps, ensure?:
     region: resolved.region,
     expiration: resolved.credentials.expiration,
   };
-}
-
-export function expiresIn(expiration: Date, now: Date): string {
-  const minutes = Math.floor((expiration.getTime() - now.getTime()) / 60_000);
-  if (minutes < 1) return 'the credentials expire within a minute';
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return `the credentials expire in ${h > 0 ? `${h} h ${m} min` : `${m} min`}`;
 }
