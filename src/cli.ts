@@ -68,20 +68,6 @@ Examples:
     .helpCommand(false);
 
   program
-    .command('help')
-    .description('display help for command')
-    .argument('[command...]', 'the command, e.g. login or policy trust')
-    .action((names: string[]) => {
-      let target: Command = program;
-      for (const name of names) {
-        const next = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
-        if (!next) target.error(`error: unknown command '${names.join(' ')}'`, { code: 'commander.unknownCommand', exitCode: ExitCode.usage });
-        target = next!;
-      }
-      target.help();
-    });
-
-  program
     .command('login')
     .description('sign in through the IdP, choose a role and write temporary credentials to the profile')
     .option('-p, --profile <name>', 'profile to write (env AWSFED_PROFILE; default saml)')
@@ -200,6 +186,20 @@ Examples:
   addConsoleCommands(program, ctx, setResult);
   addShellCommands(program, ctx, setResult);
   addCatalogCommands(program, ctx, setResult);
+
+  program
+    .command('help')
+    .description('display help for command')
+    .argument('[command...]', 'the command, e.g. login or policy trust')
+    .action((names: string[]) => {
+      let target: Command = program;
+      for (const name of names) {
+        const next = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (!next) target.error(`error: unknown command '${names.join(' ')}'`, { code: 'commander.unknownCommand', exitCode: ExitCode.usage });
+        target = next!;
+      }
+      target.help();
+    });
 
   return program;
 }
