@@ -22,7 +22,8 @@ Examples:
   $ awsfed login --idp-url adfs.corp.example --username alice@corp.example
   $ awsfed login --chain                           # then refresh every destination chained from the gateway
   $ awsfed login --all-roles --account-aliases '111111111111=gateway 222222222222=prod'
-                                                   # one profile per role: gateway-ADFS-Admins, prod-ADFS-Dev, ...`;
+                                                   # one profile per role: gateway-ADFS-Admins, prod-ADFS-Dev, ...
+  $ awsfed login --all-roles --role '*ReadOnly'     # only the roles --role matches get a profile`;
 
 const CONFIGURE_EXAMPLES = `
 Examples:
@@ -37,7 +38,8 @@ Examples:
   $ awsfed refresh --all                           # every destination; signs in to the gateway first if needed
   $ AWSFED_PASSWORD=... awsfed refresh --all --no-prompt --concurrency 16
   $ awsfed refresh --all --json
-Exit status: 0 when every profile was refreshed, 5 when any failed (the others are still written).`;
+Exit status: 0 when every profile was refreshed, 5 when any failed (the others are still written),
+7 when a gateway sign-in needed a prompt that could not be shown (--no-prompt or no terminal).`;
 
 const DEMO_EXAMPLES = `
 Examples:
@@ -60,8 +62,10 @@ Examples:
   $ aws sts get-caller-identity --profile saml
   $ awsfed demo                                    # try it against local emulators`,
     )
-    .exitOverride();
-
+    .exitOverride()
+    // Our own help command: commander's answers `help nosuch` with the top-level help and no word
+    // about the unknown name.
+    .helpCommand(false);
 
   program
     .command('login')
@@ -76,9 +80,10 @@ Examples:
     .option('--ca-bundle <path>', 'PEM file of CAs to trust for the IdP (env AWSFED_CA_BUNDLE, AWS_CA_BUNDLE)')
     .option('--relying-party <name>', 'relying party to choose on a site-selection page (default: Amazon)')
     .option('--password-command <cmd>', 'command that prints the password (env AWSFED_PASSWORD_COMMAND)')
+    .option('--password-command-timeout <seconds>', 'stop the password command after this long (env AWSFED_PASSWORD_COMMAND_TIMEOUT; default 60)')
     .option('--sts-endpoint <url>', 'STS endpoint (env AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)')
     .option('--password-stdin', 'read the password from standard input')
-    .option('--all-roles', 'write one profile per role in the assertion, named by --profile-template')
+    .option('--all-roles', 'write one profile per role in the assertion (or per role --role matches), named by --profile-template')
     .option('--profile-template <template>', 'profile names for --all-roles: {alias} {account} {role} {partition} (default {alias}-{role})')
     .option('--account-aliases <list>', 'account aliases for {alias}: "111111111111=gateway 222222222222=prod"')
     .option('--chain', 'then refresh every destination profile whose chain starts at this profile (see awsfed refresh)')
@@ -94,7 +99,7 @@ Examples:
       };
       if (opts.allRoles) {
         const { loginAllRoles, formatAllRolesSummary, allRolesExitCode } = await import('./commands/login-all-roles.js');
-        const result = await loginAllRoles(loginOptions, deps);
+        const result = await loginAllRoles({ ...loginOptions, chain: Boolean(opts.chain) }, deps);
         deps.out(formatAllRolesSummary(result, deps.clock()));
         setResult(allRolesExitCode(result));
         return;
@@ -182,6 +187,20 @@ Examples:
   addShellCommands(program, ctx, setResult);
   addCatalogCommands(program, ctx, setResult);
 
+  program
+    .command('help')
+    .description('display help for command')
+    .argument('[command...]', 'the command, e.g. login or policy trust')
+    .action((names: string[]) => {
+      let target: Command = program;
+      for (const name of names) {
+        const next = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (!next) target.error(`error: unknown command '${names.join(' ')}'`, { code: 'commander.unknownCommand', exitCode: ExitCode.usage });
+        target = next!;
+      }
+      target.help();
+    });
+
   return program;
 }
 
@@ -191,8 +210,11 @@ Examples:
  */
 export function commanderOutcome(error: unknown): { exitCode: number } | undefined {
   if (!(error instanceof CommanderError)) return undefined;
-  const shownHelp = error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version';
-  return { exitCode: shownHelp || error.exitCode === 0 ? 0 : ExitCode.usage };
+  // Help asked for (--help, `awsfed help`) is a success; help shown because no command was given
+  // (bare `awsfed`, `awsfed policy`) comes with exit code 1 from commander and is a usage error, 2,
+  // as the AWS CLI does.
+  const askedForHelp = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || (error.code === 'commander.help' && error.exitCode === 0);
+  return { exitCode: askedForHelp || error.exitCode === 0 ? 0 : ExitCode.usage };
 }
 
 function debugOf(cmd: Command): boolean {
@@ -332,10 +354,13 @@ Examples:
   $ awsfed switch prod | source                    # fish
   $ awsfed switch prod | Out-String | Invoke-Expression   # PowerShell
   $ eval "$(AWSFED_PASSWORD=... awsfed switch prod --no-prompt)"
-  $ eval "$(awsfed switch dev --nest)"             # from inside another awsfed environment
+  $ eval "$(awsfed switch shared)"                 # switch again: replaces prod in this shell
+  $ eval "$(awsfed switch --unset)"                # clear every variable switch set
+  $ eval "$(awsfed switch dev --nest)"             # from inside a command started by awsfed exec
 Prints unset lines for AWS_PROFILE and other conflicting variables, the keys (the same lines as
 \`aws configure export-credentials --format env\`), AWS_REGION, AWS_DEFAULT_REGION and AWSFED_ACTIVE_PROFILE.
-Signs in to the gateway first when its credentials are missing or expired.`;
+Signs in to the gateway first when its credentials are missing or expired. --unset clears the keys,
+both region variables and AWSFED_ACTIVE_PROFILE (the variables unset on the way in are not restored).`;
 
 const EXEC_EXAMPLES = `
 Examples:
@@ -343,8 +368,8 @@ Examples:
   $ awsfed exec prod -- terraform plan -out plan.bin
   $ awsfed exec prod -- sh -c 'aws s3 ls && aws ec2 describe-vpcs'
 Put -- before the command: options after it belong to the command. The command runs without a shell,
-with the credentials, both region variables and AWSFED_ACTIVE_PROFILE in its environment, and without
-AWS_PROFILE & co. Exit status: the command's (128+n when a signal ended it, 127 when it is not found).`;
+with the credentials, both region variables, AWSFED_ACTIVE_PROFILE and AWSFED_EXEC_PROFILE in its
+environment, and without AWS_PROFILE & co. Inside it, awsfed switch and awsfed exec need --nest. Exit status: the command's (128+n when a signal ended it, 127 when it is not found).`;
 
 /** switch and exec (issue 3, part 3). */
 function addShellCommands(program: Command, ctx: CliContext, setResult: (code: number) => void): void {
@@ -352,14 +377,21 @@ function addShellCommands(program: Command, ctx: CliContext, setResult: (code: n
   program
     .command('switch')
     .description('print shell statements that put a profile\'s credentials into the current shell (for eval)')
-    .argument('<name>', 'profile to switch to')
+    .argument('[name]', 'profile to switch to (replaces the one this shell had)')
     .option('-f, --format <format>', 'env, env-no-export, fish or powershell (default: from $SHELL)')
-    .option('--nest', 'allow running inside another awsfed environment (AWSFED_ACTIVE_PROFILE set)')
+    .option('--unset', 'print statements that clear every variable switch sets')
+    .option('--nest', 'allow running inside a command started by awsfed exec (AWSFED_EXEC_PROFILE set)')
     .addOption(new Option('--no-prompt', 'fail instead of prompting when a gateway login is needed (env AWSFED_NO_PROMPT=1)'))
     .addHelpText('after', SWITCH_EXAMPLES)
-    .action(async (name: string, opts: Record<string, unknown>, cmd: Command) => {
+    .action(async (name: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
       const deps = ctx.deps({ debug: debugOf(cmd) });
-      const { switchProfile } = await import('./commands/switch.js');
+      const { switchProfile, switchUnset, checkSwitchArguments } = await import('./commands/switch.js');
+      checkSwitchArguments(name, Boolean(opts.unset));
+      if (opts.unset || name === undefined) {
+        const format = opts.format === undefined ? undefined : String(opts.format);
+        deps.out(switchUnset({ format, stdoutIsTerminal: Boolean(process.stdout.isTTY) }, deps).text);
+        return setResult(0);
+      }
       const result = await switchProfile(
         {
           profile: name,
@@ -379,8 +411,10 @@ function addShellCommands(program: Command, ctx: CliContext, setResult: (code: n
     .description('run a command with a profile\'s credentials in its environment')
     .argument('<name>', 'profile whose credentials the command gets')
     .argument('[command...]', 'the command and its arguments, after --')
-    .option('--nest', 'allow running inside another awsfed environment (AWSFED_ACTIVE_PROFILE set)')
+    .option('--nest', 'allow running inside another awsfed environment (AWSFED_ACTIVE_PROFILE or AWSFED_EXEC_PROFILE set)')
     .addOption(new Option('--no-prompt', 'fail instead of prompting when a gateway login is needed (env AWSFED_NO_PROMPT=1)'))
+    // An unknown option here is nearly always the command's own, typed without -- before the command.
+    .showHelpAfterError('  hint: put -- before the command, whose options are then its own: awsfed exec NAME -- COMMAND [ARGS...]')
     .addHelpText('after', EXEC_EXAMPLES)
     .action(async (name: string, command: string[], opts: Record<string, unknown>, cmd: Command) => {
       const deps = ctx.deps({ debug: debugOf(cmd) });

@@ -14,7 +14,17 @@ export type Env = Record<string, string | undefined>;
 export interface CommandResult {
   exitCode: number;
   stdout: string;
+  /** Empty when stderr was left to the terminal. */
   stderr: string;
+  /** The time limit ran out and the command was killed; exitCode and output then mean nothing. */
+  timedOut?: boolean;
+}
+
+export interface RunCommandOptions {
+  /** Leave stderr to the terminal instead of capturing it (a password command may ask for a PIN there). */
+  inheritStderr?: boolean;
+  /** Kill the command (its process group where it has one) after this long. */
+  timeoutMs?: number;
 }
 
 export interface Deps {
@@ -32,8 +42,8 @@ export interface Deps {
   prompter(noPrompt: boolean): Promise<Prompter>;
   /** Reads all of stdin (for --password-stdin). */
   readStdin(): Promise<string>;
-  /** Runs a shell command and captures its output (for awsfed_password_command). */
-  runCommand(command: string, env: Env): Promise<CommandResult>;
+  /** Runs a shell command and captures its stdout (awsfed_password_command, the browser opener). */
+  runCommand(command: string, env: Env, options?: RunCommandOptions): Promise<CommandResult>;
   /**
    * Runs a program (no shell) with inherited stdio and resolves with its exit status (128 + n for a
    * signal); rejects with an ExecError when it cannot be started (for awsfed exec). Optional so that
@@ -60,7 +70,7 @@ export function createDeps(options: { debug: boolean }): Deps {
       return createInquirerPrompter({ input: process.stdin, output: process.stderr });
     },
     readStdin: () => readAll(process.stdin),
-    runCommand,
+    runCommand: async (command, env, runOptions) => (await import('./shell/run-command.js')).runShellCommand(command, env, runOptions),
     spawnInherit: async (command, args, env) => (await import('./shell/spawn.js')).spawnInherit(command, args, env),
   };
 }
@@ -69,20 +79,4 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
-}
-
-async function runCommand(command: string, env: Env): Promise<CommandResult> {
-  const { spawn } = await import('node:child_process');
-  return new Promise((resolve, reject) => {
-    // stdin is inherited so that a password manager can ask for its own unlock on the terminal.
-    const child = spawn(command, { shell: true, env: env as NodeJS.ProcessEnv, stdio: ['inherit', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const errOut: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => errOut.push(c));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ exitCode: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8') }),
-    );
-  });
 }

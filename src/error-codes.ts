@@ -97,6 +97,8 @@ export const ERROR_CODES = {
   // password: where the password comes from, and prompts
   PASSWORD_STDIN_EMPTY: { area: 'password', exit: ExitCode.prompt, what: '`--password-stdin` was given but standard input was empty', todo: 'pipe the password in: `pass show corp/ad | awsfed login --password-stdin`' },
   PASSWORD_COMMAND_FAILED: { area: 'password', exit: ExitCode.auth, what: '`awsfed_password_command` exited with a non-zero status', todo: 'run the command yourself to see why' },
+  PASSWORD_COMMAND_TIMEOUT: { area: 'password', exit: ExitCode.auth, what: '`awsfed_password_command` did not finish within its time limit and was stopped', todo: 'check that it does not wait for input it never gets; raise `--password-command-timeout` (default 60 s)' },
+  PASSWORD_COMMAND_TIMEOUT_INVALID: { area: 'password', exit: ExitCode.usage, what: '`--password-command-timeout` / `AWSFED_PASSWORD_COMMAND_TIMEOUT` / `awsfed_password_command_timeout` is not 1..3600 seconds', todo: 'give seconds (`60`) or `2m`' },
   PASSWORD_COMMAND_EMPTY: { area: 'password', exit: ExitCode.auth, what: '`awsfed_password_command` printed nothing', todo: 'the command must print the password on stdout' },
   PROMPT_UNAVAILABLE: { area: 'password', exit: ExitCode.prompt, what: 'a prompt was needed without a terminal or under `--no-prompt`', todo: 'supply the value by flag or environment (the message names it)' },
   PROMPT_CANCELLED: { area: 'password', exit: ExitCode.interrupted, what: 'Ctrl-C at a prompt', todo: 'nothing was changed; run the command again' },
@@ -118,6 +120,8 @@ export const ERROR_CODES = {
   ROLE_CHOICE_NEEDED: { area: 'roles', exit: ExitCode.saml, what: 'several roles and none chosen, without a terminal', todo: '`--role`, `AWSFED_ROLE` or `awsfed configure --role`' },
   PROFILE_TEMPLATE_INVALID: { area: 'roles', exit: ExitCode.usage, what: '`--profile-template` has no `{role}` or an unknown placeholder', todo: 'use `{alias}`, `{account}`, `{role}`, `{partition}`, e.g. `{alias}-{role}`' },
   PROFILE_TEMPLATE_CLASH: { area: 'roles', exit: ExitCode.usage, what: '`--all-roles` would give two roles one name', todo: 'add `{account}` or `{alias}` to `--profile-template`' },
+  ALL_ROLES_WITH_CHAIN: { area: 'roles', exit: ExitCode.usage, what: '`--all-roles` was combined with `--chain`', todo: '`awsfed login --all-roles`, then `awsfed refresh --all`' },
+  ALL_ROLES_NO_MATCH: { area: 'roles', exit: ExitCode.usage, what: 'with `--all-roles`, `--role` matches none of the roles', todo: 'a role ARN, `ACCOUNT/ROLE-NAME` or a glob that matches (the message lists the roles)' },
   PROFILE_RESERVED: { area: 'roles', exit: ExitCode.usage, what: '`--all-roles` would overwrite a destination or sign-in profile', todo: 'pick another `--profile-template`, e.g. `saml-{alias}-{role}`' },
   ACCOUNT_ALIASES_INVALID: { area: 'roles', exit: ExitCode.usage, what: '`--account-aliases` has an item that is not `ACCOUNT=ALIAS`', todo: 'write `111111111111=gateway, 222222222222=prod`' },
 
@@ -178,6 +182,7 @@ export const ERROR_CODES = {
 
   // shell: awsfed switch / awsfed exec
   SHELL_NESTED: { area: 'shell', exit: ExitCode.usage, what: '`switch`/`exec` inside another awsfed environment', todo: '`--nest`, or open a new shell' },
+  SWITCH_ARGUMENTS: { area: 'shell', exit: ExitCode.usage, what: '`switch` got both a profile and `--unset`, or neither', todo: '`awsfed switch NAME`, or `awsfed switch --unset`' },
   SHELL_FORMAT: { area: 'shell', exit: ExitCode.usage, what: '`--format` is not a known shell format', todo: 'use `env`, `env-no-export`, `fish` or `powershell`' },
   EXEC_NO_COMMAND: { area: 'shell', exit: ExitCode.usage, what: '`awsfed exec` without a command after `--`', todo: '`awsfed exec NAME -- aws sts get-caller-identity`' },
   EXEC_NOT_FOUND: { area: 'shell', exit: ExitCode.notFound, what: '`awsfed exec` cannot find the command', todo: 'check the command name and PATH' },

@@ -13,6 +13,7 @@ import type { AdfsVariant } from '../src/emulator/adfs.js';
 import { parseIni } from '../src/ini/document.js';
 import { ROOT, makeTempHome, runCli } from './helpers/cli.js';
 import type { RunResult, TempHome } from './helpers/cli.js';
+import { becomesGone } from './helpers/processes.js';
 import { expectNoSecrets } from './helpers/secrets.js';
 
 const PASSWORD = DEMO_USER.password;
@@ -267,6 +268,38 @@ describe('role choice, duration and password sources (AD FS 3.0)', () => {
     expectNoSecrets(configured, [PASSWORD]);
     const result = await login(home, ['--username', USERNAME, '--role', '*Admins'], {});
     await expectCredentials(home, result, ADMINS);
+  });
+
+  it("the password command's stderr reaches the terminal (a PIN prompt shows), and only its first stdout line is the password", async () => {
+    const home = await newHome();
+    const command = `printf 'PIN for the vault: ' >&2; printf '%s\\n%s\\n' '${PASSWORD}' 'second-line-not-the-password'`;
+    const result = await login(home, ['--username', USERNAME, '--role', '*Admins', '--password-command', command], {});
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('PIN for the vault: ');
+    expectAssumed(env, ADMINS, 28800);
+    expectNoSecrets(result, [PASSWORD, 'second-line-not-the-password']);
+  });
+
+  it('a password command that does not finish is stopped after --password-command-timeout (exit 3, the setting named)', async () => {
+    const home = await newHome();
+    const pidFile = join(home.home, 'grandchild.pid');
+    // A pipeline: the sleeping grandchild holds stdout open, so only killing the process group ends it.
+    const command = `sleep 30 & echo $! > '${pidFile}'; wait; echo never-printed | cat`;
+    const result = await login(home, ['--username', USERNAME, '--role', '*Admins', '--password-command', command], {
+      AWSFED_PASSWORD_COMMAND_TIMEOUT: '1',
+    });
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain('awsfed: the password command did not finish within 1 s');
+    expect(result.stderr).toContain('AWSFED_PASSWORD_COMMAND_TIMEOUT');
+    expect(result.stdout).toBe('');
+    expect(await becomesGone(Number(await readFile(pidFile, 'utf8')))).toBe(true);
+  });
+
+  it('--password-command-timeout must be a number of seconds', async () => {
+    const home = await newHome();
+    const result = await login(home, ['--username', USERNAME, '--password-command', 'true', '--password-command-timeout', 'soon'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--password-command-timeout is "soon"');
   });
 
   it('a region and output given as flags are written to the profile section of the config file', async () => {

@@ -147,19 +147,66 @@ describe('awsfed switch', () => {
     expect(calls('AssumeRole').length).toBe(before + 1);
   });
 
-  it('refuses inside an awsfed environment (exit 2, hint names --nest) and works with --nest', async () => {
+  it('switching again in the same shell replaces the profile (also to renew it); --unset clears every variable it set', async () => {
     const home = await configuredHome();
     await gatewayLogin(home);
-    const refused = await runCli(['switch', 'prod'], { env: cliEnv(home, { AWSFED_ACTIVE_PROFILE: 'prod' }) });
+    const whoami = `"${awsCli}" sts get-caller-identity --query Arn --output text`;
+    const script = [
+      'set -e',
+      // eval "$(...)" alone would hide a refused switch (eval of nothing succeeds): keep the status.
+      'switch() { local out; out="$("$NODE" "$AWSFED" switch "$@")" || return; eval "$out"; }',
+      'switch prod',
+      whoami,
+      'switch saml',
+      whoami,
+      'printf "active=%s region=%s\\n" "$AWSFED_ACTIVE_PROFILE" "$AWS_REGION"',
+      'switch prod',
+      whoami,
+      'switch --unset',
+      'for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWSFED_ACTIVE_PROFILE; do',
+      '  printf "%s=%s\\n" "$v" "${!v-unset}"',
+      'done',
+      'printf "kept=%s\\n" "$KEEP_ME"',
+    ].join('\n');
+    const r = await runBash(script, cliEnv(home, { KEEP_ME: 'yes' }));
+    expect(r.code, explain(r)).toBe(0);
+    expect(r.stdout.trimEnd().split('\n')).toEqual([
+      PROD_ASSUMED_ARN,
+      GATEWAY_ASSUMED_ARN,
+      'active=saml region=us-east-1',
+      PROD_ASSUMED_ARN,
+      'AWS_ACCESS_KEY_ID=unset',
+      'AWS_SECRET_ACCESS_KEY=unset',
+      'AWS_SESSION_TOKEN=unset',
+      'AWS_CREDENTIAL_EXPIRATION=unset',
+      'AWS_REGION=unset',
+      'AWS_DEFAULT_REGION=unset',
+      'AWSFED_ACTIVE_PROFILE=unset',
+      'kept=yes',
+    ]);
+    expect(r.stderr).toBe('');
+  });
+
+  it('switch inside a command started by awsfed exec is refused (exit 2, hint names --nest) and works with --nest', async () => {
+    const home = await configuredHome();
+    await gatewayLogin(home);
+    const inner = (flags: string) =>
+      `out="$("$NODE" "$AWSFED" switch saml${flags})" && eval "$out" && "${awsCli}" sts get-caller-identity --query Arn --output text`;
+    const refused = await runCli(['exec', 'prod', '--', bash, '--norc', '--noprofile', '-c', inner('')], {
+      env: cliEnv(home, { NODE: process.execPath, AWSFED: BIN }),
+      timeoutMs: 40000,
+    });
     expect(refused.code, explain(refused)).toBe(2);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toContain('already inside an awsfed environment for profile "prod"');
+    expect(refused.stderr).toContain('inside a command started by `awsfed exec prod`');
     expect(refused.stderr).toContain('--nest');
 
-    const script = ['set -e', 'eval "$("$NODE" "$AWSFED" switch prod --nest)"', `"${awsCli}" sts get-caller-identity --output json`].join('\n');
-    const nested = await runBash(script, cliEnv(home, { AWSFED_ACTIVE_PROFILE: 'prod' }));
+    const nested = await runCli(['exec', 'prod', '--', bash, '--norc', '--noprofile', '-c', inner(' --nest')], {
+      env: cliEnv(home, { NODE: process.execPath, AWSFED: BIN }),
+      timeoutMs: 40000,
+    });
     expect(nested.code, explain(nested)).toBe(0);
-    expect(callerArn(nested.stdout)).toBe(PROD_ASSUMED_ARN);
+    expect(nested.stdout.trim()).toBe(GATEWAY_ASSUMED_ARN);
   });
 
   it('logs in to the gateway again first when its keys expired (AWSFED_PASSWORD, --no-prompt)', async () => {

@@ -117,7 +117,7 @@ export function planAdd(config: IniDocument, options: AddOptions, defaultSource:
   if (color !== undefined) destination.color = color;
 
   // Check the catalog as it would be: the source exists, no cycle, nothing unsupported on the way.
-  const trial = parseIni(config.toString());
+  const trial = parseIni(config.toString(), config.path);
   writeDestination(trial, destination);
   let chain: string[];
   try {
@@ -128,6 +128,7 @@ export function planAdd(config: IniDocument, options: AddOptions, defaultSource:
       throw chainMissingSourceError(
         error.path,
         `Set up the gateway first (awsfed configure --profile ${source}, then awsfed login --profile ${source}), or pass --source with an existing profile (awsfed list shows them).`,
+        config.path,
       );
     }
     throw error;
@@ -197,7 +198,7 @@ function refuseOverwrite(config: IniDocument, name: string, keys: Record<string,
   }
   const what = nonEmpty(keys[DestinationKeys.roleArn]) === undefined ? 'it has no role_arn (its keys come from elsewhere)' : 'it takes its source credentials from something other than source_profile';
   throw new UsageError('ADD_WOULD_OVERWRITE_PROFILE', `profile "${name}" already exists and is not a destination: ${what}.`, {
-    hint: `Pick another name, or edit [${name === 'default' ? 'default' : `profile ${name}`}] in ~/.aws/config yourself.`,
+    hint: `Pick another name, or edit [${name === 'default' ? 'default' : `profile ${name}`}] in ${config.path ?? '~/.aws/config'} yourself.`,
   });
 }
 

@@ -28,6 +28,7 @@ import { executeHops } from './execute.js';
 import type { ExecuteOptions, HopOutcome } from './execute.js';
 import { chainPath, planChains } from './plan.js';
 import type { Hop } from './plan.js';
+import { formatTime } from '../ui/format.js';
 
 export interface ResolvedCredentials {
   profile: string;
@@ -96,8 +97,8 @@ export async function prepareRoots(roots: string[], paths: AwsPaths, deps: Deps,
     const why = !cached
       ? 'it has no temporary keys in the credentials file'
       : cached.expiration.getTime() <= now.getTime()
-        ? `its keys expired at ${cached.expiration.toISOString()}`
-        : `its keys expire at ${cached.expiration.toISOString()}`;
+        ? `its keys expired at ${formatTime(cached.expiration)}`
+        : `its keys expire at ${formatTime(cached.expiration)}`;
     if (!isGatewayProfile(config, root)) {
       found.set(root, {
         loggedIn: false,

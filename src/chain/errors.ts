@@ -1,5 +1,5 @@
 /**
- * Errors about how profiles chain to each other in ~/.aws/config. All are configuration mistakes the
+ * Errors about how profiles chain to each other in the config file (~/.aws/config or AWS_CONFIG_FILE). All are configuration mistakes the
  * user fixes by editing the config (or with `awsfed add`/`awsfed remove`), so they exit with the usage
  * code 2. Messages name the whole chain, e.g. "prod -> shared -> prod".
  */
@@ -28,33 +28,38 @@ export function formatChainPath(path: string[]): string {
   return path.join(' -> ');
 }
 
+/** The config file as messages name it: its real path when known (AWS_CONFIG_FILE may move it). */
+function configName(configFile: string | undefined): string {
+  return configFile ?? '~/.aws/config';
+}
+
 /** `path` ends with the profile seen twice: ["prod", "shared", "prod"]. */
-export function chainCycleError(path: string[], hint?: string): ChainError {
+export function chainCycleError(path: string[], hint?: string, configFile?: string): ChainError {
   return new ChainError('CHAIN_CYCLE', `profile chain loops: ${formatChainPath(path)}`, path, {
-    hint: hint ?? `Point source_profile of one of these profiles at the gateway profile (edit ~/.aws/config or run \`awsfed add ${path[0] ?? 'NAME'} --source ...\`).`,
+    hint: hint ?? `Point source_profile of one of these profiles at the gateway profile (edit ${configName(configFile)} or run \`awsfed add ${path[0] ?? 'NAME'} --source ...\`).`,
   });
 }
 
 /** `path` ends with the source_profile that has no section: ["prod", "shared", "gw"]. */
-export function chainMissingSourceError(path: string[], hint?: string): ChainError {
+export function chainMissingSourceError(path: string[], hint?: string, configFile?: string): ChainError {
   const missing = path[path.length - 1] ?? '';
   const referrer = path[path.length - 2] ?? '';
   return new ChainError('CHAIN_MISSING_SOURCE', `profile chain is broken: ${formatChainPath(path)} (no such profile)`, path, {
-    hint: hint ?? `Create profile "${missing}" (for a gateway: awsfed configure --profile ${missing}) or change source_profile of "${referrer}" in ~/.aws/config.`,
+    hint: hint ?? `Create profile "${missing}" (for a gateway: awsfed configure --profile ${missing}) or change source_profile of "${referrer}" in ${configName(configFile)}.`,
   });
 }
 
-export function noSuchProfileError(name: string): ChainError {
-  return new ChainError('CHAIN_NO_SUCH_PROFILE', `no profile "${name}" in ~/.aws/config`, [name], {
+export function noSuchProfileError(name: string, configFile?: string): ChainError {
+  return new ChainError('CHAIN_NO_SUCH_PROFILE', `no profile "${name}" in ${configName(configFile)}`, [name], {
     hint: 'Run `awsfed list` to see the destinations and gateways, or `awsfed add` to create one.',
   });
 }
 
-export function notADestinationError(path: string[], why: string, hint?: string): ChainError {
+export function notADestinationError(path: string[], why: string, hint?: string, configFile?: string): ChainError {
   const name = path[path.length - 1] ?? '';
   const where = path.length > 1 ? ` (in ${formatChainPath(path)})` : '';
   return new ChainError('CHAIN_NOT_A_DESTINATION', `profile "${name}"${where} is not a destination: ${why}`, path, {
-    hint: hint ?? `A destination needs role_arn and source_profile; run \`awsfed add ${name} --account ... --role ...\` or fix it in ~/.aws/config.`,
+    hint: hint ?? `A destination needs role_arn and source_profile; run \`awsfed add ${name} --account ... --role ...\` or fix it in ${configName(configFile)}.`,
   });
 }
 

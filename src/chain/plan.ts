@@ -54,17 +54,17 @@ export function chainPath(config: IniDocument, target: string): string[] {
   let current = target;
   for (;;) {
     const keys = profileKeys(config, current);
-    if (!keys) throw current === target ? noSuchProfileError(target) : chainMissingSourceError(path);
+    if (!keys) throw current === target ? noSuchProfileError(target, config.path) : chainMissingSourceError(path, undefined, config.path);
     const roleArn = value(keys, DestinationKeys.roleArn);
     if (roleArn === undefined) return path;
     const unsupported = UNSUPPORTED_SOURCE_KEYS.find((key) => value(keys, key) !== undefined);
     if (unsupported) throw unsupportedSourceError(path, unsupported);
     if (!parseRoleArn(roleArn)) {
-      throw notADestinationError(path, `role_arn "${roleArn}" is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)`);
+      throw notADestinationError(path, `role_arn "${roleArn}" is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)`, undefined, config.path);
     }
     const source = value(keys, DestinationKeys.sourceProfile);
-    if (source === undefined) throw notADestinationError(path, 'it has role_arn but no source_profile');
-    if (path.includes(source)) throw chainCycleError([...path, source]);
+    if (source === undefined) throw notADestinationError(path, 'it has role_arn but no source_profile', undefined, config.path);
+    if (path.includes(source)) throw chainCycleError([...path, source], undefined, config.path);
     path.push(source);
     current = source;
   }

@@ -65,6 +65,7 @@ describe('execInProfile', () => {
       AWS_REGION: 'eu-central-1',
       AWS_DEFAULT_REGION: 'eu-central-1',
       AWSFED_ACTIVE_PROFILE: 'prod',
+      AWSFED_EXEC_PROFILE: 'prod',
     });
   });
 
@@ -83,5 +84,15 @@ describe('execInProfile', () => {
     expect(nested.spawned).toEqual([]);
     await execInProfile({ profile: 'prod', command: ['true'], noPrompt: true, nest: true }, nested, ensure);
     expect(nested.spawned[0]!.env.AWSFED_ACTIVE_PROFILE).toBe('prod');
+  });
+
+  it('refuses inside another exec too, naming it', async () => {
+    const inExec = deps({ AWSFED_ACTIVE_PROFILE: 'dev', AWSFED_EXEC_PROFILE: 'dev' });
+    await expect(execInProfile({ profile: 'prod', command: ['true'], noPrompt: true, nest: false }, inExec, ensure)).rejects.toMatchObject({
+      code: 'SHELL_NESTED',
+      message: expect.stringContaining('awsfed exec dev'),
+    });
+    await execInProfile({ profile: 'prod', command: ['true'], noPrompt: true, nest: true }, inExec, ensure);
+    expect(inExec.spawned[0]!.env.AWSFED_EXEC_PROFILE).toBe('prod');
   });
 });

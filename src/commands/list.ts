@@ -13,7 +13,7 @@ import { parseAssumedRoleArn } from '../identifiers/identifiers.js';
 import { isAppError } from '../errors.js';
 import type { IniDocument } from '../ini/document.js';
 import { parseIni } from '../ini/document.js';
-import { formatTimeLeft } from '../ui/format.js';
+import { formatTimeLeft, formatTimestamp } from '../ui/format.js';
 import { formatTable } from '../ui/table.js';
 
 export interface ListOptions {
@@ -53,8 +53,8 @@ export interface ListResult {
 
 export async function list(_options: ListOptions, deps: Deps): Promise<ListResult> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
-  const config = (await readIniFile(paths.configFile)) ?? parseIni('');
-  const credentials = (await readIniFile(paths.credentialsFile)) ?? parseIni('');
+  const config = (await readIniFile(paths.configFile)) ?? parseIni('', paths.configFile);
+  const credentials = (await readIniFile(paths.credentialsFile)) ?? parseIni('', paths.credentialsFile);
   const now = deps.clock();
   return { configFile: paths.configFile, credentialsFile: paths.credentialsFile, entries: listEntries(config, credentials, now), now };
 }
@@ -134,7 +134,7 @@ function credentialState(
   const staleReason = roleArn ? (principalMismatch(stored, roleArn) ?? null) : null;
   return {
     credentials: staleReason !== null ? 'stale' : secondsLeft > 0 ? 'valid' : 'expired',
-    expiration: stored.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    expiration: formatTimestamp(stored.expiration),
     secondsLeft: Math.max(0, secondsLeft),
     staleReason,
   };
@@ -146,7 +146,12 @@ export function formatListJson(result: ListResult): string {
 
 export function formatListTable(result: ListResult): string {
   if (result.entries.length === 0) {
-    return `no destinations or gateways in ${result.configFile}\nAdd one: awsfed add prod --account 123456789012 --role Admins`;
+    // A destination chains from a gateway, so on a fresh setup the gateway comes first.
+    return [
+      `no destinations or gateways in ${result.configFile}`,
+      'Set up the gateway first: awsfed configure --idp-url adfs.corp.example --username you@corp.example',
+      'then sign in with awsfed login, and add destinations: awsfed add prod --account 123456789012 --role Admins',
+    ].join('\n');
   }
   const rows = result.entries.map((e) => [
     e.profile,

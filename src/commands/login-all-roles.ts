@@ -10,7 +10,8 @@ import type { AwsPaths } from '../config/paths.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import type { IniDocument } from '../ini/document.js';
 import { applyCredentials } from '../credentials/credentials.js';
-import { sortRoles } from '../roles/match.js';
+import { matchRoles, sortRoles } from '../roles/match.js';
+import type { Resolved } from '../config/settings.js';
 import { parseAccountAliases, profileNameFor, validateProfileTemplate } from '../roles/profile-names.js';
 import type { SamlRole } from '../saml/types.js';
 import type { SamlCredentials } from '../sts/client.js';
@@ -34,14 +35,50 @@ export interface AllRolesResult {
 /** Enough to overlap STS round trips without looking like a burst to STS or the IdP. */
 const CONCURRENCY = 4;
 
-export async function loginAllRoles(options: LoginOptions, deps: Deps): Promise<AllRolesResult> {
+export interface AllRolesOptions extends LoginOptions {
+  /** login --chain: refused with --all-roles (see checkAllRolesOptions). */
+  chain?: boolean;
+}
+
+/**
+ * --chain refreshes the destinations chained from the one profile a login writes; --all-roles writes
+ * many and none of them is the gateway profile, so the pair has no single meaning. Refused before the
+ * sign-in rather than ignored (issue 6, item 6); `awsfed refresh --all` afterwards does what was meant.
+ */
+export function checkAllRolesOptions(options: AllRolesOptions): void {
+  if (options.chain) {
+    throw new UsageError('ALL_ROLES_WITH_CHAIN', '--all-roles cannot be combined with --chain', {
+      hint: 'Run `awsfed login --all-roles`, then `awsfed refresh --all` to refresh the destinations chained from those profiles.',
+    });
+  }
+}
+
+/**
+ * The roles that get a profile: all of them, or with --role given on the command line those it
+ * matches (same patterns as login --role). AWSFED_ROLE and awsfed_role are a single login's preferred
+ * role, not a filter: a stored preference must not shrink "all roles" to one.
+ */
+export function selectRoles(roles: readonly SamlRole[], role: Resolved<string | undefined>): SamlRole[] {
+  const sorted = sortRoles(roles);
+  if (role.source !== 'flag' || role.value === undefined) return sorted;
+  const matched = matchRoles(sorted, role.value);
+  if (matched.length === 0) {
+    throw new UsageError('ALL_ROLES_NO_MATCH', `--role "${role.value}" matches none of your ${roles.length} roles:\n${sorted.map((r) => `  ${r.roleArn}`).join('\n')}`, {
+      hint: 'With --all-roles, --role picks which roles get a profile: a role ARN, ACCOUNT/ROLE-NAME or a glob such as "*Admin*".',
+    });
+  }
+  return matched;
+}
+
+export async function loginAllRoles(options: AllRolesOptions, deps: Deps): Promise<AllRolesResult> {
+  checkAllRolesOptions(options);
   const ctx = await prepareLogin(options, deps);
   const template = ctx.settings.profileTemplate.value;
   validateProfileTemplate(template);
   const aliases = parseAccountAliases(ctx.settings.accountAliases.value);
   const source = await createAssertionSource(ctx);
   const { assertion } = await source.current();
-  const roles = sortRoles(assertion.roles);
+  const roles = selectRoles(assertion.roles, ctx.settings.role);
 
   const named = roles.map((role) => ({ role, profile: profileNameFor(role, template, aliases) }));
   const clash = firstDuplicate(named.map((n) => n.profile));

@@ -8,7 +8,7 @@ import type { Deps } from '../deps.js';
 import { SamlError, UsageError, StsError } from '../errors.js';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import type { AwsPaths } from '../config/paths.js';
-import { resolveProfileName, resolveSettings, settingOrigin } from '../config/settings.js';
+import { resolveProfileName, resolveSettings, settingOrigin, settingWhere } from '../config/settings.js';
 import type { Env, Flags, Resolved, Settings } from '../config/settings.js';
 import { checkOutput, checkRegion } from '../identifiers/identifiers.js';
 import type { IniDocument } from '../ini/document.js';
@@ -66,7 +66,7 @@ export async function prepareLogin(options: LoginOptions, deps: Deps): Promise<L
   checkLoginTarget(config, profile.value, 'login');
   const section = config?.getSection(configSectionName(profile.value));
   const settings = resolveSettings(options, deps.env, profile, section);
-  checkProfileSettings(settings, deps.env);
+  checkProfileSettings(settings, deps.env, paths.configFile);
   const prompter = await deps.prompter(Boolean(options.noPrompt));
   const caBundlePem = await loadCaBundle(settings.caBundle.value);
   return { options, deps, paths, config, profile, settings, prompter, caBundlePem };
@@ -77,10 +77,10 @@ export async function prepareLogin(options: LoginOptions, deps: Deps): Promise<L
  * know breaks every later call ("Unknown output type: xml"). Checked before the password is posted,
  * whichever source they came from; the message names that source.
  */
-export function checkProfileSettings(settings: Settings, env: Env): void {
+export function checkProfileSettings(settings: Settings, env: Env, configFile?: string): void {
   const profile = settings.profile.value;
-  checkRegion(settings.region.value, settingOrigin('region', settings.region, env, profile));
-  checkOutput(settings.output.value, settingOrigin('output', settings.output, env, profile));
+  checkRegion(settings.region.value, settingOrigin('region', settings.region, env, profile, configFile));
+  checkOutput(settings.output.value, settingOrigin('output', settings.output, env, profile, configFile));
 }
 
 export interface SignedAssertion {
@@ -118,6 +118,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
         passwordStdin: Boolean(options.passwordStdin),
         env: deps.env,
         passwordCommand: settings.passwordCommand.value,
+        passwordCommandTimeoutSeconds: settings.passwordCommandTimeout.value,
         readStdin: deps.readStdin,
         runCommand: deps.runCommand,
         prompter,
@@ -218,7 +219,7 @@ export async function login(options: LoginOptions, deps: Deps): Promise<LoginRes
   const ctx = await prepareLogin(options, deps);
   const source = await createAssertionSource(ctx);
   const { assertion } = await source.current();
-  const role = await chooseRole(assertion, ctx.settings, ctx.prompter);
+  const role = await chooseRole(assertion, ctx.settings, ctx.prompter, ctx.paths.configFile);
 
   const notes: string[] = [];
   const { credentials, durationSeconds } = await redeemRole(ctx, source, role, requestedDuration(ctx, assertion), notes);
@@ -274,14 +275,14 @@ async function chooseUsername(settings: Settings, prompter: Prompter): Promise<s
   return answer;
 }
 
-export async function chooseRole(assertion: SamlAssertion, settings: Settings, prompter: Prompter): Promise<SamlRole> {
+export async function chooseRole(assertion: SamlAssertion, settings: Settings, prompter: Prompter, configFile = '~/.aws/config'): Promise<SamlRole> {
   const roles = sortRoles(assertion.roles);
   const listing = () => roles.map((r) => `  ${r.roleArn}`).join('\n');
   const pattern = settings.role.value;
   let candidates = roles;
   if (pattern !== undefined) {
     candidates = matchRoles(roles, pattern);
-    const where = settings.role.source === 'profile' ? 'awsfed_role in ~/.aws/config' : settings.role.source === 'env' ? 'AWSFED_ROLE' : '--role';
+    const where = settingWhere('role', settings.role.source, configFile);
     if (candidates.length === 0) {
       throw new SamlError('ROLE_NOT_FOUND', `${where} "${pattern}" matches none of your ${roles.length} roles:\n${listing()}`, {
         hint: 'Use a full role ARN, ACCOUNT/ROLE-NAME, or a glob on the role name such as "*Admin*".',

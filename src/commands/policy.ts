@@ -62,7 +62,7 @@ export async function policyAssume(options: PolicyAssumeOptions, deps: Deps): Pr
   if (options.all) {
     if (options.account !== undefined || roles.length > 0) {
       throw new UsageError('POLICY_ALL_WITH_ROLES', '--all cannot be combined with --account or --role', {
-        hint: 'Use --all for every destination in ~/.aws/config, or --account ID --role NAME for specific roles.',
+        hint: `Use --all for every destination in ${resolveAwsPaths(deps.env, deps.homeDir).configFile}, or --account ID --role NAME for specific roles.`,
       });
     }
     return fromCatalog(deps);

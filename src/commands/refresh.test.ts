@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeDeps } from '../../test/helpers/fake-deps.js';
 import { applyCredentials } from '../credentials/credentials.js';
-import { StsError } from '../errors.js';
+import { PromptError, StsError, UsageError } from '../errors.js';
 import { parseIni } from '../ini/document.js';
 import type { SamlCredentials } from '../sts/client.js';
 import type { ExecuteOptions } from '../chain/execute.js';
-import { formatRefreshTable, parseConcurrency, refresh, refreshJson } from './refresh.js';
+import { formatRefreshTable, parseConcurrency, refresh, refreshExitCode, refreshJson } from './refresh.js';
+import type { RefreshResult, RefreshRow } from './refresh.js';
 
 let home: string;
 afterEach(async () => {
@@ -152,5 +153,33 @@ describe('parseConcurrency', () => {
   ])('%s -> %s', (input, expected) => expect(parseConcurrency(input)).toBe(expected));
   it.each(['0', '65', 'x', '2.5', '-1'])('refuses %s', (input) => {
     expect(() => parseConcurrency(input)).toThrow(expect.objectContaining({ code: 'CONCURRENCY_INVALID' }));
+  });
+});
+
+describe('refreshExitCode', () => {
+  const ok: RefreshRow = { profile: 'a', result: 'ok', notes: [] };
+  const sts: RefreshRow = { profile: 'b', result: 'failed', notes: [], error: new StsError('STS_ACCESS_DENIED', 'denied') };
+  const prompt: RefreshRow = { profile: 'c', result: 'skipped', notes: [], error: new PromptError('PROMPT_UNAVAILABLE', 'a password is needed') };
+  it('0 when all were refreshed, 7 when a prompt was needed, else 5', () => {
+    expect(refreshExitCode([ok])).toBe(0);
+    expect(refreshExitCode([ok, sts])).toBe(5);
+    expect(refreshExitCode([ok, prompt])).toBe(7);
+    expect(refreshExitCode([sts, prompt])).toBe(7);
+  });
+});
+
+describe('formatRefreshTable with a message of several lines', () => {
+  it('keeps the table on one line per profile (no `?`) and indents the lines below it', () => {
+    const result: RefreshResult = {
+      rows: [{ profile: 'prod', result: 'failed', notes: [], error: new UsageError('BAD_REGION', 'first line\nsecond line') }],
+      loggedIn: [],
+      credentialsFile: '/c',
+      configFile: '/f',
+      exitCode: 5,
+    };
+    const text = formatRefreshTable(result, new Date());
+    expect(text).toContain('prod     -             failed  first line second line\n');
+    expect(text).not.toContain('?');
+    expect(text).toContain('  prod: first line\n    second line');
   });
 });

@@ -19,7 +19,7 @@ import { parseRoleArn, readDestinations } from '../catalog/destination.js';
 import { prepareRoots, runChains } from '../chain/credentials.js';
 import type { ExecuteOptions } from '../chain/execute.js';
 import { chainRoot, planChains } from '../chain/plan.js';
-import { formatExpiry } from '../ui/format.js';
+import { formatExpiry, formatTimestamp } from '../ui/format.js';
 import { formatTable } from '../ui/table.js';
 
 export interface RefreshOptions {
@@ -146,8 +146,18 @@ export async function refresh(options: RefreshOptions, deps: Deps): Promise<Refr
     loggedIn: [...roots.values()].filter((r) => r.loggedIn).map((r) => r.profile),
     credentialsFile: paths.credentialsFile,
     configFile: paths.configFile,
-    exitCode: rows.some((r) => r.result !== 'ok') ? ExitCode.sts : 0,
+    exitCode: refreshExitCode(rows),
   };
+}
+
+/**
+ * 0 when every profile was refreshed; 7 when a failure came from a prompt that could not be shown
+ * (the gateway needed a password under --no-prompt or without a terminal: supplying it fixes the whole
+ * run, so that is what a script should learn); else 5.
+ */
+export function refreshExitCode(rows: readonly RefreshRow[]): number {
+  if (rows.every((r) => r.result === 'ok')) return 0;
+  return rows.some((r) => r.error?.exitCode === ExitCode.prompt) ? ExitCode.prompt : ExitCode.sts;
 }
 
 /** The summary table (stdout), then one line per failure with its hint. */
@@ -173,7 +183,8 @@ export function formatRefreshTable(result: RefreshResult, now: Date): string {
   );
   const failed = result.rows.filter((r) => r.result === 'failed' && r.error);
   for (const r of failed) {
-    lines.push(`  ${r.profile}: ${r.error!.message}`);
+    // A message of several lines keeps them, indented under its profile.
+    lines.push(`  ${r.profile}: ${r.error!.message.replace(/\r?\n/g, '\n    ')}`);
     if (r.error!.hint) lines.push(`    hint: ${r.error!.hint}`);
   }
   return lines.join('\n');
@@ -190,7 +201,7 @@ export function refreshJson(result: RefreshResult): string {
         ...(r.roleArn ? { roleArn: r.roleArn } : {}),
         ...(r.accountId ? { accountId: r.accountId, roleName: r.roleName } : {}),
         result: r.result,
-        ...(r.expiration ? { expiration: r.expiration.toISOString() } : {}),
+        ...(r.expiration ? { expiration: formatTimestamp(r.expiration) } : {}),
         ...(r.assumedRoleArn ? { assumedRoleArn: r.assumedRoleArn } : {}),
         ...(r.durationSeconds !== undefined ? { durationSeconds: r.durationSeconds } : {}),
         notes: r.notes,

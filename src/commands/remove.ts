@@ -35,7 +35,7 @@ export async function remove(options: RemoveOptions, deps: Deps): Promise<Remove
   const name = options.name;
   let orphaned: string[] = [];
   // Refuse before locking anything when the config file does not even exist.
-  if (!(await readIniFile(paths.configFile))) throw noSuchProfileError(name);
+  if (!(await readIniFile(paths.configFile))) throw noSuchProfileError(name, paths.configFile);
   await updateIniFile(paths.configFile, (doc) => {
     orphaned = checkRemovable(doc, name, Boolean(options.force));
     removeDestination(doc, name);
@@ -63,7 +63,7 @@ export async function remove(options: RemoveOptions, deps: Deps): Promise<Remove
 /** Throws unless `name` is a destination that may go; returns the destinations it leaves without a source. */
 export function checkRemovable(config: IniDocument, name: string, force: boolean): string[] {
   const keys = profileKeys(config, name);
-  if (!keys) throw noSuchProfileError(name);
+  if (!keys) throw noSuchProfileError(name, config.path);
   if (isGatewayProfile(config, name)) {
     throw notADestinationError([name], 'it is an awsfed gateway (awsfed_idp_url); awsfed remove only removes destinations', `To drop the gateway, delete [${configSectionName(name)}] from the config file yourself; \`awsfed list\` shows what chains from it.`);
   }

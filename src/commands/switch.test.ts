@@ -5,7 +5,8 @@ import { AppError, PromptError } from '../errors.js';
 import { silentLogger } from '../log.js';
 import { createRefusingPrompter } from '../ui/prompt.js';
 import { ShellError } from '../shell/errors.js';
-import { expiresIn, switchProfile } from './switch.js';
+import { formatExpiry } from '../ui/format.js';
+import { checkSwitchArguments, switchProfile, switchUnset } from './switch.js';
 
 const NOW = new Date('2026-11-27T20:00:00Z');
 
@@ -94,16 +95,24 @@ describe('switchProfile', () => {
     const d = deps({}, true);
     const { ensure } = ensureRecording();
     await switchProfile({ profile: 'prod', noPrompt: false, nest: false }, d, ensure);
-    expect(d.stderr).toEqual(['awsfed: switched to prod (eu-central-1); the credentials expire in 1 h 20 min']);
+    expect(d.stderr).toEqual([`awsfed: switched to prod (eu-central-1); the credentials expire ${formatExpiry(resolved.credentials.expiration, NOW)}`]);
+    expect(d.stderr[0]).toContain('(1h 20m left)');
   });
 
-  it('refuses inside an awsfed environment unless --nest, before fetching credentials', async () => {
+  it('switches again in a shell that already switched: replaces the profile, no --nest needed', async () => {
     const { calls, ensure } = ensureRecording();
-    const nested = deps({ AWSFED_ACTIVE_PROFILE: 'dev' });
+    const result = await switchProfile({ profile: 'prod', noPrompt: false, nest: false }, deps({ AWSFED_ACTIVE_PROFILE: 'dev' }), ensure);
+    expect(calls).toEqual([{ name: 'prod', noPrompt: false }]);
+    expect(result.text).toContain('export AWSFED_ACTIVE_PROFILE=prod\n');
+  });
+
+  it('refuses inside a command started by awsfed exec unless --nest, before fetching credentials', async () => {
+    const { calls, ensure } = ensureRecording();
+    const nested = deps({ AWSFED_ACTIVE_PROFILE: 'dev', AWSFED_EXEC_PROFILE: 'dev' });
     const error = await switchProfile({ profile: 'prod', noPrompt: false, nest: false }, nested, ensure).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShellError);
     expect(error).toMatchObject({ code: 'SHELL_NESTED', exitCode: 2 });
-    expect((error as AppError).message).toContain('"dev"');
+    expect((error as AppError).message).toContain('`awsfed exec dev`');
     expect((error as AppError).hint).toContain('--nest');
     expect(calls).toEqual([]);
     const ok = await switchProfile({ profile: 'prod', noPrompt: false, nest: true }, nested, ensure);
@@ -112,7 +121,7 @@ describe('switchProfile', () => {
 
   it('ignores an empty marker', async () => {
     const { ensure } = ensureRecording();
-    const result = await switchProfile({ profile: 'prod', noPrompt: false, nest: false }, deps({ AWSFED_ACTIVE_PROFILE: '' }), ensure);
+    const result = await switchProfile({ profile: 'prod', noPrompt: false, nest: false }, deps({ AWSFED_EXEC_PROFILE: ' ' }), ensure);
     expect(result.text).toContain('export AWSFED_ACTIVE_PROFILE=prod\n');
   });
 
@@ -125,10 +134,19 @@ describe('switchProfile', () => {
   });
 });
 
-describe('expiresIn', () => {
-  it('reads as hours and minutes', () => {
-    expect(expiresIn(new Date('2026-11-27T20:45:30Z'), NOW)).toBe('the credentials expire in 45 min');
-    expect(expiresIn(new Date('2026-11-27T22:05:00Z'), NOW)).toBe('the credentials expire in 2 h 5 min');
-    expect(expiresIn(new Date('2026-11-27T20:00:20Z'), NOW)).toBe('the credentials expire within a minute');
+describe('switch --unset', () => {
+  it('prints the unset lines in the detected or chosen format, and hints at eval when stdout is a terminal', () => {
+    const d = deps({ SHELL: '/usr/bin/fish' });
+    expect(switchUnset({}, d).text).toContain('set -e AWS_SESSION_TOKEN;\n');
+    expect(switchUnset({ format: 'powershell' }, d).text).toContain('Remove-Item Env:AWSFED_ACTIVE_PROFILE -ErrorAction SilentlyContinue\n');
+    expect(d.stderr).toEqual([]);
+    switchUnset({ format: 'env', stdoutIsTerminal: true }, d);
+    expect(d.stderr).toEqual(['awsfed: printing these lines changes nothing; to clear this shell run: eval "$(awsfed switch --unset --format env)"']);
+  });
+  it('takes a profile or --unset, exactly one', () => {
+    expect(() => checkSwitchArguments('prod', false)).not.toThrow();
+    expect(() => checkSwitchArguments(undefined, true)).not.toThrow();
+    expect(() => checkSwitchArguments('prod', true)).toThrow(expect.objectContaining({ code: 'SWITCH_ARGUMENTS', exitCode: 2 }));
+    expect(() => checkSwitchArguments(undefined, false)).toThrow(expect.objectContaining({ code: 'SWITCH_ARGUMENTS', exitCode: 2 }));
   });
 });

@@ -7,8 +7,10 @@
  */
 import type { ResolvedCredentials } from '../chain/credentials.js';
 import type { Deps } from '../deps.js';
-import { type ShellFormat, detectShellFormat, evalHint, parseShellFormat, quoteSh, renderExports } from '../shell/exports.js';
+import { type ShellFormat, detectShellFormat, evalHint, parseShellFormat, quoteSh, renderExports, renderUnsetAll } from '../shell/exports.js';
+import { ShellError } from '../shell/errors.js';
 import { assertNotNested } from '../shell/nesting.js';
+import { formatExpiry } from '../ui/format.js';
 
 export type EnsureCredentials = (name: string, deps: Deps, opts: { noPrompt: boolean }) => Promise<ResolvedCredentials>;
 
@@ -36,6 +38,35 @@ async function defaultEnsure(): Promise<EnsureCredentials> {
   return (await import('../chain/credentials.js')).ensureProfileCredentials;
 }
 
+export interface UnsetOptions {
+  format?: string | undefined;
+  stdoutIsTerminal?: boolean;
+}
+
+/** `awsfed switch --unset`: the statements that clear what switch set (no credentials needed). */
+export function switchUnset(options: UnsetOptions, deps: Deps): { format: ShellFormat; text: string } {
+  const format = options.format !== undefined ? parseShellFormat(options.format) : detectShellFormat(deps.env);
+  if (options.stdoutIsTerminal) {
+    const commandLine = `awsfed switch --unset${options.format !== undefined ? ` --format ${format}` : ''}`;
+    deps.err(`awsfed: printing these lines changes nothing; to clear this shell run: ${evalHint(format, commandLine)}`);
+  }
+  return { format, text: renderUnsetAll(format) };
+}
+
+/** A profile name, or --unset, but exactly one of them. */
+export function checkSwitchArguments(profile: string | undefined, unset: boolean): void {
+  if (unset && profile !== undefined) {
+    throw new ShellError('SWITCH_ARGUMENTS', `--unset takes no profile (got "${profile}")`, {
+      hint: 'Run `awsfed switch --unset` to clear the awsfed variables, or `awsfed switch NAME` to switch to NAME.',
+    });
+  }
+  if (!unset && profile === undefined) {
+    throw new ShellError('SWITCH_ARGUMENTS', 'no profile given to switch to', {
+      hint: 'Name one, e.g. `awsfed switch prod` (`awsfed list` shows them), or run `awsfed switch --unset` to clear.',
+    });
+  }
+}
+
 export async function switchProfile(options: SwitchOptions, deps: Deps, ensure?: EnsureCredentials): Promise<SwitchResult> {
   const format = options.format !== undefined ? parseShellFormat(options.format) : detectShellFormat(deps.env);
   assertNotNested(deps.env, { nest: options.nest, command: 'switch', profile: options.profile });
@@ -45,7 +76,7 @@ export async function switchProfile(options: SwitchOptions, deps: Deps, ensure?:
     const commandLine = `awsfed switch ${quoteSh(options.profile)}${options.format !== undefined ? ` --format ${format}` : ''}`;
     deps.err(`awsfed: printing these lines changes nothing; to switch this shell run: ${evalHint(format, commandLine)}`);
   } else if (deps.isInteractive) {
-    deps.err(`awsfed: switched to ${resolved.profile}${resolved.region ? ` (${resolved.region})` : ''}; ${expiresIn(resolved.credentials.expiration, deps.clock())}`);
+    deps.err(`awsfed: switched to ${resolved.profile}${resolved.region ? ` (${resolved.region})` : ''}; the credentials expire ${formatExpiry(resolved.credentials.expiration, deps.clock())}`);
   }
   return {
     profile: resolved.profile,
@@ -55,12 +86,4 @@ export async function switchProfile(options: SwitchOptions, deps: Deps, ensure?:
     region: resolved.region,
     expiration: resolved.credentials.expiration,
   };
-}
-
-export function expiresIn(expiration: Date, now: Date): string {
-  const minutes = Math.floor((expiration.getTime() - now.getTime()) / 60_000);
-  if (minutes < 1) return 'the credentials expire within a minute';
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return `the credentials expire in ${h > 0 ? `${h} h ${m} min` : `${m} min`}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, resolveProfileName, resolveSettings } from './settings.js';
+import { parseDuration, parsePasswordCommandTimeout, resolveProfileName, resolveSettings } from './settings.js';
 import { UsageError } from '../errors.js';
 
 const profile = { value: 'saml', source: 'default' as const };
@@ -48,6 +48,24 @@ describe('resolveSettings precedence: flag > env > profile > default', () => {
 
   it('names the source of a bad duration', () => {
     expect(() => resolveSettings({}, {}, profile, { awsfed_duration: 'soon' })).toThrow(/awsfed_duration in ~\/.aws\/config/);
+    // The config file the user pointed AWS_CONFIG_FILE at, not the default one.
+    expect(() => resolveSettings({}, { AWS_CONFIG_FILE: '/etc/aws/cfg' }, profile, { awsfed_duration: 'soon' })).toThrow(/awsfed_duration in \/etc\/aws\/cfg is/);
+  });
+
+  it('password command timeout: 60 s by default, flag > env > profile, seconds or minutes', () => {
+    expect(resolveSettings({}, {}, profile, {}).passwordCommandTimeout).toEqual({ value: 60, source: 'default' });
+    expect(resolveSettings({}, {}, profile, { awsfed_password_command_timeout: '2m' }).passwordCommandTimeout).toEqual({ value: 120, source: 'profile' });
+    expect(resolveSettings({}, { AWSFED_PASSWORD_COMMAND_TIMEOUT: '15' }, profile, { awsfed_password_command_timeout: '2m' }).passwordCommandTimeout).toEqual({ value: 15, source: 'env' });
+    expect(resolveSettings({ passwordCommandTimeout: '90s' }, { AWSFED_PASSWORD_COMMAND_TIMEOUT: '15' }, profile, {}).passwordCommandTimeout).toEqual({ value: 90, source: 'flag' });
+  });
+
+  it('refuses a bad password command timeout, naming where it was set', () => {
+    for (const bad of ['0', 'soon', '3601', '-1', '1.5']) {
+      expect(() => parsePasswordCommandTimeout(bad)).toThrow(UsageError);
+    }
+    expect(() => resolveSettings({}, { AWSFED_PASSWORD_COMMAND_TIMEOUT: 'x' }, profile, {})).toThrow(/^AWSFED_PASSWORD_COMMAND_TIMEOUT is "x"/);
+    expect(() => resolveSettings({}, { AWS_CONFIG_FILE: '/c' }, profile, { awsfed_password_command_timeout: '0' })).toThrow(/^awsfed_password_command_timeout in \/c is "0"/);
+    expect(() => resolveSettings({ passwordCommandTimeout: 'x' }, {}, profile, {})).toThrow(expect.objectContaining({ code: 'PASSWORD_COMMAND_TIMEOUT_INVALID', exitCode: 2 }));
   });
 });
 

@@ -57,6 +57,13 @@ export const SETTINGS = {
     profileKey: 'awsfed_password_command',
     defaultText: 'none',
   },
+  passwordCommandTimeout: {
+    label: 'password command time limit',
+    flag: '--password-command-timeout',
+    env: ['AWSFED_PASSWORD_COMMAND_TIMEOUT'],
+    profileKey: 'awsfed_password_command_timeout',
+    defaultText: '60 s',
+  },
   profileTemplate: {
     label: 'profile names for `--all-roles`',
     flag: '--profile-template',
@@ -98,6 +105,8 @@ export interface Settings {
   caBundle: Resolved<string | undefined>;
   relyingParty: Resolved<string | undefined>;
   passwordCommand: Resolved<string | undefined>;
+  /** Seconds awsfed_password_command may run before it is killed. */
+  passwordCommandTimeout: Resolved<number>;
   stsEndpoint: Resolved<string | undefined>;
   profileTemplate: Resolved<string>;
   accountAliases: Resolved<string | undefined>;
@@ -109,6 +118,8 @@ export type Env = Record<string, string | undefined>;
 export const DEFAULT_PROFILE = 'saml';
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_PROFILE_TEMPLATE = '{alias}-{role}';
+/** Long enough to type a vault PIN or touch a key, short enough that a stuck command is noticed. */
+export const DEFAULT_PASSWORD_COMMAND_TIMEOUT_SECONDS = 60;
 
 /**
  * The profile to use: --profile > AWSFED_PROFILE > AWS_PROFILE (only when that profile is an awsfed
@@ -148,17 +159,25 @@ export function resolveSettings(
     r.value === undefined ? { value, source: 'default' } : { value: r.value, source: r.source };
 
   const duration = pick('duration');
+  const passwordCommandTimeout = pick('passwordCommandTimeout');
   return {
     profile,
     idpUrl: pick('idpUrl'),
     username: pick('username'),
     role: pick('role'),
-    duration: { value: duration.value === undefined ? undefined : parseDuration(duration.value, duration.source), source: duration.source },
+    duration: { value: duration.value === undefined ? undefined : parseDuration(duration.value, duration.source, configFileOf(env)), source: duration.source },
     region: withDefault(pick('region'), DEFAULT_REGION),
     output: withDefault(pick('output'), 'json'),
     caBundle: pick('caBundle'),
     relyingParty: pick('relyingParty'),
     passwordCommand: pick('passwordCommand'),
+    passwordCommandTimeout:
+      passwordCommandTimeout.value === undefined
+        ? { value: DEFAULT_PASSWORD_COMMAND_TIMEOUT_SECONDS, source: 'default' }
+        : {
+            value: parsePasswordCommandTimeout(passwordCommandTimeout.value, passwordCommandTimeout.source, configFileOf(env)),
+            source: passwordCommandTimeout.source,
+          },
     stsEndpoint: pick('stsEndpoint'),
     profileTemplate: withDefault(pick('profileTemplate'), DEFAULT_PROFILE_TEMPLATE),
     accountAliases: pick('accountAliases'),
@@ -169,7 +188,7 @@ export function resolveSettings(
  * Where a resolved setting came from, the way a user would find it: "--region", "AWS_DEFAULT_REGION",
  * "region of [profile saml] in ~/.aws/config", or "the default". For messages about bad values.
  */
-export function settingOrigin(name: SettingName, resolved: Resolved<unknown>, env: Env, profile: string): string {
+export function settingOrigin(name: SettingName, resolved: Resolved<unknown>, env: Env, profile: string, configFile = DEFAULT_CONFIG_FILE_NAME): string {
   const spec: SettingSpec = SETTINGS[name];
   switch (resolved.source) {
     case 'flag':
@@ -177,16 +196,16 @@ export function settingOrigin(name: SettingName, resolved: Resolved<unknown>, en
     case 'env':
       return spec.env.find((variable) => nonEmpty(env[variable])) ?? spec.env[0] ?? spec.flag;
     case 'profile':
-      return `${spec.profileKey ?? name} of [${profile === 'default' ? 'default' : `profile ${profile}`}] in ~/.aws/config`;
+      return `${spec.profileKey ?? name} of [${profile === 'default' ? 'default' : `profile ${profile}`}] in ${configFile}`;
     case 'default':
       return `the default ${spec.flag}`;
   }
 }
 
 /** Accepts seconds ("3600") or a unit ("1h", "90m", "12h"); STS allows 900..43200 seconds. */
-export function parseDuration(text: string, source: SettingSource = 'flag'): number {
+export function parseDuration(text: string, source: SettingSource = 'flag', configFile = DEFAULT_CONFIG_FILE_NAME): number {
   const match = /^\s*(\d+)\s*([smh]?)\s*$/i.exec(text);
-  const where = source === 'profile' ? 'awsfed_duration in ~/.aws/config' : source === 'env' ? 'AWSFED_DURATION' : '--duration';
+  const where = settingWhere('duration', source, configFile);
   if (!match) {
     throw new UsageError('DURATION_INVALID', `${where} is "${text}", which is not a duration.`, {
       hint: 'Give seconds (3600) or hours/minutes (1h, 90m), between 15m and 12h.',
@@ -197,6 +216,33 @@ export function parseDuration(text: string, source: SettingSource = 'flag'): num
   if (seconds < 900 || seconds > 43200) {
     throw new UsageError('DURATION_OUT_OF_RANGE', `${where} is ${seconds} seconds; STS accepts 900 to 43200.`, {
       hint: 'Pick a duration between 15m and 12h (900..43200 seconds).',
+    });
+  }
+  return seconds;
+}
+
+const DEFAULT_CONFIG_FILE_NAME = '~/.aws/config';
+
+/** The config file as the user knows it: AWS_CONFIG_FILE as they wrote it, else ~/.aws/config. */
+function configFileOf(env: Env): string {
+  return nonEmpty(env.AWS_CONFIG_FILE) ? env.AWS_CONFIG_FILE : DEFAULT_CONFIG_FILE_NAME;
+}
+
+/** The name a user set a setting by, for messages: the flag, the variable, or the key in the config file. */
+export function settingWhere(name: SettingName, source: SettingSource, configFile = DEFAULT_CONFIG_FILE_NAME): string {
+  const spec: SettingSpec = SETTINGS[name];
+  if (source === 'env') return spec.env.join(' or ');
+  if (source === 'profile' && spec.profileKey) return `${spec.profileKey} in ${configFile}`;
+  return spec.flag;
+}
+
+/** Seconds ("60"), or "90s", "2m"; 1 s to 1 h. */
+export function parsePasswordCommandTimeout(text: string, source: SettingSource = 'flag', configFile = DEFAULT_CONFIG_FILE_NAME): number {
+  const match = /^\s*(\d+)\s*([sm]?)\s*$/i.exec(text);
+  const seconds = match ? Number(match[1]) * ((match[2] ?? '').toLowerCase() === 'm' ? 60 : 1) : Number.NaN;
+  if (!(seconds >= 1 && seconds <= 3600)) {
+    throw new UsageError('PASSWORD_COMMAND_TIMEOUT_INVALID', `${settingWhere('passwordCommandTimeout', source, configFile)} is "${text}"; give seconds from 1 to 3600 (or 2m).`, {
+      hint: `The default is ${DEFAULT_PASSWORD_COMMAND_TIMEOUT_SECONDS} seconds.`,
     });
   }
   return seconds;

@@ -36,6 +36,8 @@
 import { FileError } from '../errors.js';
 
 export interface IniDocument {
+  /** The file it was read from, when known: messages about its contents name it. */
+  readonly path?: string | undefined;
   /** Normalised section names (trimmed, inner whitespace collapsed), first appearance order, no duplicates. */
   sectionNames(): string[];
   hasSection(name: string): boolean;
@@ -214,7 +216,10 @@ class LosslessIniDocument implements IniDocument {
   private readonly eol: string;
   private readonly finalNewline: boolean;
 
+  readonly path: string | undefined;
+
   constructor(text: string, path: string | undefined) {
+    this.path = path;
     const parsed = parseLines(text, path);
     this.bom = parsed.bom;
     this.lines = parsed.lines;

@@ -14,6 +14,7 @@ const base = (over: Partial<PasswordSources>): PasswordSources => ({
   runCommand: async () => {
     throw new Error('no command expected');
   },
+  passwordCommandTimeoutSeconds: 60,
   prompter: createRefusingPrompter('no-prompt'),
   username: 'alice',
   ...over,
@@ -35,6 +36,37 @@ describe('obtainPassword', () => {
     expect(failure).toBeInstanceOf(AppError);
     expect((failure as AppError).code).toBe('PASSWORD_COMMAND_FAILED');
     expect(String((failure as AppError).message) + (failure as AppError).hint).not.toContain('leaked-secret');
+  });
+  it('runs the password command with stderr left to the terminal and the time limit, and takes the first line', async () => {
+    const seen: unknown[] = [];
+    const password = await obtainPassword(
+      base({
+        passwordCommand: 'pass show corp/ad',
+        passwordCommandTimeoutSeconds: 5,
+        runCommand: async (_command, _env, options) => {
+          seen.push(options);
+          return { exitCode: 0, stdout: 's3cret\r\nurl: https://corp.example\nuser: alice\n', stderr: '' };
+        },
+      }),
+    );
+    expect(password).toBe('s3cret');
+    expect(seen).toEqual([{ inheritStderr: true, timeoutMs: 5000 }]);
+  });
+  it('a timed-out password command is a typed error naming the setting, never quoting the output', async () => {
+    const failure = await obtainPassword(
+      base({ passwordCommand: 'slow', passwordCommandTimeoutSeconds: 2, runCommand: async () => ({ exitCode: 1, stdout: 'partial-secret', stderr: '', timedOut: true }) }),
+    ).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(AppError);
+    expect(failure).toMatchObject({ code: 'PASSWORD_COMMAND_TIMEOUT', exitCode: 3 });
+    expect((failure as AppError).message).toContain('within 2 s');
+    expect((failure as AppError).hint).toContain('--password-command-timeout');
+    expect((failure as AppError).hint).toContain('AWSFED_PASSWORD_COMMAND_TIMEOUT');
+    expect(JSON.stringify([(failure as AppError).message, (failure as AppError).hint])).not.toContain('partial-secret');
+  });
+  it('an empty first line is refused even when later lines have text', async () => {
+    await expect(
+      obtainPassword(base({ passwordCommand: 'x', runCommand: async () => ({ exitCode: 0, stdout: '\nsecret-on-line-2\n', stderr: '' }) })),
+    ).rejects.toMatchObject({ code: 'PASSWORD_COMMAND_EMPTY' });
   });
   it('then the prompt, which refuses under --no-prompt with a hint naming the other sources', async () => {
     const failure = await obtainPassword(base({})).catch((e: unknown) => e);

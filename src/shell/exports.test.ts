@@ -7,6 +7,8 @@ import { UsageError } from '../errors.js';
 import {
   ACTIVE_PROFILE_VARIABLE,
   CONFLICTING_VARIABLES,
+  EXEC_PROFILE_VARIABLE,
+  SWITCH_VARIABLES,
   childEnvironment,
   detectShellFormat,
   evalHint,
@@ -17,6 +19,7 @@ import {
   quotePowerShell,
   quoteSh,
   renderExports,
+  renderUnsetAll,
   type ExportInput,
 } from './exports.js';
 
@@ -126,6 +129,20 @@ describe('renderExports fish and powershell', () => {
   });
 });
 
+describe('renderUnsetAll (switch --unset)', () => {
+  it('clears every variable switch sets, and nothing else, in each format', () => {
+    const set = exportedVariables(plain).map(([name]) => name);
+    expect([...SWITCH_VARIABLES].sort()).toEqual([...set].sort());
+    expect(renderUnsetAll('env')).toBe(SWITCH_VARIABLES.map((v) => `unset ${v}\n`).join(''));
+    expect(renderUnsetAll('env-no-export')).toBe(renderUnsetAll('env'));
+    expect(renderUnsetAll('fish')).toBe(SWITCH_VARIABLES.map((v) => `set -e ${v};\n`).join(''));
+    expect(renderUnsetAll('powershell')).toBe(SWITCH_VARIABLES.map((v) => `Remove-Item Env:${v} -ErrorAction SilentlyContinue\n`).join(''));
+    expect(renderUnsetAll('fish')).toContain('set -e AWS_ACCESS_KEY_ID;\n');
+    expect(renderUnsetAll('powershell')).toContain('Remove-Item Env:AWS_SESSION_TOKEN -ErrorAction SilentlyContinue\n');
+    expect(renderUnsetAll('env')).not.toContain(EXEC_PROFILE_VARIABLE);
+  });
+});
+
 describe('quoting', () => {
   it('sh: bare when safe, single quotes otherwise', () => {
     expect(quoteSh('abc/+=')).toBe('abc/+=');
@@ -178,6 +195,7 @@ describe('exportedVariables / childEnvironment', () => {
       AWS_REGION: 'eu-west-1',
       AWS_DEFAULT_REGION: 'eu-west-1',
       [ACTIVE_PROFILE_VARIABLE]: 'prod',
+      [EXEC_PROFILE_VARIABLE]: 'prod',
     });
   });
 
@@ -262,6 +280,11 @@ describe('evaluated by real shells', () => {
       }
     });
 
+    it(`${shell}: switch then --unset leaves none of the variables switch set, and others alone`, () => {
+      const env = evalIn(shell, renderExports(plain, 'env') + renderUnsetAll('env'));
+      for (const name of SWITCH_VARIABLES) expect(env, name).not.toHaveProperty(name);
+      expect(env.PATH).toBe(STALE.PATH);
+    });
     it(`${shell}: env-no-export sets shell variables (updating exported ones) and unsets the conflicting ones`, () => {
       const input = nastyInput(`it's "$x"`);
       const file = join(dir, `exports-${n++}.sh`);

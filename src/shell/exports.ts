@@ -24,8 +24,27 @@ import { SECRET_ENV_VARIABLES } from '../redact.js';
 export type ShellFormat = 'env' | 'env-no-export' | 'fish' | 'powershell';
 export const SHELL_FORMATS: readonly ShellFormat[] = ['env', 'env-no-export', 'fish', 'powershell'];
 
-/** Set in the environment `switch` and `exec` create; its presence means "already inside awsfed". */
+/** Set in the environment `switch` and `exec` create: the profile whose keys are in the environment. */
 export const ACTIVE_PROFILE_VARIABLE = 'AWSFED_ACTIVE_PROFILE';
+
+/**
+ * Set only in the environment of a command started by `awsfed exec`. It tells that process (and the
+ * shells it starts) apart from a shell that evaluated `awsfed switch`: switching again in the latter
+ * replaces the profile, which is what switch is for; in the former it would silently shadow the
+ * profile the exec was started for, so it is refused without --nest.
+ */
+export const EXEC_PROFILE_VARIABLE = 'AWSFED_EXEC_PROFILE';
+
+/** Every variable `awsfed switch` may set: what `awsfed switch --unset` clears. */
+export const SWITCH_VARIABLES: readonly string[] = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_CREDENTIAL_EXPIRATION',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  ACTIVE_PROFILE_VARIABLE,
+];
 
 /**
  * Removed from the environment: each would make an SDK or tool use something other than the exported
@@ -82,6 +101,7 @@ export function childEnvironment(base: Record<string, string | undefined>, input
     if (value !== undefined && !drop.has(name)) env[name] = value;
   }
   for (const [name, value] of exportedVariables(input)) env[name] = value;
+  env[EXEC_PROFILE_VARIABLE] = input.profile;
   return env;
 }
 
@@ -125,6 +145,14 @@ export function renderExports(input: ExportInput, format: ShellFormat): string {
   for (const name of CONFLICTING_VARIABLES) lines.push(renderUnset(checkName(name), format));
   for (const [name, value] of exportedVariables(input)) lines.push(renderSet(checkName(name), value, format));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `awsfed switch --unset`: unsets every variable switch sets. The variables switch removed on the way in
+ * (AWS_PROFILE & co.) cannot be brought back: nothing recorded their old values.
+ */
+export function renderUnsetAll(format: ShellFormat): string {
+  return `${SWITCH_VARIABLES.map((name) => renderUnset(checkName(name), format)).join('\n')}\n`;
 }
 
 function renderUnset(name: string, format: ShellFormat): string {

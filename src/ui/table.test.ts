@@ -13,6 +13,10 @@ describe('formatTable', () => {
     expect(formatTable(['A', 'B'], [['x']])).toBe('A  B\nx');
   });
 
+  it('turns line breaks and tabs into one space, not `?`', () => {
+    expect(formatTable(['A', 'B'], [['one\ntwo', 'x'], ['a \r\n  b\tc', 'y']])).toBe('A        B\none two  x\na b c    y');
+  });
+
   it('replaces control characters and counts code points', () => {
     expect(formatTable(['A', 'B'], [['\u001b[31mx', 'y'], ['é😀', 'z']])).toBe('A       B\n?[31mx  y\né😀      z');
   });

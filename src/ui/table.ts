@@ -2,7 +2,7 @@
  * A plain text table: a header row and left-aligned columns padded with spaces, two spaces apart,
  * no trailing whitespace. No colour and no box drawing, so it reads the same in a terminal, a pipe
  * and a log file. Cells lose control characters (a value from a config file must not repaint the
- * terminal). Pure.
+ * terminal); line breaks become spaces. Pure.
  */
 export interface TableOptions {
   /** Spaces between columns (default 2). */
@@ -19,8 +19,9 @@ export function formatTable(headers: string[], rows: string[][], options: TableO
 }
 
 function clean(cell: string): string {
+  // Line breaks and tabs (a multi-line error message) read as a space; other control characters as `?`.
   // eslint-disable-next-line no-control-regex
-  return cell.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+  return cell.replace(/[ \t]*[\r\n\t]+[ \t]*/g, ' ').replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
 }
 
 /** Code points, not UTF-16 units, so an accented display name does not shift its column. */
