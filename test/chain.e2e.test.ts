@@ -10,7 +10,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_ROLES, DEMO_USER, demoUser, startDemoEnvironment } from '../src/emulator/demo-environment.js';
 import type { DemoEnvironment } from '../src/emulator/demo-environment.js';
 import type { StsCall } from '../src/emulator/sts.js';
@@ -104,12 +104,25 @@ async function catalogHome(): Promise<TempHome> {
   return home;
 }
 
+/**
+ * The state the morning's `login --chain` leaves behind (gateway keys, shared, prod and dev written;
+ * refused and behind failed), for the tests that start from there. Each such test builds its own, so
+ * it passes alone and in any order.
+ */
+async function loginChain(home: TempHome): Promise<void> {
+  const r = await cli(home, ['login', '--no-prompt', '--duration', '7200', '--chain']);
+  expect(r.code, `the login --chain every later step starts from\n${explain(r)}`).toBe(5);
+  const creds = await credentialsOf(home);
+  for (const name of ['saml', 'shared', 'prod', 'dev']) expect(creds.hasSection(name), `[${name}] after login --chain`).toBe(true);
+}
+
 describe('awsfed login --chain and awsfed refresh (STS emulator)', () => {
+  // A fresh catalog per test: no test reads the files another one wrote.
   let home: TempHome;
-  beforeAll(async () => {
+  beforeEach(async () => {
     home = await catalogHome();
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await home?.cleanup();
   });
 
@@ -170,6 +183,7 @@ describe('awsfed login --chain and awsfed refresh (STS emulator)', () => {
   });
 
   it('refresh prod refreshes only prod and the profile it chains through', async () => {
+    await loginChain(home);
     const oldCreds = await credentialsOf(home);
     const before = env.sts.calls.length;
     const r = await cli(home, ['refresh', 'prod', '--no-prompt']);
@@ -188,6 +202,7 @@ describe('awsfed login --chain and awsfed refresh (STS emulator)', () => {
   });
 
   it('refresh --json reports each profile without secrets', async () => {
+    await loginChain(home);
     const r = await cli(home, ['refresh', 'dev', 'refused', '--json', '--concurrency', '2']);
     expect(r.code, explain(r)).toBe(5);
     const out = JSON.parse(r.stdout) as { results: Array<{ profile: string; result: string; error?: { code: string } }> };
@@ -200,6 +215,7 @@ describe('awsfed login --chain and awsfed refresh (STS emulator)', () => {
   });
 
   it('the AWS CLI uses prod through role_arn/source_profile (its own AssumeRole chain from the gateway keys)', async () => {
+    await loginChain(home);
     const before = env.sts.calls.length;
     const r = await runProcess(awsCli, ['sts', 'get-caller-identity', '--profile', 'prod', '--output', 'json'], {
       env: { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url },
@@ -217,6 +233,7 @@ describe('awsfed login --chain and awsfed refresh (STS emulator)', () => {
   });
 
   it('the AWS CLI uses prod through the keys awsfed wrote (a config without role_arn for it)', async () => {
+    await loginChain(home);
     const config = parseIni(await home.read('config'), home.configFile);
     config.deleteSection('profile prod');
     const plainConfig = join(home.home, 'config-without-prod');
@@ -235,6 +252,7 @@ describe('awsfed login --chain and awsfed refresh (STS emulator)', () => {
   });
 
   it('the JS SDK fromIni resolves the chained profile', async () => {
+    await loginChain(home);
     const { fromIni } = await import('@aws-sdk/credential-providers');
     const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
     const before = env.sts.calls.length;

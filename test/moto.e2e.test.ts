@@ -11,7 +11,7 @@
  * - it records a SAML session under its default account 123456789012, and GetCallerIdentity only finds
  *   it there, so the role lives in that account.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempHome, runCli, runProcess, type RunResult, type TempHome } from './helpers/cli.js';
 import { requireTool } from './helpers/peers.js';
 import { startMotoServer, type MotoServer } from './helpers/moto.js';
@@ -22,6 +22,9 @@ const ROLE_ARN = `arn:aws:iam::${MOTO_ACCOUNT}:role/ADFS-Admins`;
 const PROVIDER_ARN = `arn:aws:iam::${MOTO_ACCOUNT}:saml-provider/ADFS`;
 const SESSION_DURATION = 7200;
 
+/** The home moto runs in (it must not read ~/.aws): one moto for the file. */
+let motoHome: TempHome;
+/** Each test's own home, so that no test reads the credentials another one wrote. */
 let home: TempHome;
 let moto: MotoServer;
 let demo: DemoEnvironment;
@@ -56,8 +59,8 @@ function callerIdentity(profile: string): Promise<RunResult> {
 beforeAll(async () => {
   awsCli = requireTool('aws');
   requireTool('moto_server');
-  home = await makeTempHome();
-  moto = await startMotoServer(home.env);
+  motoHome = await makeTempHome();
+  moto = await startMotoServer(motoHome.env);
   demo = await startDemoEnvironment({
     users: [demoUser({ roles: [{ roleArn: ROLE_ARN, principalArn: PROVIDER_ARN }], sessionDuration: SESSION_DURATION })],
   });
@@ -66,8 +69,24 @@ beforeAll(async () => {
 afterAll(async () => {
   await demo?.close();
   await moto?.close();
+  await motoHome?.cleanup();
+});
+
+beforeEach(async () => {
+  home = await makeTempHome();
+});
+
+afterEach(async () => {
   await home?.cleanup();
 });
+
+/** awsfed login into `profile` with moto as STS (through AWS_ENDPOINT_URL_STS). */
+function motoLogin(profile: string): Promise<RunResult> {
+  return runCli(['login', '--profile', profile, '--idp-url', demo.adfs.entryUrl, '--username', DEMO_USER.username, '--no-prompt'], {
+    env: { ...home.env, AWSFED_PASSWORD: DEMO_USER.password, AWS_ENDPOINT_URL_STS: moto.url },
+    timeoutMs: 30000,
+  });
+}
 
 describe('awsfed login with moto_server as STS', () => {
   it('--sts-endpoint: moto redeems the assertion and the AWS CLI is the assumed role at moto', async () => {
@@ -104,10 +123,11 @@ describe('awsfed login with moto_server as STS', () => {
   });
 
   it('AWS_ENDPOINT_URL_STS: the same login into a second profile gets fresh keys from moto', async () => {
-    const r = await runCli(['login', '--profile', 'moto2', '--idp-url', demo.adfs.entryUrl, '--username', DEMO_USER.username, '--no-prompt'], {
-      env: { ...home.env, AWSFED_PASSWORD: DEMO_USER.password, AWS_ENDPOINT_URL_STS: moto.url },
-      timeoutMs: 30000,
-    });
+    // The first profile, signed in by this test: its keys are what the second login's must differ from.
+    const first = await motoLogin('saml');
+    expect(first.code, explain(first)).toBe(0);
+    expect(iniValue(await home.read('credentials'), 'saml', 'aws_access_key_id')).toMatch(/^ASIA/);
+    const r = await motoLogin('moto2');
     expect(r.code, explain(r)).toBe(0);
     const text = await home.read('credentials');
     expect(iniValue(text, 'moto2', 'aws_access_key_id')).toMatch(/^ASIA/);

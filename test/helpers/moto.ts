@@ -3,7 +3,6 @@
  * The child's environment is the temporary home's (never process.env): moto must not read ~/.aws.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { requireTool } from './peers.js';
 
@@ -20,19 +19,9 @@ export interface MotoServer {
   port: number;
   /** What moto printed so far (for failure messages). */
   output(): string;
+  /** Forgets everything moto holds (IAM roles, policies, issued keys): a clean emulator for the next test. */
+  reset(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** A port that was free a moment ago: listen on 0, read the port, close. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close((err) => (err ? reject(err) : resolve(port)));
-    });
-  });
 }
 
 /** The dummy credentials and region moto accepts for calls that need no real identity. */
@@ -45,11 +34,26 @@ export function motoAdminEnv(url: string): Record<string, string> {
   };
 }
 
-export async function startMotoServer(env: Record<string, string>): Promise<MotoServer> {
-  const command = requireTool('moto_server');
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
+/**
+ * The port moto's web server (werkzeug) says it listens on: " * Running on http://127.0.0.1:PORT".
+ * It prints the line once the socket is bound, with the port the OS gave it for `-p 0`.
+ */
+export function listeningPort(output: string): number | undefined {
+  const port = /Running on https?:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
+  return port === undefined ? undefined : Number(port);
+}
+
+export interface MotoStartOptions {
+  /** The moto_server executable; found on PATH when absent (a test of this helper wraps it). */
+  command?: string;
+}
+
+export async function startMotoServer(env: Record<string, string>, options: MotoStartOptions = {}): Promise<MotoServer> {
+  const command = options.command ?? requireTool('moto_server');
+  // Port 0: the OS picks a free port at the moment moto binds it. A port picked in advance (listen on 0,
+  // read, close, hand to moto) can be taken by another moto or any other process in between, and moto
+  // then exits with "Address already in use": two test files starting moto at once could collide.
+  const child: ChildProcess = spawn(command, ['-H', '127.0.0.1', '-p', '0'], {
     env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -83,24 +87,37 @@ export async function startMotoServer(env: Record<string, string>): Promise<Moto
     }
   };
 
-  // Wait until it answers (moto starts in a second or two); give up after 20 s with its output.
-  // Whatever goes wrong before it answers, the child is stopped before the error is thrown.
+  // Wait until moto says which port it bound and answers there (it starts in a second or two); give up
+  // after 20 s with its output. Whatever goes wrong before it answers, the child is stopped first.
   const deadline = Date.now() + START_DEADLINE_MS;
+  let port: number | undefined;
   try {
     for (;;) {
-      if (exited !== undefined) throw new Error(`moto_server exited (code ${exited}) before answering on ${url}:\n${log}`);
-      try {
-        const res = await fetch(`${url}/moto-api/`, { signal: AbortSignal.timeout(1000) });
-        await res.arrayBuffer();
-        break;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`moto_server did not answer on ${url} within ${START_DEADLINE_MS} ms:\n${log}`);
-        await delay(100);
+      if (exited !== undefined) throw new Error(`moto_server exited (code ${exited}) before answering:\n${log}`);
+      port ??= listeningPort(log);
+      if (port !== undefined) {
+        try {
+          const res = await fetch(`http://127.0.0.1:${port}/moto-api/`, { signal: AbortSignal.timeout(1000) });
+          await res.arrayBuffer();
+          break;
+        } catch {
+          // Bound but not answering yet: poll again.
+        }
       }
+      if (Date.now() > deadline) {
+        throw new Error(`moto_server did not answer within ${START_DEADLINE_MS} ms (${port === undefined ? 'it printed no port' : `port ${port}`}):\n${log}`);
+      }
+      await delay(100);
     }
   } catch (error) {
     await close();
     throw error;
   }
-  return { url, port, output: () => log, close };
+  const url = `http://127.0.0.1:${port}`;
+  const reset = async (): Promise<void> => {
+    const res = await fetch(`${url}/moto-api/reset`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`moto_server refused /moto-api/reset (HTTP ${res.status}):\n${log}`);
+  };
+  return { url, port: port!, output: () => log, reset, close };
 }
