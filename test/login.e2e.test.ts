@@ -338,7 +338,7 @@ describe('role choice, duration and password sources (AD FS 3.0)', () => {
     await writeFile(home.configFile, '[profile saml]\nregion = mars\n');
     const result = await login(home, ['--username', USERNAME, '--role', '*Admins']);
     expect(result.code, result.stderr).toBe(2);
-    expect(result.stderr).toContain('awsfed: region of [profile saml] in ~/.aws/config is "mars"');
+    expect(result.stderr).toContain(`awsfed: region of [profile saml] in ${home.configFile} is "mars"`);
     expect(await home.read('config')).toBe('[profile saml]\nregion = mars\n');
   });
 });
