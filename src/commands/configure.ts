@@ -68,7 +68,7 @@ export async function configure(options: ConfigureOptions, deps: Deps): Promise<
   await updateIniFile(paths.configFile, (doc) => {
     for (const [key, value] of Object.entries(written)) doc.set(section, key, value);
     for (const key of removed) doc.delete(section, key);
-  });
+  }, { onWait: deps.err });
   return { profile, configFile: paths.configFile, written };
 }
 
