@@ -230,7 +230,7 @@ export async function runChains(hops: Hop[], roots: Map<string, RootContext>, pa
   if (successes.length > 0) {
     await updateIniFile(paths.credentialsFile, (doc) => {
       for (const o of successes) applyCredentials(doc, o.profile, { ...o.credentials, principalArn: o.credentials.assumedRoleArn });
-    });
+    }, { onWait: deps.err });
   }
   return outcomes;
 }

@@ -35,7 +35,7 @@ export async function add(options: AddOptions, deps: Deps): Promise<AddResult> {
   await updateIniFile(paths.configFile, (doc) => {
     plan = planAdd(doc, options, defaultSource);
     if (plan.action !== 'unchanged') writeDestination(doc, plan.destination);
-  });
+  }, { onWait: deps.err });
   if (!plan) throw new Error('updateIniFile did not run the edit');
   return { ...plan, configFile: paths.configFile };
 }

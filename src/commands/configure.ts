@@ -73,7 +73,7 @@ export async function configure(options: ConfigureOptions, deps: Deps): Promise<
     checkLoginTarget(doc, profile, 'configure');
     for (const [key, value] of Object.entries(written)) doc.set(section, key, value);
     for (const key of removed) doc.delete(section, key);
-  });
+  }, { onWait: deps.err });
   return { profile, configFile: paths.configFile, written };
 }
 

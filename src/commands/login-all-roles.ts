@@ -125,12 +125,12 @@ export async function loginAllRoles(options: AllRolesOptions, deps: Deps): Promi
   if (succeeded.length > 0) {
     await updateIniFile(ctx.paths.credentialsFile, (doc) => {
       for (const o of succeeded) applyCredentials(doc, o.profile, { ...o.credentials, principalArn: o.credentials.assumedRoleArn });
-    });
+    }, { onWait: deps.err });
   }
   await updateIniFile(ctx.paths.configFile, (doc) => {
     rememberProfileConfig(doc, ctx.settings, ctx.profile.value, assertion.roleSessionName);
     for (const o of succeeded) rememberProfileConfig(doc, ctx.settings, o.profile);
-  });
+  }, { onWait: deps.err });
   return { gatewayProfile: ctx.profile.value, outcomes, signIns: source.signIns, notes, paths: ctx.paths };
 }
 

@@ -226,8 +226,10 @@ export async function login(options: LoginOptions, deps: Deps): Promise<LoginRes
 
   await updateIniFile(ctx.paths.credentialsFile, (doc) =>
     applyCredentials(doc, ctx.profile.value, { ...credentials, principalArn: credentials.assumedRoleArn }),
-  );
-  await updateIniFile(ctx.paths.configFile, (doc) => rememberProfileConfig(doc, ctx.settings, ctx.profile.value, assertion.roleSessionName));
+  { onWait: ctx.deps.err });
+  await updateIniFile(ctx.paths.configFile, (doc) => rememberProfileConfig(doc, ctx.settings, ctx.profile.value, assertion.roleSessionName), {
+    onWait: ctx.deps.err,
+  });
 
   return { profile: ctx.profile.value, role, credentials, paths: ctx.paths, durationSeconds, notes };
 }

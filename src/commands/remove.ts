@@ -39,7 +39,7 @@ export async function remove(options: RemoveOptions, deps: Deps): Promise<Remove
   await updateIniFile(paths.configFile, (doc) => {
     orphaned = checkRemovable(doc, name, Boolean(options.force));
     removeDestination(doc, name);
-  });
+  }, { onWait: deps.err });
 
   let removedCredentials = false;
   let keptCredentials = false;
@@ -52,7 +52,7 @@ export async function remove(options: RemoveOptions, deps: Deps): Promise<Remove
           doc.deleteSection(name);
           removedCredentials = true;
         }
-      });
+      }, { onWait: deps.err });
     } else {
       keptCredentials = true;
     }

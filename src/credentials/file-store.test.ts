@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileError } from '../errors.js';
@@ -187,11 +188,10 @@ describe('updateIniFile', () => {
     const path = join(dir, 'credentials');
     await fs.writeFile(path, '[a]\nk = 1\n');
     await fs.writeFile(`${path}.lock`, '999 other\n');
-    const open = vi.spyOn(fs, 'open');
+    const link = vi.spyOn(fs, 'link');
     const error = await rejection(updateIniFile(path, (doc) => doc.set('a', 'k', '2'), { lockTimeoutMs: 300 }));
     // It waited for the lock (tried to create it again and again) instead of failing at the first try.
-    const lockAttempts = open.mock.calls.filter(([p]) => String(p).endsWith('credentials.lock'));
-    expect(lockAttempts.length).toBeGreaterThan(1);
+    expect(lockAttempts(link, path)).toBeGreaterThan(1);
     expect(error.code).toBe('FILE_LOCKED');
     expect(error.hint).toContain(`${path}.lock`);
     expect(await fs.readFile(path, 'utf8')).toBe('[a]\nk = 1\n');
@@ -220,4 +220,209 @@ describe('updateIniFile', () => {
     await expectNoLeftovers(dir);
   });
 
+});
+
+/** A pid that belonged to a process that has exited (a child we ran and waited for). */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  if (child.pid === undefined) throw new Error('could not start a child process');
+  return child.pid;
+}
+
+/** Attempts to create `<path>.lock` seen by a spy on fs.link (the lock is linked into place). */
+function lockAttempts(link: { mock: { calls: unknown[][] } }, path: string): number {
+  return link.mock.calls.filter(([, to]) => String(to) === `${path}.lock`).length;
+}
+
+describe('updateIniFile temp files', () => {
+  it('sweeps the temp files of dead processes and leaves those of live ones and of other files', async () => {
+    const path = join(dir, 'credentials');
+    await fs.writeFile(path, '[a]\nk = 1\n');
+    const dead = deadPid();
+    const stale = [`.credentials.${dead}.0a1b2c3d4e5f.tmp`, `.credentials.${dead}.ffffffffffff.tmp`];
+    // The parent of this test worker is alive, and is not this process.
+    const live = `.credentials.${process.ppid}.0a1b2c3d4e5f.tmp`;
+    const other = `.config.${dead}.0a1b2c3d4e5f.tmp`;
+    for (const name of [...stale, live, other]) await fs.writeFile(join(dir, name), '[a]\naws_secret_access_key = live\n');
+    await updateIniFile(path, (doc) => doc.set('a', 'k', '2'));
+    expect(await listAll(dir)).toEqual([other, live, 'credentials'].sort());
+    expect(await fs.readFile(path, 'utf8')).toBe('[a]\nk = 2\n');
+  });
+
+  it('sweeps the temp files of the lock and break lock left by dead processes', async () => {
+    const path = join(dir, 'credentials');
+    const dead = deadPid();
+    for (const name of [`.credentials.lock.${dead}.0a1b2c3d4e5f.tmp`, `.credentials.lock.break.${dead}.0a1b2c3d4e5f.tmp`]) {
+      await fs.writeFile(join(dir, name), `${dead} 0123456789abcdef ${hostname()}\n`);
+    }
+    await updateIniFile(path, (doc) => doc.set('a', 'k', '1'));
+    expect(await listAll(dir)).toEqual(['credentials']);
+  });
+
+  it('sweeps a temp file named with its own pid that it did not create (a dead run that had the same pid, as in containers)', async () => {
+    const path = join(dir, 'credentials');
+    const mine = `.credentials.${process.pid}.0a1b2c3d4e5f.tmp`;
+    await fs.writeFile(join(dir, mine), 'x');
+    await updateIniFile(path, (doc) => doc.set('a', 'k', '1'));
+    expect(await listAll(dir)).toEqual(['credentials']);
+  });
+
+  it('sweeps even when the edit changes nothing', async () => {
+    const path = join(dir, 'credentials');
+    await fs.writeFile(path, '[a]\nk = 1\n');
+    await fs.writeFile(join(dir, `.credentials.${deadPid()}.abcdef012345.tmp`), 'x');
+    await updateIniFile(path, (doc) => doc.set('a', 'k', '1'));
+    expect(await listAll(dir)).toEqual(['credentials']);
+  });
+
+  it('installs its signal handlers only while a write is in flight', async () => {
+    const path = join(dir, 'credentials');
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    const counts = (): number[] => [...signals.map((s) => process.listenerCount(s)), process.listenerCount('exit')];
+    const before = counts();
+    let during: number[] = [];
+    const rename = fs.rename.bind(fs);
+    vi.spyOn(fs, 'rename').mockImplementationOnce(async (from, to) => {
+      during = counts();
+      return rename(from, to);
+    });
+    await updateIniFile(path, (doc) => doc.set('a', 'k', '1'));
+    expect(during).toEqual(before.map((n) => n + 1));
+    expect(counts()).toEqual(before);
+  });
+});
+
+describe('updateIniFile lock holders', () => {
+  it('writes the pid, a token and the host name into the lock', async () => {
+    const path = join(dir, 'credentials');
+    let content = '';
+    await updateIniFile(path, () => {
+      content = readFileSync(`${path}.lock`, 'utf8');
+    });
+    expect(content).toBe(`${process.pid} ${content.split(' ')[1]} ${hostname()}\n`);
+    expect(content.split(' ')[1]).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('takes over at once a fresh lock whose holder is a dead process on this host, without a waiting message', async () => {
+    const path = join(dir, 'credentials');
+    await fs.writeFile(path, '[a]\nk = 1\n');
+    await fs.writeFile(`${path}.lock`, `${deadPid()} 0123456789abcdef ${hostname()}\n`);
+    const onWait = vi.fn();
+    // A lock timeout far above the test timeout: waiting for it would fail the test.
+    await updateIniFile(path, (doc) => doc.set('a', 'k', '2'), { lockTimeoutMs: 60_000, staleLockMs: 60_000, onWait });
+    expect(onWait).not.toHaveBeenCalled();
+    expect(await fs.readFile(path, 'utf8')).toBe('[a]\nk = 2\n');
+    await expectNoLeftovers(dir);
+  }, 10_000);
+
+  it('takes over a lock naming its own pid with a token it does not hold (a dead run that had the same pid)', async () => {
+    const path = join(dir, 'credentials');
+    await fs.writeFile(`${path}.lock`, `${process.pid} 0123456789abcdef ${hostname()}\n`);
+    const onWait = vi.fn();
+    await updateIniFile(path, (doc) => doc.set('a', 'k', '1'), { lockTimeoutMs: 60_000, staleLockMs: 60_000, onWait });
+    expect(onWait).not.toHaveBeenCalled();
+    expect(await fs.readFile(path, 'utf8')).toBe('[a]\nk = 1\n');
+    await expectNoLeftovers(dir);
+  }, 10_000);
+
+  it('lands every one of 10 concurrent writers that all find the same dead holder', async () => {
+    const path = join(dir, 'credentials');
+    await fs.writeFile(`${path}.lock`, `${deadPid()} 0123456789abcdef ${hostname()}\n`);
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        updateIniFile(path, (doc) => doc.set(`writer-${i}`, 'aws_access_key_id', `AKIA${i}`), { lockTimeoutMs: 60_000, staleLockMs: 60_000 }),
+      ),
+    );
+    const doc = await readIniFile(path);
+    expect(doc?.sectionNames().sort()).toEqual(Array.from({ length: 10 }, (_, i) => `writer-${i}`).sort());
+    await expectNoLeftovers(dir);
+  }, 20_000);
+
+  it('waits for a live holder on this host with one message naming its pid and the lock, then proceeds once released', async () => {
+    const path = join(dir, 'credentials');
+    await fs.writeFile(path, '[a]\nk = 1\n');
+    const holder = process.ppid;
+    await fs.writeFile(`${path}.lock`, `${holder} 0123456789abcdef ${hostname()}\n`);
+    const link = vi.spyOn(fs, 'link');
+    const messages: string[] = [];
+    const writing = updateIniFile(path, (doc) => doc.set('a', 'k', '2'), { lockTimeoutMs: 60_000, staleLockMs: 1, onWait: (m) => messages.push(m) });
+    // Let it retry a few times (a live holder is never broken, however old its lock), then release.
+    await vi.waitFor(() => expect(lockAttempts(link, path)).toBeGreaterThanOrEqual(5), { timeout: 20_000, interval: 5 });
+    expect(await fs.readFile(path, 'utf8')).toBe('[a]\nk = 1\n');
+    await fs.unlink(`${path}.lock`);
+    await writing;
+    expect(messages).toEqual([`waiting for another awsfed run (pid ${holder}) to release ${path}.lock…`]);
+    expect(await fs.readFile(path, 'utf8')).toBe('[a]\nk = 2\n');
+    await expectNoLeftovers(dir);
+  }, 30_000);
+
+  it('takes over at once when the run that was breaking a dead lock was killed too (its .break file stays)', async () => {
+    const path = join(dir, 'credentials');
+    await fs.writeFile(`${path}.lock`, `${deadPid()} 0123456789abcdef ${hostname()}\n`);
+    await fs.writeFile(`${path}.lock.break`, `${deadPid()} fedcba9876543210 ${hostname()}\n`);
+    await updateIniFile(path, (doc) => doc.set('a', 'k', '1'), { lockTimeoutMs: 60_000, staleLockMs: 60_000 });
+    expect(await fs.readFile(path, 'utf8')).toBe('[a]\nk = 1\n');
+    await expectNoLeftovers(dir);
+    expect(await listAll(dir)).toEqual(['credentials']);
+  }, 10_000);
+
+  it('waits for (and never breaks) a lock it cannot read, then fails with FILE_LOCKED', async () => {
+    const path = join(dir, 'credentials');
+    await fs.writeFile(`${path}.lock`, 'someone else\n');
+    const old = new Date(Date.now() - 60_000);
+    await fs.utimes(`${path}.lock`, old, old);
+    const readFile = fs.readFile.bind(fs);
+    vi.spyOn(fs, 'readFile').mockImplementation(((file: string, ...rest: []) =>
+      String(file) === `${path}.lock` ? Promise.reject(Object.assign(new Error('denied'), { code: 'EACCES' })) : readFile(file, ...rest)) as typeof fs.readFile);
+    const error = await rejection(updateIniFile(path, (doc) => doc.set('a', 'k', '1'), { lockTimeoutMs: 200 }));
+    expect(error.code).toBe('FILE_LOCKED');
+    vi.restoreAllMocks();
+    expect(await fs.readFile(`${path}.lock`, 'utf8')).toBe('someone else\n');
+  });
+
+  it('still locks where hard links are not supported (creating the lock with O_EXCL instead)', async () => {
+    const path = join(dir, 'credentials');
+    vi.spyOn(fs, 'link').mockRejectedValue(Object.assign(new Error('not supported'), { code: 'EPERM' }));
+    let content = '';
+    await updateIniFile(path, (doc) => {
+      content = readFileSync(`${path}.lock`, 'utf8');
+      doc.set('a', 'k', '1');
+    });
+    expect(content).toMatch(new RegExp(`^${process.pid} [0-9a-f]{16} ${hostname()}\n$`));
+    expect(await listAll(dir)).toEqual(['credentials']);
+  });
+
+  it('fails with FILE_LOCKED naming the pid when a live holder keeps the lock past the timeout', async () => {
+    const path = join(dir, 'credentials');
+    await fs.writeFile(`${path}.lock`, `${process.ppid} 0123456789abcdef ${hostname()}\n`);
+    const error = await rejection(updateIniFile(path, (doc) => doc.set('a', 'k', '1'), { lockTimeoutMs: 200 }));
+    expect(error.code).toBe('FILE_LOCKED');
+    expect(error.message).toContain(`pid ${process.ppid}`);
+    expect(error.hint).toContain(`pid ${process.ppid}`);
+    expect(error.hint).toContain(`${path}.lock`);
+    expect(await fs.readFile(`${path}.lock`, 'utf8')).toBe(`${process.ppid} 0123456789abcdef ${hostname()}\n`);
+  });
+
+  it('never judges a lock from another host by its pid: a fresh one is waited for, with the host in the message', async () => {
+    const path = join(dir, 'credentials');
+    const content = `${deadPid()} 0123456789abcdef ${hostname()}-elsewhere\n`;
+    await fs.writeFile(`${path}.lock`, content);
+    const messages: string[] = [];
+    const error = await rejection(updateIniFile(path, (doc) => doc.set('a', 'k', '1'), { lockTimeoutMs: 200, onWait: (m) => messages.push(m) }));
+    expect(error.code).toBe('FILE_LOCKED');
+    expect(error.hint).toContain(`on ${hostname()}-elsewhere`);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain(`on ${hostname()}-elsewhere`);
+    expect(await fs.readFile(`${path}.lock`, 'utf8')).toBe(content);
+  });
+
+  it('breaks a lock from another host only when it is older than staleLockMs', async () => {
+    const path = join(dir, 'credentials');
+    await fs.writeFile(`${path}.lock`, `${process.ppid} 0123456789abcdef ${hostname()}-elsewhere\n`);
+    const old = new Date(Date.now() - 60_000);
+    await fs.utimes(`${path}.lock`, old, old);
+    await updateIniFile(path, (doc) => doc.set('a', 'k', '1'), { lockTimeoutMs: 60_000 });
+    expect(await fs.readFile(path, 'utf8')).toBe('[a]\nk = 1\n');
+    await expectNoLeftovers(dir);
+  }, 10_000);
 });

@@ -5,58 +5,25 @@
  * edit, write a temp file beside the target, fsync, rename over it. A reader (the AWS CLI, an SDK)
  * therefore sees the old file or the new one, never half of one, and two awsfed runs never lose
  * each other's profile. An unreadable or unparseable file is an error, never "empty".
+ *
+ * No temp file (a full copy, live keys included) outlives its run: it is removed when the write
+ * fails, and on exit and on SIGINT/SIGTERM/SIGHUP while the write is in flight (in-flight.ts);
+ * what a SIGKILL leaves behind is swept by the next write. The lock rules are in file-lock.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FileError } from '../errors.js';
 import { type IniDocument, parseIni } from '../ini/document.js';
+import { errnoCode, unreadable, unwritable } from './file-errors.js';
+import { type LockOptions, acquireLock, isProcessAlive } from './file-lock.js';
+import { isTracked, track } from './in-flight.js';
 
-export interface UpdateIniOptions {
-  /** Give up waiting for another run's lock after this long (default 10 s). */
-  lockTimeoutMs?: number;
-  /** A lock file older than this (by mtime) was left by a crashed run and is broken (default 30 s). */
-  staleLockMs?: number;
-}
+/** Lock timeout, stale-lock age and the waiting-message port (see file-lock.ts). */
+export type UpdateIniOptions = LockOptions;
 
-const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
-const DEFAULT_STALE_LOCK_MS = 30_000;
 const NEW_FILE_MODE = 0o600;
 const NEW_DIR_MODE = 0o700;
-
-function errnoCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
-}
-
-function unreadable(path: string, error: unknown): FileError {
-  const code = errnoCode(error);
-  const hints: Record<string, string> = {
-    EACCES: `Check the permissions of ${path} and its directory (ls -l); it should be readable by you.`,
-    EPERM: `Check the permissions of ${path} and its directory (ls -l); it should be readable by you.`,
-    EISDIR: `${path} is a directory; point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a file.`,
-    ENOTDIR: `A parent of ${path} is a file, not a directory; fix the path.`,
-    ELOOP: `${path} is a symbolic link loop; fix or remove the link.`,
-  };
-  return new FileError('FILE_UNREADABLE', `cannot read ${path} (${code ?? 'error'})`, {
-    hint: (code && hints[code]) ?? `Check that ${path} is a readable file.`,
-    cause: error,
-  });
-}
-
-function unwritable(path: string, error: unknown): FileError {
-  const code = errnoCode(error);
-  const hints: Record<string, string> = {
-    EACCES: `Check that you can write to ${dirname(path)} (ls -ld); awsfed replaces the file by renaming a temp file there.`,
-    EPERM: `Check that you can write to ${dirname(path)} (ls -ld); awsfed replaces the file by renaming a temp file there.`,
-    EROFS: `${dirname(path)} is on a read-only file system; point the file elsewhere with AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE.`,
-    ENOSPC: 'The disk is full; free some space and run again.',
-    EDQUOT: 'Your disk quota is exhausted; free some space and run again.',
-  };
-  return new FileError('FILE_UNWRITABLE', `cannot write ${path} (${code ?? 'error'})`, {
-    hint: (code && hints[code]) ?? `Check that ${dirname(path)} is a writable directory.`,
-    cause: error,
-  });
-}
 
 /** Strict UTF-8: a file we cannot decode exactly, we could not write back byte-for-byte. */
 function decode(bytes: Buffer, path: string): string {
@@ -113,50 +80,6 @@ async function resolveTarget(path: string): Promise<string> {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
-
-/** Creates `<file>.lock` exclusively; returns a release function. */
-async function acquireLock(target: string, options: UpdateIniOptions): Promise<() => Promise<void>> {
-  const lockPath = `${target}.lock`;
-  const timeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
-  const staleMs = options.staleLockMs ?? DEFAULT_STALE_LOCK_MS;
-  const token = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
-  const deadline = Date.now() + timeoutMs;
-  let delay = 5;
-  for (;;) {
-    try {
-      const handle = await fs.open(lockPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, NEW_FILE_MODE);
-      try {
-        await handle.writeFile(token);
-      } finally {
-        await handle.close();
-      }
-      return async () => {
-        // Remove only our own lock: if a slow run had its lock broken as stale, the lock now
-        // belongs to someone else.
-        const content = await fs.readFile(lockPath, 'utf8').catch(() => undefined);
-        if (content === token) await fs.unlink(lockPath).catch(() => undefined);
-      };
-    } catch (error) {
-      if (errnoCode(error) !== 'EEXIST') throw unwritable(lockPath, error);
-    }
-    const stat = await fs.stat(lockPath).catch(() => undefined);
-    if (stat && Date.now() - stat.mtimeMs > staleMs) {
-      // Left by a run that crashed. Two runs breaking the same stale lock at the same instant
-      // could both proceed; that needs a crash plus a race within milliseconds, and we accept it.
-      await fs.unlink(lockPath).catch(() => undefined);
-      continue;
-    }
-    if (Date.now() >= deadline) {
-      throw new FileError('FILE_LOCKED', `${target} is locked by another awsfed run (${lockPath})`, {
-        hint: `Wait for the other run to finish; if none is running, delete ${lockPath}.`,
-      });
-    }
-    await sleep(Math.min(delay + Math.random() * delay, Math.max(1, deadline - Date.now())));
-    delay = Math.min(delay * 2, 200);
-  }
-}
-
 async function currentState(target: string): Promise<{ text: string; mode: number; uid: number; gid: number } | undefined> {
   const text = await readText(target);
   if (text === undefined) return undefined;
@@ -166,11 +89,48 @@ async function currentState(target: string): Promise<{ text: string; mode: numbe
   return { text, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
 }
 
+function tempName(target: string, pid: number, hex: string): string {
+  return `.${basename(target)}.${pid}.${hex}.tmp`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Removes the temp files that runs killed with SIGKILL (or by a power cut) left beside the target:
+ * full copies with live keys. A temp file is stale when its pid is not a live process on this host,
+ * or is our own pid but not a write of ours (a dead run that had the same pid). Those of live
+ * processes are left alone. Runs under the lock, so no live awsfed run is between open and rename
+ * (a run on another host sharing the directory over NFS would hold the lock too).
+ */
+async function sweepStaleTemps(target: string): Promise<void> {
+  const dir = dirname(target);
+  // The file's own temp copies, and those of its lock and break lock (file-lock.ts).
+  const names = [basename(target), `${basename(target)}.lock`, `${basename(target)}.lock.break`].map(escapeRegExp);
+  const pattern = new RegExp(`^\\.(?:${names.join('|')})\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dir);
+  } catch {
+    return; // best effort: the write itself reports a directory it cannot use
+  }
+  for (const name of entries) {
+    const pid = Number(pattern.exec(name)?.[1] ?? Number.NaN);
+    if (!Number.isSafeInteger(pid) || pid <= 0) continue;
+    const path = join(dir, name);
+    const stale = pid === process.pid ? !isTracked(path) : !isProcessAlive(pid);
+    if (stale) await fs.unlink(path).catch(() => undefined);
+  }
+}
+
 async function writeAtomically(target: string, text: string, previous: { mode: number; uid: number; gid: number } | undefined): Promise<void> {
   const dir = dirname(target);
-  const tempPath = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const tempPath = join(dir, tempName(target, process.pid, randomBytes(6).toString('hex')));
   const mode = previous?.mode ?? NEW_FILE_MODE;
   let created = false;
+  // Registered before it exists, so that an exit or a signal at any point after creation removes it.
+  const untrack = track(tempPath);
   try {
     const handle = await fs.open(tempPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, NEW_FILE_MODE);
     created = true;
@@ -191,6 +151,8 @@ async function writeAtomically(target: string, text: string, previous: { mode: n
   } catch (error) {
     if (created) await fs.unlink(tempPath).catch(() => undefined);
     throw error instanceof FileError ? error : unwritable(target, error);
+  } finally {
+    untrack();
   }
   // Make the rename itself durable; not supported everywhere (Windows), and the data is already safe.
   const dirHandle = await fs.open(dir, 'r').catch(() => undefined);
@@ -214,6 +176,7 @@ export async function updateIniFile(path: string, edit: (doc: IniDocument) => vo
   }
   const release = await acquireLock(target, options);
   try {
+    await sweepStaleTemps(target);
     const previous = await currentState(target);
     const before = previous?.text ?? '';
     const doc = parseIni(before, path === target ? path : `${path} -> ${target}`);

@@ -260,6 +260,16 @@ describe('IniDocument.set', () => {
     expect(parseIni(doc.toString()).getSection('a')).toEqual({ k: '1', j: '2' });
   });
 
+  it('indents a key added to an empty section like an indented header after it, which would otherwise continue the new key', () => {
+    // Found by the property tests: "a_ = 1" at column 0 made the next line " [b]" its continuation.
+    const doc = parseIni('[a]\n [b]\nk = v\n');
+    doc.set('a', 'x', '1');
+    expect(doc.toString()).toBe('[a]\n x = 1\n [b]\nk = v\n');
+    const reread = parseIni(doc.toString());
+    expect(reread.sectionNames()).toEqual(['a', 'b']);
+    expect(reread.getSection('a')).toEqual({ x: '1' });
+  });
+
   it('adds a key right after the header of an empty section', () => {
     const doc = parseIni('[a]\n\n# about b\n[b]\nk = v\n');
     doc.set('a', 'x', '1');
@@ -392,6 +402,16 @@ describe('IniDocument.delete and deleteSection', () => {
     doc.deleteSection('a');
     doc.deleteSection('c');
     expect(doc.toString()).toBe('[b]\nk = 2');
+  });
+
+  it('deleting a section never turns an indented header after it into a continuation of the key before it', () => {
+    const doc = parseIni('[a]\nk = 1\n[b]\n  j = 2\n  [c]\nm = 3\n');
+    doc.deleteSection('b');
+    const reread = parseIni(doc.toString());
+    expect(reread.sectionNames()).toEqual(['a', 'c']);
+    expect(reread.getSection('a')).toEqual({ k: '1' });
+    expect(reread.getSection('c')).toEqual({ m: '3' });
+    expect(doc.toString()).toBe('[a]\nk = 1\n[c]\nm = 3\n');
   });
 
   it('deletes every duplicate of a section', () => {

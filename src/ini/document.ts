@@ -327,6 +327,7 @@ class LosslessIniDocument implements IniDocument {
         end++; // avoid leaving two separators (or a leading blank line) where the section was
       }
       this.lines.splice(start, end - start);
+      this.keepHeaderAHeader(start);
     }
     const last = this.lines[this.lines.length - 1];
     if (last && !this.finalNewline) last.eol = '';
@@ -367,6 +368,24 @@ class LosslessIniDocument implements IniDocument {
       if (parsed && parsed.key !== '') entries.push([parsed.key, parsed.value]);
     }
     return entries;
+  }
+
+  /**
+   * After lines were removed before `index`: an indented section header there that now follows a
+   * key indented less would read as a continuation of that key (configparser's rule, and ours),
+   * losing the whole section. Such a header loses its indentation; nothing else changes.
+   */
+  private keepHeaderAHeader(index: number): void {
+    let header = index;
+    while (this.lines[header]?.kind === 'blank' || this.lines[header]?.kind === 'comment') header++;
+    const line = this.lines[header];
+    if (line?.kind !== 'section') return;
+    let owner = index - 1;
+    while (owner >= 0 && this.lines[owner]?.kind !== 'key' && this.lines[owner]?.kind !== 'section') owner--;
+    const previous = this.lines[owner];
+    if (previous?.kind === 'key' && leadingWhitespace(line.text).length > previous.indent) {
+      line.text = line.text.slice(leadingWhitespace(line.text).length);
+    }
   }
 
   /** Last key or continuation line of a block, or its header when it has none. */
@@ -414,9 +433,12 @@ class LosslessIniDocument implements IniDocument {
       if (line.value !== '') style = line;
     }
     const made = this.makeKeyLine(key, value, style);
-    if (lastKey && lastKey.lead !== made.lead) {
-      return { ...made, lead: lastKey.lead, indent: lastKey.indent, text: lastKey.lead + key + made.sep + value };
-    }
+    // Indent like the section's last key; in a section without keys, at least like an indented
+    // header that follows, which would otherwise read as a continuation of the new key.
+    const next = this.lines[block.end];
+    const nextHeaderLead = next?.kind === 'section' ? leadingWhitespace(next.text) : '';
+    const lead = lastKey?.lead ?? (nextHeaderLead.length > made.lead.length ? nextHeaderLead : made.lead);
+    if (lead !== made.lead) return { ...made, lead, indent: lead.length, text: lead + key + made.sep + value };
     return made;
   }
 
