@@ -63,6 +63,12 @@ export const SETTINGS = {
     profileKey: 'awsfed_account_aliases',
     defaultText: 'none: {alias} is the account id',
   },
+  timeout: {
+    flag: '--timeout',
+    env: ['AWSFED_TIMEOUT'],
+    profileKey: 'awsfed_timeout',
+    defaultText: '2m for the whole sign-in with the IdP (time at prompts not counted); each request at most 30 s',
+  },
   stsEndpoint: {
     flag: '--sts-endpoint',
     env: ['AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL'],
@@ -90,6 +96,8 @@ export interface Settings {
   relyingParty: Resolved<string | undefined>;
   passwordCommand: Resolved<string | undefined>;
   stsEndpoint: Resolved<string | undefined>;
+  /** Seconds the sign-in with the IdP may take. */
+  timeout: Resolved<number>;
   profileTemplate: Resolved<string>;
   accountAliases: Resolved<string | undefined>;
 }
@@ -100,6 +108,7 @@ export type Env = Record<string, string | undefined>;
 export const DEFAULT_PROFILE = 'saml';
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_PROFILE_TEMPLATE = '{alias}-{role}';
+export const DEFAULT_TIMEOUT_SECONDS = 120;
 
 /**
  * The profile to use: --profile > AWSFED_PROFILE > AWS_PROFILE (only when that profile is an awsfed
@@ -139,6 +148,7 @@ export function resolveSettings(
     r.value === undefined ? { value, source: 'default' } : { value: r.value, source: r.source };
 
   const duration = pick('duration');
+  const timeout = pick('timeout');
   return {
     profile,
     idpUrl: pick('idpUrl'),
@@ -151,6 +161,8 @@ export function resolveSettings(
     relyingParty: pick('relyingParty'),
     passwordCommand: pick('passwordCommand'),
     stsEndpoint: pick('stsEndpoint'),
+    timeout:
+      timeout.value === undefined ? { value: DEFAULT_TIMEOUT_SECONDS, source: 'default' } : { value: parseTimeout(timeout.value, timeout.source), source: timeout.source },
     profileTemplate: withDefault(pick('profileTemplate'), DEFAULT_PROFILE_TEMPLATE),
     accountAliases: pick('accountAliases'),
   };
@@ -170,6 +182,22 @@ export function parseDuration(text: string, source: SettingSource = 'flag'): num
   if (seconds < 900 || seconds > 43200) {
     throw new UsageError('DURATION_OUT_OF_RANGE', `${where} is ${seconds} seconds; STS accepts 900 to 43200.`, {
       hint: 'Pick a duration between 15m and 12h (900..43200 seconds).',
+    });
+  }
+  return seconds;
+}
+
+const MAX_TIMEOUT_SECONDS = 3600;
+
+/** The sign-in deadline: seconds ("90") or with a unit ("90s", "2m", "1h"), 1 s to 1 h. */
+export function parseTimeout(text: string, source: SettingSource = 'flag'): number {
+  const match = /^\s*(\d+)\s*([smh]?)\s*$/i.exec(text);
+  const where = source === 'profile' ? 'awsfed_timeout in ~/.aws/config' : source === 'env' ? 'AWSFED_TIMEOUT' : '--timeout';
+  const unit = (match?.[2] ?? '').toLowerCase();
+  const seconds = match ? Number(match[1]) * (unit === 'h' ? 3600 : unit === 'm' ? 60 : 1) : NaN;
+  if (!(seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)) {
+    throw new UsageError('TIMEOUT_INVALID', `${where} is "${text}"; expected a time from 1 s to 1 h.`, {
+      hint: 'Give seconds (90) or a unit (90s, 2m, 1h); the default is 2m.',
     });
   }
   return seconds;
