@@ -46,7 +46,7 @@ export interface HttpClientOptions {
   caBundlePem?: string;
   /** Deadline per request, from connect to the last byte of the body (each redirect hop is a request). Default 30000. */
   timeoutMs?: number;
-  /** Largest body accepted, counted after decompression. Default 2 MiB. */
+  /** Largest body accepted, counted after decompression. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Default 10. */
   maxRedirects?: number;
@@ -65,11 +65,12 @@ const DEFAULT_USER_AGENT =
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /**
- * AD FS pages are 10-100 KiB; the largest legitimate one carries the SAMLResponse, whose XML the SAML
- * parser caps at 1 MiB (about 1.4 MiB of base64). 2 MiB holds that, and bounds what the HTML parser is
- * handed: cheerio takes about 80 MiB over the CLI's baseline for a 2 MiB page of text, 150 MiB for 4 MiB.
+ * AD FS pages are 10-100 KiB; the largest legitimate one carries the SAMLResponse (a few KiB per dozen
+ * roles; some 100 KiB with hundreds). The HTML parser is the cost to bound: cheerio peaks at about
+ * 40 MiB over the CLI's baseline for a 1 MiB page, 80 MiB for 2 MiB, 150 MiB for 4 MiB. 1 MiB keeps a
+ * sign-in under about 150 MiB of RSS whatever the IdP sends, with room for ten times the largest real page.
  */
-export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 

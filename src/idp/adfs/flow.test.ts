@@ -239,8 +239,8 @@ describe('signIn', () => {
     await expect(signIn(opts)).resolves.toMatchObject({ samlResponse: SAML });
   }, 30_000);
 
-  // cheerio builds about 1 KiB of DOM per element: 2 MiB of bare tags (under the body limit) would take
-  // 600 MiB. A real AD FS page has a few hundred tags.
+  // cheerio builds about 1 KiB of DOM per element: 1 MiB of bare tags (under the body limit) would take
+  // 350 MiB. A real AD FS page has a few hundred tags.
   it('refuses a page with tens of thousands of tags before parsing it, naming the host', async () => {
     const { base } = await serve([() => ({ body: `<html><body>${'<p>'.repeat(30_000)}</body></html>` })]);
     await expect(signIn(options(base))).rejects.toMatchObject({
