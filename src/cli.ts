@@ -82,6 +82,7 @@ Examples:
     .option('--password-command <cmd>', 'command that prints the password (env AWSFED_PASSWORD_COMMAND)')
     .option('--password-command-timeout <seconds>', 'stop the password command after this long (env AWSFED_PASSWORD_COMMAND_TIMEOUT; default 60)')
     .option('--sts-endpoint <url>', 'STS endpoint (env AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)')
+    .option('--timeout <time>', 'limit for the whole sign-in with the IdP: seconds, or 90s/2m (env AWSFED_TIMEOUT; default 2m)')
     .option('--password-stdin', 'read the password from standard input')
     .option('--all-roles', 'write one profile per role in the assertion (or per role --role matches), named by --profile-template')
     .option('--profile-template <template>', 'profile names for --all-roles: {alias} {account} {role} {partition} (default {alias}-{role})')
@@ -132,6 +133,7 @@ Examples:
     .option('--ca-bundle <path>', 'PEM file of CAs to trust for the IdP')
     .option('--relying-party <name>', 'relying party for IdPs without loginToRp')
     .option('--password-command <cmd>', 'command that prints the password on stdout')
+    .option('--timeout <time>', 'limit for the whole sign-in with the IdP (seconds, or 90s/2m)')
     .addOption(new Option('--no-prompt', 'fail instead of starting the wizard'))
     .addHelpText('after', CONFIGURE_EXAMPLES)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {

@@ -103,4 +103,12 @@ describe('awsfed configure: which profile', () => {
       await home.cleanup();
     }
   });
+
+  it('stores --timeout as awsfed_timeout (a flag only, never a wizard question) and refuses a bad one', async () => {
+    await configure({ idpUrl: 'adfs.corp.example', timeout: '3m' }, fakeDeps(home.home, home.env));
+    expect(await home.read('config')).toContain('awsfed_timeout = 3m\n');
+    await expect(configure({ timeout: 'forever' }, fakeDeps(home.home, home.env))).rejects.toMatchObject({ code: 'TIMEOUT_INVALID' });
+    expect(await home.read('config')).toContain('awsfed_timeout = 3m\n');
+  });
 });
+

@@ -5,7 +5,7 @@
  */
 import type { Deps } from '../deps.js';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
-import { DEFAULT_PROFILE, DEFAULT_REGION, SETTINGS, parseDuration, resolveProfileName } from '../config/settings.js';
+import { DEFAULT_PROFILE, DEFAULT_REGION, SETTINGS, parseDuration, parseTimeout, resolveProfileName } from '../config/settings.js';
 import type { SettingName } from '../config/settings.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { normalizeIdpUrl } from '../idp/entry-url.js';
@@ -15,8 +15,11 @@ import { checkOutput, checkRegion } from '../identifiers/identifiers.js';
 
 export type ConfigureOptions = Partial<Record<ConfigurableSetting, string>> & { profile?: string; noPrompt?: boolean };
 
+/** Asked by the wizard, in this order. */
 export const CONFIGURABLE = ['idpUrl', 'username', 'role', 'duration', 'region', 'output', 'caBundle', 'relyingParty', 'passwordCommand'] as const;
-export type ConfigurableSetting = (typeof CONFIGURABLE)[number] & SettingName;
+/** Stored when given as a flag, never asked: most people never need them. */
+const FLAG_ONLY = ['timeout'] as const;
+export type ConfigurableSetting = ((typeof CONFIGURABLE)[number] | (typeof FLAG_ONLY)[number]) & SettingName;
 
 export interface ConfigureResult {
   profile: string;
@@ -24,7 +27,7 @@ export interface ConfigureResult {
   written: Record<string, string>;
 }
 
-const QUESTIONS: Record<ConfigurableSetting, string> = {
+const QUESTIONS: Record<(typeof CONFIGURABLE)[number], string> = {
   idpUrl: 'AD FS host or IdP-initiated sign-on URL:',
   username: 'User name (e.g. alice@corp.example or CORP\\alice):',
   role: 'Preferred role (ARN, ACCOUNT/ROLE-NAME or glob; empty to choose at login):',
@@ -43,7 +46,7 @@ export async function configure(options: ConfigureOptions, deps: Deps): Promise<
   const profile = resolveProfileName(options.profile, deps.env, (name) => config?.get(configSectionName(name), 'awsfed_idp_url') !== undefined).value;
   checkLoginTarget(config, profile, 'configure');
   const section = configSectionName(profile);
-  const given = CONFIGURABLE.filter((name) => options[name] !== undefined);
+  const given = [...CONFIGURABLE, ...FLAG_ONLY].filter((name) => options[name] !== undefined);
   const answers: Partial<Record<ConfigurableSetting, string>> = {};
 
   if (given.length > 0) {
@@ -94,6 +97,10 @@ function validate(name: ConfigurableSetting, value: string): string {
       return normalizeIdpUrl(value);
     case 'duration':
       return String(parseDuration(value));
+    case 'timeout':
+      // Stored as given (2m reads better than 120); checked now so that login does not fail later.
+      parseTimeout(value);
+      return value;
     case 'output':
       return checkOutput(value, SETTINGS.output.flag);
     case 'region':

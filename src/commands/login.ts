@@ -133,7 +133,15 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     deps.log.debug(`signing in at ${urlWithoutQuery(entryUrl)} as profile ${ctx.profile.value} (sign-in ${signIns})`);
     // A fresh cookie jar per sign-in: AD FS would otherwise answer from its MSISAuth session.
     const http = createHttpClient({ caBundlePem: ctx.caBundlePem, log: deps.log });
-    const { samlResponse } = await signIn({ entryUrl, relyingParty: settings.relyingParty.value, http, log: deps.log, saveDebugPage, credentials });
+    const { samlResponse } = await signIn({
+      entryUrl,
+      relyingParty: settings.relyingParty.value,
+      http,
+      log: deps.log,
+      saveDebugPage,
+      credentials,
+      timeoutMs: settings.timeout.value * 1000,
+    });
     return { samlResponse, assertion: parseSamlResponse(samlResponse), receivedAt: deps.clock() };
   };
   return {

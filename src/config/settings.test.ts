@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parsePasswordCommandTimeout, resolveProfileName, resolveSettings } from './settings.js';
+import { parseDuration, parsePasswordCommandTimeout, parseTimeout, resolveProfileName, resolveSettings } from './settings.js';
 import { UsageError } from '../errors.js';
 
 const profile = { value: 'saml', source: 'default' as const };
@@ -91,5 +91,27 @@ describe('parseDuration', () => {
 
   it.each(['0', '899', '13h', 'abc', '1.5h', ''])('rejects %s', (text) => {
     expect(() => parseDuration(text)).toThrow(UsageError);
+  });
+});
+
+describe('timeout (--timeout / AWSFED_TIMEOUT / awsfed_timeout)', () => {
+  it.each([
+    ['90', 90],
+    ['90s', 90],
+    ['2m', 120],
+    ['1h', 3600],
+    [' 5 M ', 300],
+  ])('%s -> %d s', (text, seconds) => expect(parseTimeout(text)).toBe(seconds));
+
+  it.each(['0', '3601', '2h', 'soon', '1.5m', '-5', ''])('rejects %s with TIMEOUT_INVALID', (text) => {
+    expect(() => parseTimeout(text)).toThrow(expect.objectContaining({ code: 'TIMEOUT_INVALID', exitCode: 2 }));
+  });
+
+  it('resolves flag > env > profile > 2m default, and names the source of a bad value', () => {
+    expect(resolveSettings({ timeout: '10s' }, { AWSFED_TIMEOUT: '20' }, profile, { awsfed_timeout: '30' }).timeout).toEqual({ value: 10, source: 'flag' });
+    expect(resolveSettings({}, { AWSFED_TIMEOUT: '20' }, profile, { awsfed_timeout: '30' }).timeout).toEqual({ value: 20, source: 'env' });
+    expect(resolveSettings({}, {}, profile, { awsfed_timeout: '3m' }).timeout).toEqual({ value: 180, source: 'profile' });
+    expect(resolveSettings({}, {}, profile, undefined).timeout).toEqual({ value: 120, source: 'default' });
+    expect(() => resolveSettings({}, { AWSFED_TIMEOUT: 'later' }, profile, undefined)).toThrow(/AWSFED_TIMEOUT/);
   });
 });

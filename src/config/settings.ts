@@ -78,6 +78,13 @@ export const SETTINGS = {
     profileKey: 'awsfed_account_aliases',
     defaultText: 'none: `{alias}` is the account id',
   },
+  timeout: {
+    label: 'sign-in time limit',
+    flag: '--timeout',
+    env: ['AWSFED_TIMEOUT'],
+    profileKey: 'awsfed_timeout',
+    defaultText: '2m for the whole sign-in with the IdP (time at prompts not counted); each request at most 30 s',
+  },
   stsEndpoint: {
     label: 'STS endpoint',
     flag: '--sts-endpoint',
@@ -108,6 +115,8 @@ export interface Settings {
   /** Seconds awsfed_password_command may run before it is killed. */
   passwordCommandTimeout: Resolved<number>;
   stsEndpoint: Resolved<string | undefined>;
+  /** Seconds the sign-in with the IdP may take. */
+  timeout: Resolved<number>;
   profileTemplate: Resolved<string>;
   accountAliases: Resolved<string | undefined>;
 }
@@ -120,6 +129,8 @@ export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_PROFILE_TEMPLATE = '{alias}-{role}';
 /** Long enough to type a vault PIN or touch a key, short enough that a stuck command is noticed. */
 export const DEFAULT_PASSWORD_COMMAND_TIMEOUT_SECONDS = 60;
+/** The whole sign-in with the IdP (prompts not counted): generous for an MFA push, bounded for a stalled IdP. */
+export const DEFAULT_TIMEOUT_SECONDS = 120;
 
 /**
  * The profile to use: --profile > AWSFED_PROFILE > AWS_PROFILE (only when that profile is an awsfed
@@ -160,6 +171,7 @@ export function resolveSettings(
 
   const duration = pick('duration');
   const passwordCommandTimeout = pick('passwordCommandTimeout');
+  const timeout = pick('timeout');
   return {
     profile,
     idpUrl: pick('idpUrl'),
@@ -179,6 +191,8 @@ export function resolveSettings(
             source: passwordCommandTimeout.source,
           },
     stsEndpoint: pick('stsEndpoint'),
+    timeout:
+      timeout.value === undefined ? { value: DEFAULT_TIMEOUT_SECONDS, source: 'default' } : { value: parseTimeout(timeout.value, timeout.source, configFileOf(env)), source: timeout.source },
     profileTemplate: withDefault(pick('profileTemplate'), DEFAULT_PROFILE_TEMPLATE),
     accountAliases: pick('accountAliases'),
   };
@@ -236,11 +250,29 @@ export function settingWhere(name: SettingName, source: SettingSource, configFil
   return spec.flag;
 }
 
-/** Seconds ("60"), or "90s", "2m"; 1 s to 1 h. */
+/** A time limit: seconds ("90") or with a unit ("90s", "2m", "1h"); undefined when not 1 s..1 h. */
+function limitSeconds(text: string): number | undefined {
+  const match = /^\s*(\d+)\s*([smh]?)\s*$/i.exec(text);
+  const unit = (match?.[2] ?? '').toLowerCase();
+  const seconds = match ? Number(match[1]) * (unit === 'h' ? 3600 : unit === 'm' ? 60 : 1) : Number.NaN;
+  return seconds >= 1 && seconds <= 3600 ? seconds : undefined;
+}
+
+/** The sign-in deadline (--timeout): 1 s to 1 h. */
+export function parseTimeout(text: string, source: SettingSource = 'flag', configFile = DEFAULT_CONFIG_FILE_NAME): number {
+  const seconds = limitSeconds(text);
+  if (seconds === undefined) {
+    throw new UsageError('TIMEOUT_INVALID', `${settingWhere('timeout', source, configFile)} is "${text}"; expected a time from 1 s to 1 h.`, {
+      hint: `Give seconds (90) or a unit (90s, 2m, 1h); the default is ${DEFAULT_TIMEOUT_SECONDS} s.`,
+    });
+  }
+  return seconds;
+}
+
+/** How long the password command may run (--password-command-timeout): 1 s to 1 h. */
 export function parsePasswordCommandTimeout(text: string, source: SettingSource = 'flag', configFile = DEFAULT_CONFIG_FILE_NAME): number {
-  const match = /^\s*(\d+)\s*([sm]?)\s*$/i.exec(text);
-  const seconds = match ? Number(match[1]) * ((match[2] ?? '').toLowerCase() === 'm' ? 60 : 1) : Number.NaN;
-  if (!(seconds >= 1 && seconds <= 3600)) {
+  const seconds = limitSeconds(text);
+  if (seconds === undefined) {
     throw new UsageError('PASSWORD_COMMAND_TIMEOUT_INVALID', `${settingWhere('passwordCommandTimeout', source, configFile)} is "${text}"; give seconds from 1 to 3600 (or 2m).`, {
       hint: `The default is ${DEFAULT_PASSWORD_COMMAND_TIMEOUT_SECONDS} seconds.`,
     });

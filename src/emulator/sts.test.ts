@@ -251,6 +251,31 @@ describe('STS emulator options', () => {
     expect(await pending).toBe(false);
   });
 
+  // npm run bench printed "MaxListenersExceededWarning: ... 11 abort listeners added to [AbortSignal]":
+  // each held answer listened on the one signal close() aborts. 20 held at once must not warn.
+  it('holds many answers at once without a listener per answer on a shared signal, and close() still drops them all', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', onWarning);
+    const slow = await startStsEmulator({ providers: [], roles: [], latencyMs: 10 * 60 * 1000 });
+    try {
+      const pending = Array.from({ length: 20 }, () =>
+        post({ Action: 'GetCallerIdentity', Version: '2011-06-15' }, slow.url).then(
+          () => 'answered',
+          () => 'dropped',
+        ),
+      );
+      await vi.waitFor(() => expect(slow.calls).toHaveLength(20));
+      await slow.close();
+      expect(await Promise.all(pending)).toEqual(Array.from({ length: 20 }, () => 'dropped'));
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map(String)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('can switch the SessionDuration attribute rule off', async () => {
     const lenient = await startStsEmulator({
       providers: [{ principalArn: PROVIDER, certPem: signer.certPem }],

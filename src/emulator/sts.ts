@@ -13,7 +13,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { listenOnLoopback, readBody, requestUrl, RequestBodyTooLarge } from './loopback-server.js';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { KeyPair } from './certs.js';
 import { AssertionRejected, verifySamlAssertion, type VerifiedAssertion } from './sts-saml.js';
 import {
@@ -197,8 +196,24 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
   const enforceSessionDurationAttribute = opts.enforceAssertionSessionDuration ?? true;
   const verifySignatures = opts.verifySignatures ?? true;
   let throttleLeft = opts.throttleFirst ?? 0;
-  // close() cancels answers still held back by latencyMs instead of leaving their timers running.
-  const closing = new AbortController();
+  // close() cancels answers still held back by latencyMs instead of leaving their timers running. One
+  // set of timers, not a listener per held answer on one shared AbortSignal: with more than 10 answers
+  // held at once (a concurrent refresh) that signal tripped Node's MaxListenersExceededWarning.
+  const held = new Set<{ timer: ReturnType<typeof setTimeout>; drop: () => void }>();
+  const holdBack = (ms: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const entry = {
+        timer: setTimeout(() => {
+          held.delete(entry);
+          resolve();
+        }, ms),
+        drop: () => {
+          clearTimeout(entry.timer);
+          reject(new Error('STS emulator closed'));
+        },
+      };
+      held.add(entry);
+    });
 
   function issueSession(roleArn: string, roleSessionName: string, seconds: number, now: Date, notAfter?: Date, chained = false): Session {
     const parts = arnParts(roleArn);
@@ -407,7 +422,7 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
     if (auth !== undefined) call.accessKeyId = auth.accessKeyId;
     calls.push(call);
 
-    if (opts.latencyMs) await delay(opts.latencyMs, undefined, { signal: closing.signal });
+    if (opts.latencyMs) await holdBack(opts.latencyMs);
     res.writeHead(status, {
       'content-type': 'text/xml',
       'content-length': Buffer.byteLength(xml),
@@ -432,7 +447,8 @@ export async function startStsEmulator(opts: StsEmulatorOptions): Promise<StsEmu
       return s && { secretAccessKey: s.secretAccessKey, sessionToken: s.sessionToken, expiration: s.expiration, assumedRoleArn: s.assumedRoleArn, chained: s.chained };
     },
     close: () => {
-      closing.abort();
+      for (const entry of held) entry.drop();
+      held.clear();
       return server.close();
     },
   };

@@ -2,9 +2,12 @@ import { createServer as createHttpServer, type IncomingMessage, type RequestLis
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestCa } from '../emulator/certs.js';
+import { IdpError } from '../errors.js';
 import { createHttpClient } from './client.js';
+import { DeadlineExceeded } from './deadline.js';
 import { displayUrl, isLoopbackHost } from './url-policy.js';
 
 const servers: Server[] = [];
@@ -124,18 +127,18 @@ describe('createHttpClient', () => {
       [createHttpClient({ timeoutMs: 200 }), `${slow}/adfs/ls/`],
     ] as const) {
       const error = await client.postForm(url, fields).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'IDP_UNREACHABLE', cause: expect.any(Error) });
+      expect(error).toMatchObject({ code: expect.stringMatching(/^IDP_(UNREACHABLE|TIMEOUT)$/), cause: expect.any(Error) });
       const shown = inspect(error, { depth: 10 });
       expect(shown).not.toContain('correct');
       expect(shown).not.toContain('horse');
     }
   });
 
-  it('maps a timeout to IDP_UNREACHABLE', async () => {
+  it('maps a server that never answers to IDP_TIMEOUT', async () => {
     const base = await httpServer(() => {
       /* never answers */
     });
-    await expect(createHttpClient({ timeoutMs: 200 }).get(`${base}/slow`)).rejects.toMatchObject({ code: 'IDP_UNREACHABLE' });
+    await expect(createHttpClient({ timeoutMs: 200 }).get(`${base}/slow`)).rejects.toMatchObject({ code: 'IDP_TIMEOUT' });
   });
 
   describe('https', () => {
@@ -164,5 +167,124 @@ describe('createHttpClient', () => {
       const port = await listen(server);
       await expect(createHttpClient({ caBundlePem: ca.ca.certPem }).get(`https://127.0.0.1:${port}/`)).rejects.toMatchObject({ code: 'IDP_TLS' });
     });
+  });
+});
+
+/**
+ * Item 7/8 of issue 6: a slow or huge answer must end in a typed error, not a hang or an out-of-memory
+ * abort. The servers below are bounded by counts (bytes they will ever send), so that a client without
+ * the limit finishes too, just wrongly, and the test fails rather than hangs.
+ */
+describe('request deadline and body limit', () => {
+  /** Headers at once, then one byte per tick, at most `bytes` bytes; records how many it wrote before the client hung up. */
+  async function tricklingServer(bytes: number, tickMs: number): Promise<{ base: string; written: () => number; closed: Promise<void> }> {
+    let written = 0;
+    let closedResolve!: () => void;
+    const closed = new Promise<void>((resolve) => (closedResolve = resolve));
+    const base = await httpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.flushHeaders();
+      const timer = setInterval(() => {
+        if (written >= bytes) {
+          clearInterval(timer);
+          res.end();
+          return;
+        }
+        res.write('x');
+        written++;
+      }, tickMs);
+      res.on('close', () => {
+        clearInterval(timer);
+        closedResolve();
+      });
+    });
+    return { base, written: () => written, closed };
+  }
+
+  it('a server that sends headers then trickles one byte at a time fails with IDP_TIMEOUT naming the host, and the socket is closed', async () => {
+    // The trickle (every 50 ms) is faster than the deadline, so an idle timeout alone would never fire.
+    const server = await tricklingServer(200, 50);
+    const error = await createHttpClient({ timeoutMs: 400 }).get(`${server.base}/adfs/ls/`).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'IDP_TIMEOUT', exitCode: 3, message: expect.stringContaining(new URL(server.base).host) });
+    expect((error as { hint: string }).hint).toMatch(/--timeout/);
+    await server.closed;
+    expect(server.written()).toBeLessThan(200);
+  }, 30_000);
+
+  it('a caller signal that aborts with DeadlineExceeded mid-body becomes that deadline\'s error, naming the host', async () => {
+    const server = await tricklingServer(200, 50);
+    const controller = new AbortController();
+    const pending = createHttpClient({ timeoutMs: 60_000 })
+      .get(`${server.base}/adfs/ls/`, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    // Abort once the body has started: the deadline must cover the body, not only the headers.
+    while (server.written() < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort(new DeadlineExceeded((host) => new IdpError('SIGNIN_TIMEOUT', `sign-in at ${host} took too long`)));
+    expect(await pending).toMatchObject({ code: 'SIGNIN_TIMEOUT', message: `sign-in at ${new URL(server.base).host} took too long` });
+    await server.closed;
+    expect(server.written()).toBeLessThan(200);
+  }, 30_000);
+
+  it('an already aborted caller signal sends nothing', async () => {
+    let hits = 0;
+    const base = await httpServer((_req, res) => {
+      hits++;
+      res.end('hi');
+    });
+    const controller = new AbortController();
+    controller.abort(new DeadlineExceeded(() => new IdpError('SIGNIN_TIMEOUT', 'too late')));
+    await expect(createHttpClient({}).get(`${base}/`, { signal: controller.signal })).rejects.toMatchObject({ code: 'SIGNIN_TIMEOUT' });
+    expect(hits).toBe(0);
+  });
+
+  /** Streams `total` bytes of HTML with backpressure and records how many the kernel accepted before the client hung up. */
+  async function hugeServer(total: number, options: { contentLength?: boolean; gzip?: boolean } = {}) {
+    let written = 0;
+    let closedResolve!: () => void;
+    const closed = new Promise<void>((resolve) => (closedResolve = resolve));
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    const base = await httpServer((_req, res) => {
+      res.on('close', () => closedResolve());
+      res.writeHead(200, { 'content-type': 'text/html', ...(options.contentLength ? { 'content-length': String(total) } : {}) });
+      const pump = (): void => {
+        while (written < total && !res.destroyed) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        if (!res.destroyed) res.end();
+      };
+      pump();
+    });
+    return { base, written: () => written, closed };
+  }
+
+  it('a 50 MB page fails with IDP_RESPONSE_TOO_LARGE while it streams in: the client hangs up long before the end', async () => {
+    const total = 50 * 1024 * 1024;
+    const server = await hugeServer(total);
+    const error = await createHttpClient({ maxBodyBytes: 1024 * 1024 }).get(`${server.base}/adfs/ls/`).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'IDP_RESPONSE_TOO_LARGE', exitCode: 3, message: expect.stringContaining(new URL(server.base).host) });
+    await server.closed;
+    // 1 MiB read, plus what socket buffers on both sides hold: far below 50 MB.
+    expect(server.written()).toBeLessThan(16 * 1024 * 1024);
+  }, 30_000);
+
+  it('a Content-Length over the limit is refused before the body is read', async () => {
+    const server = await hugeServer(8 * 1024 * 1024, { contentLength: true });
+    await expect(createHttpClient({ maxBodyBytes: 1024 * 1024 }).get(`${server.base}/`)).rejects.toMatchObject({
+      code: 'IDP_RESPONSE_TOO_LARGE',
+      message: expect.stringContaining('Content-Length'),
+    });
+  }, 30_000);
+
+  it('the limit counts decompressed bytes (a small gzip body that inflates past it is refused)', async () => {
+    const inflated = gzipSync(Buffer.alloc(8 * 1024 * 1024, 'a'));
+    const base = await httpServer((_req, res) => res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'text/html' }).end(inflated));
+    await expect(createHttpClient({ maxBodyBytes: 1024 * 1024 }).get(`${base}/`)).rejects.toMatchObject({ code: 'IDP_RESPONSE_TOO_LARGE' });
+  });
+
+  it('a body just under the limit is returned whole', async () => {
+    const body = 'é'.repeat(1000);
+    const base = await httpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body));
+    await expect(createHttpClient({ maxBodyBytes: Buffer.byteLength(body) }).get(`${base}/`)).resolves.toMatchObject({ status: 200, body });
   });
 });

@@ -3,9 +3,14 @@
  * redirects followed by hand so that every hop is checked against the URL policy, TLS always verified
  * (an extra CA bundle is added to Node's public roots, never replacing them), and network/TLS failures
  * turned into IdpErrors with a hint. Bodies and form values are never logged.
+ *
+ * Every request has a deadline (headers and the whole body) and a body limit checked while the body
+ * streams in (issue 6, items 7 and 8): a peer trickling one byte per second, or sending 50 MB, ends in
+ * IDP_TIMEOUT / IDP_RESPONSE_TOO_LARGE with the socket closed, not in a hang or an out-of-memory abort.
  */
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
+import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { type CookieOptions, HttpCookieAgent, HttpsCookieAgent } from 'http-cookie-agent/http';
 import { CookieJar } from 'tough-cookie';
@@ -13,6 +18,7 @@ import { IdpError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { errorCode, isTlsErrorCode, isUnreachableCode, trustedCas } from '../net-errors.js';
+import { DeadlineExceeded, hostOf } from './deadline.js';
 import { assertAllowedUrl, displayUrl } from './url-policy.js';
 
 export interface HttpResponse {
@@ -23,15 +29,25 @@ export interface HttpResponse {
   body: string;
 }
 
+export interface RequestOptions {
+  /**
+   * The caller's deadline (the whole sign-in): aborting it ends the request in flight. When its reason is
+   * a DeadlineExceeded, the request fails with that deadline's error for the host it was waiting on.
+   */
+  signal?: AbortSignal;
+}
+
 export interface HttpClient {
-  get(url: string): Promise<HttpResponse>;
-  postForm(url: string, fields: Array<[string, string]>): Promise<HttpResponse>;
+  get(url: string, options?: RequestOptions): Promise<HttpResponse>;
+  postForm(url: string, fields: Array<[string, string]>, options?: RequestOptions): Promise<HttpResponse>;
 }
 
 export interface HttpClientOptions {
   caBundlePem?: string;
-  /** Per request (each redirect hop is a request). Default 30000. */
+  /** Deadline per request, from connect to the last byte of the body (each redirect hop is a request). Default 30000. */
   timeoutMs?: number;
+  /** Largest body accepted, counted after decompression. Default 1 MiB. */
+  maxBodyBytes?: number;
   /** Default 10. */
   maxRedirects?: number;
   log?: Logger;
@@ -47,7 +63,14 @@ export interface HttpClientOptions {
 const DEFAULT_USER_AGENT =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * AD FS pages are 10-100 KiB; the largest legitimate one carries the SAMLResponse (a few KiB per dozen
+ * roles; some 100 KiB with hundreds). The HTML parser is the cost to bound: cheerio peaks at about
+ * 40 MiB over the CLI's baseline for a 1 MiB page, 80 MiB for 2 MiB, 150 MiB for 4 MiB. 1 MiB keeps a
+ * sign-in under about 150 MiB of RSS whatever the IdP sends, with room for ten times the largest real page.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -77,10 +100,10 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     // Each hop is checked by hand (URL policy, method rewrite, limit).
     maxRedirects: 0,
     validateStatus: () => true,
-    responseType: 'text',
-    // Keep the body a string even when the server says JSON.
-    transformResponse: [(data: unknown) => data],
-    timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    // The body is read by readBody below, under our limit and deadline; axios' own buffering would hold
+    // the whole body before any check (maxContentLength is checked, but only per chunk after buffering).
+    responseType: 'stream',
+    // No axios `timeout`: it is a socket idle timeout that every byte resets. The deadline is ours.
     // axios' own proxy support sends https requests to the proxy without CONNECT; never use it implicitly.
     proxy: false,
     headers: {
@@ -90,14 +113,16 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     },
   });
 
-  async function send(first: RequestSpec): Promise<HttpResponse> {
+  const limits: Limits = { timeoutMs: opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
+
+  async function send(first: RequestSpec, signal: AbortSignal | undefined): Promise<HttpResponse> {
     let spec = first;
     for (let hop = 0; ; hop++) {
       assertAllowedUrl(spec.url);
-      const response = await requestOnce(instance, spec, log);
+      const response = await requestOnce(instance, spec, log, limits, signal);
       const location = headerValue(response.headers, 'location');
       if (!REDIRECT_STATUSES.has(response.status) || !location) {
-        return { url: spec.url, status: response.status, headers: flattenHeaders(response.headers), body: bodyText(response.data) };
+        return { url: spec.url, status: response.status, headers: flattenHeaders(response.headers), body: response.body };
       }
       if (hop >= maxRedirects) {
         throw new IdpError('IDP_TOO_MANY_REDIRECTS', `The IdP redirected more than ${maxRedirects} times, last to ${displayUrl(spec.url)}`, {
@@ -116,26 +141,132 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   }
 
   return {
-    get: (url) => send({ method: 'GET', url }),
-    postForm: (url, fields) => send({ method: 'POST', url, body: new URLSearchParams(fields).toString() }),
+    get: (url, options) => send({ method: 'GET', url }, options?.signal),
+    postForm: (url, fields, options) => send({ method: 'POST', url, body: new URLSearchParams(fields).toString() }, options?.signal),
   };
 }
 
-async function requestOnce(instance: AxiosInstance, spec: RequestSpec, log: Logger): Promise<AxiosResponse<unknown>> {
+interface Limits {
+  timeoutMs: number;
+  maxBodyBytes: number;
+}
+
+/** The abort reason of our own per-request deadline (told apart from the caller's signal by identity). */
+const REQUEST_DEADLINE = Symbol('request deadline');
+
+/** Abort reason when the body outgrows the limit: the socket is closed at once, nothing more is read. */
+class BodyTooLarge extends Error {
+  constructor(readonly detail: string) {
+    super('response body too large');
+  }
+}
+
+/**
+ * One request and its whole body under one deadline. Each request has its own AbortController, tied to
+ * the caller's signal for its duration only: a listener is added to the caller's signal per request and
+ * removed in `finally`, so a signal shared by a whole sign-in never accumulates listeners.
+ */
+async function requestOnce(
+  instance: AxiosInstance,
+  spec: RequestSpec,
+  log: Logger,
+  limits: Limits,
+  outer: AbortSignal | undefined,
+): Promise<{ status: number; headers: unknown; body: string }> {
+  const controller = new AbortController();
+  const onOuterAbort = (): void => controller.abort(outer?.reason);
+  if (outer?.aborted) throw abortedError(outer.reason, spec.url);
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(REQUEST_DEADLINE), limits.timeoutMs);
+  let stream: Readable | undefined;
   try {
-    const response = await instance.request<unknown>({
+    const response: AxiosResponse<Readable> = await instance.request<Readable>({
       method: spec.method,
       url: spec.url,
+      signal: controller.signal,
       ...(spec.method === 'POST'
         ? { data: spec.body ?? '', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }
         : {}),
     });
+    stream = response.data;
+    const body = await readBody(stream, response.headers, limits.maxBodyBytes, controller);
     log.debug(`${spec.method} ${displayUrl(spec.url)} -> ${response.status}`);
-    return response;
+    return { status: response.status, headers: response.headers, body };
   } catch (error) {
-    log.debug(`${spec.method} ${displayUrl(spec.url)} -> failed (${errorCode(error) ?? 'error'})`);
+    const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
+    log.debug(`${spec.method} ${displayUrl(spec.url)} -> failed (${reasonLabel(reason) ?? errorCode(error) ?? 'error'})`);
+    if (reason === REQUEST_DEADLINE) throw requestTimeoutError(spec.url, limits.timeoutMs);
+    if (reason instanceof BodyTooLarge) throw tooLargeError(spec.url, reason.detail, limits.maxBodyBytes);
+    if (reason !== undefined) throw abortedError(reason, spec.url);
     throw mapNetworkError(error, spec.url);
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', onOuterAbort);
+    // Whatever happened, the socket must not stay open streaming into nothing.
+    if (stream && !stream.readableEnded) stream.destroy();
   }
+}
+
+/**
+ * The body as text, refusing more than `maxBytes` (after decompression) as soon as it is seen: a declared
+ * Content-Length before reading anything, the running count while chunks arrive. At most `maxBytes`
+ * plus one chunk is ever held.
+ */
+async function readBody(stream: Readable, headers: unknown, maxBytes: number, controller: AbortController): Promise<string> {
+  const declared = Number(headerValue(headers, 'content-length'));
+  // Content-Length is the compressed size when the body is encoded; only an unencoded one is the text's size.
+  if (headerValue(headers, 'content-encoding') === undefined && Number.isFinite(declared) && declared > maxBytes) {
+    controller.abort(new BodyTooLarge(`Content-Length ${declared} bytes`));
+    throw controller.signal.reason;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > maxBytes) {
+      controller.abort(new BodyTooLarge(`more than ${maxBytes} bytes`));
+      throw controller.signal.reason;
+    }
+    chunks.push(buffer);
+  }
+  // Same decoding as axios' text mode: UTF-8, byte-order mark dropped.
+  const text = Buffer.concat(chunks, size).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function reasonLabel(reason: unknown): string | undefined {
+  if (reason === undefined) return undefined;
+  if (reason === REQUEST_DEADLINE) return 'deadline';
+  if (reason instanceof BodyTooLarge) return 'too large';
+  return 'aborted';
+}
+
+function requestTimeoutError(url: string, timeoutMs: number): IdpError {
+  const host = hostOf(url);
+  return new IdpError('IDP_TIMEOUT', `${host} did not send a complete answer within ${formatSeconds(timeoutMs)} (${displayUrl(url)})`, {
+    hint: `The IdP or the network is stalling (each request gets at most ${formatSeconds(timeoutMs)}, or what is left of --timeout / AWSFED_TIMEOUT / awsfed_timeout); check the VPN or proxy and try again.`,
+    cause: Object.assign(new Error(`request deadline of ${timeoutMs} ms exceeded`), { code: 'ETIMEDOUT' }),
+  });
+}
+
+function tooLargeError(url: string, detail: string, maxBytes: number): IdpError {
+  const host = hostOf(url);
+  return new IdpError('IDP_RESPONSE_TOO_LARGE', `${host} sent a page too large to be a sign-in page (${detail}; the limit is ${maxBytes} bytes) at ${displayUrl(url)}`, {
+    hint: 'An AD FS page is well under 1 MiB: check that the IdP URL points at the AD FS sign-in page, not at a download or a proxy error.',
+  });
+}
+
+/** The caller's signal ended the request: its DeadlineExceeded names the error, else a plain cancellation. */
+function abortedError(reason: unknown, url: string): IdpError {
+  if (reason instanceof DeadlineExceeded) return reason.toError(hostOf(url));
+  return new IdpError('IDP_CANCELLED', `The request to ${displayUrl(url)} was cancelled`, {
+    hint: 'The sign-in was stopped before the IdP answered; run it again.',
+  });
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /**
@@ -155,8 +286,9 @@ function mapNetworkError(error: unknown, url: string): IdpError {
   }
   const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(errorMessage(error));
   if (timedOut) {
+    // The connection itself timed out (TCP connect, or the OS): the host is out of reach rather than slow.
     return new IdpError('IDP_UNREACHABLE', `No answer from ${displayUrl(url)} in time (${code ?? 'timeout'})`, {
-      hint: 'Check the IdP URL, your network or VPN, and proxy settings; raise the timeout if the IdP is slow.',
+      hint: 'Check the IdP URL, your network or VPN, and proxy settings; if the IdP is only slow, raise --timeout (AWSFED_TIMEOUT, awsfed_timeout in ~/.aws/config).',
       cause,
     });
   }
@@ -183,14 +315,6 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : '';
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'the IdP';
-  }
-}
-
 function headerValue(headers: unknown, name: string): string | undefined {
   const value = (headers as Record<string, unknown> | undefined)?.[name];
   if (Array.isArray(value)) return value.join(', ');
@@ -204,10 +328,4 @@ function flattenHeaders(headers: unknown): Record<string, string> {
     out[key.toLowerCase()] = Array.isArray(value) ? value.map(String).join(key.toLowerCase() === 'set-cookie' ? '\n' : ', ') : String(value);
   }
   return out;
-}
-
-function bodyText(data: unknown): string {
-  if (typeof data === 'string') return data;
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  return data === undefined || data === null ? '' : String(data);
 }

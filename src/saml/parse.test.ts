@@ -216,15 +216,16 @@ describe('parseSamlResponse over fixtures', () => {
 describe('hostile and oversized documents', () => {
   const single = fixture('adfs-single-role.xml');
 
-  it('refuses a 5 MB document whose DTD comes after megabytes of padding', () => {
-    const padding = `<!--${'x'.repeat(5 * 1024 * 1024)}-->`;
+  // Both are over the 1 MiB XML limit but under the base64 limit: the DTD scan, which runs first, names them.
+  it('refuses a 1.2 MB document whose DTD comes after a megabyte of padding as hostile', () => {
+    const padding = `<!--${'x'.repeat(1200 * 1024)}-->`;
     const xml = `<?xml version="1.0"?>\n${padding}\n<!DOCTYPE r [<!ENTITY e SYSTEM "http://attacker.example/">]>\n${single}`;
     expect(samlError(() => parseSamlResponse(b64(xml))).code).toBe('SAML_HOSTILE_XML');
   });
 
-  it('refuses a 5 MB document of nested entity references with a tiny DTD', () => {
-    const xml = `<!DOCTYPE r [<!ENTITY a "${'&b;'.repeat(100)}">]><r>${'&a;'.repeat(1_700_000)}</r>`;
-    expect(xml.length).toBeGreaterThan(5_000_000);
+  it('refuses a 1.2 MB document of nested entity references with a tiny DTD as hostile', () => {
+    const xml = `<!DOCTYPE r [<!ENTITY a "${'&b;'.repeat(100)}">]><r>${'&a;'.repeat(400_000)}</r>`;
+    expect(xml.length).toBeGreaterThan(1_200_000);
     expect(samlError(() => parseSamlResponse(b64(xml))).code).toBe('SAML_HOSTILE_XML');
   });
 
@@ -245,6 +246,20 @@ describe('hostile and oversized documents', () => {
 
   it('refuses absurdly long base64 before decoding it', () => {
     expect(samlError(() => decodeSamlResponse('A'.repeat(16 * 1024 * 1024 + 4))).code).toBe('SAML_TOO_LARGE');
+  });
+
+  // The early check is tied to the XML limit: base64 of more than 1 MiB of XML, with half again for line
+  // breaks and percent-encoding, is refused before the whitespace strip and the regexes copy it.
+  it('refuses base64 too long to decode within the XML limit before decoding it (2 MiB of zero bytes)', () => {
+    const error = samlError(() => decodeSamlResponse('A'.repeat(2 * 1024 * 1024 + 4)));
+    expect(error.code).toBe('SAML_TOO_LARGE');
+    expect(error.message).toMatch(/characters; expected at most \d+/);
+  });
+
+  it('still decodes the largest XML accepted, wrapped at 76 columns with CRLF as some IdPs send it', () => {
+    const xml = `<r>${'x'.repeat(1024 * 1024 - 10)}</r>`;
+    const wrapped = (Buffer.from(xml).toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+    expect(decodeSamlResponse(wrapped)).toBe(xml);
   });
 });
 

@@ -302,6 +302,48 @@ describe('transport', () => {
     expect(err.message).toContain(url);
   });
 
+  // The SDK's requestTimeout is a socket idle timeout: an endpoint that sends its headers and then one
+  // byte per tick resets it forever. The call's own deadline ends it (issue 6, item 7). The server is
+  // bounded (200 bytes, then a broken answer) so that a client without the deadline fails, not hangs.
+  it('gives up on an endpoint that trickles its answer with STS_TIMEOUT naming it, across retries', async () => {
+    const { createServer } = await import('node:http');
+    let requests = 0;
+    let written = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.flushHeaders();
+      const timer = setInterval(() => {
+        if (written >= 200) return void (clearInterval(timer), res.end('<'));
+        written++;
+        res.write(' ');
+      }, 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const err = await rejection(
+        assumeRoleWithSaml(
+          { region: 'us-east-1', endpoint: url, maxAttempts: 3, requestTimeoutMs: 1000, callTimeoutMs: 600 },
+          { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 900 },
+        ),
+      );
+      expect(err.code).toBe('STS_TIMEOUT');
+      expect(err.exitCode).toBe(5);
+      expect(err.message).toContain(url);
+      expect(err.message).toContain('AssumeRoleWithSAML');
+      expect(err.hint).toMatch(/--sts-endpoint/);
+      expect(inspect(err, { depth: 10 })).not.toContain(saml().slice(0, 40));
+      expect(written).toBeLessThan(200);
+      expect(requests).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 30_000);
+
   // Werkzeug's crash page (what moto_server sends when it fails) is not even well-formed XML; a proxy's
   // error page usually is well-formed HTML. The SDK reports the two differently; both are "not STS".
   it.each([

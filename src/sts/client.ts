@@ -8,6 +8,8 @@
  * - AssumeRole and GetCallerIdentity are SigV4-signed with exactly the credentials given.
  * - The JS SDK ignores AWS_CA_BUNDLE, so a CA bundle is passed to the https.Agent explicitly.
  * - Retries: the SDK's standard mode retries throttling, 5xx and connection errors, never auth failures.
+ * - Each call has a deadline over all its attempts (STS_TIMEOUT): the SDK's requestTimeout is a socket
+ *   idle timeout, which an endpoint trickling one byte at a time resets forever (issue 6, item 7).
  */
 import https from 'node:https';
 import { StsError } from '../errors.js';
@@ -25,9 +27,11 @@ export interface StsTarget {
   region: string;
   endpoint?: string;
   caBundlePem?: string;
-  /** Per-attempt timeouts (default 10 s to connect, 30 s for the response). */
+  /** Per-attempt timeouts (default 10 s to connect, 30 s of silence on the socket). */
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Deadline for one call, all attempts and the whole answer included (default 60 s). */
+  callTimeoutMs?: number;
   /** Total attempts including the first (default 3). */
   maxAttempts?: number;
 }
@@ -103,12 +107,18 @@ function requireCredentials(
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
 }
 
-/** Creates the client, runs one call, maps every failure (setup included) to an StsError, destroys the client. */
+const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+
+/**
+ * Creates the client, runs one call under its deadline, maps every failure (setup included) to an
+ * StsError, destroys the client. The deadline's signal belongs to this call alone: calls running in
+ * parallel (a chained refresh) never share a signal, so none collects listeners from the others.
+ */
 async function withClient<T>(
   ctx: StsErrorContext,
   target: StsTarget,
   auth: Parameters<typeof createClient>[1],
-  call: (sdk: StsModule, client: StsClientInstance) => Promise<T>,
+  call: (sdk: StsModule, client: StsClientInstance, options: { abortSignal: AbortSignal }) => Promise<T>,
 ): Promise<T> {
   let setup: { sdk: StsModule; client: StsClientInstance };
   try {
@@ -116,13 +126,26 @@ async function withClient<T>(
   } catch (error) {
     throw mapStsError(error, ctx);
   }
+  const timeoutMs = target.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timeoutMs);
   try {
-    return await call(setup.sdk, setup.client);
+    return await call(setup.sdk, setup.client, { abortSignal: deadline.signal });
   } catch (error) {
+    if (deadline.signal.aborted) throw callTimeoutError(ctx, timeoutMs);
     throw mapStsError(error, ctx);
   } finally {
+    clearTimeout(timer);
     setup.client.destroy();
   }
+}
+
+function callTimeoutError(ctx: StsErrorContext, timeoutMs: number): StsError {
+  const seconds = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${(timeoutMs / 1000).toFixed(1)} s`;
+  return new StsError('STS_TIMEOUT', `${ctx.endpointLabel} did not answer ${ctx.operation} within ${seconds}`, {
+    hint: 'STS or the network is stalling: check the network, proxy settings and the STS endpoint (--sts-endpoint / AWS_ENDPOINT_URL_STS), then try again.',
+    cause: Object.assign(new Error(`call deadline of ${timeoutMs} ms exceeded`), { code: 'ETIMEDOUT' }),
+  });
 }
 
 export async function assumeRoleWithSaml(
@@ -137,7 +160,7 @@ export async function assumeRoleWithSaml(
     durationSeconds: input.durationSeconds,
     secrets: [input.samlAssertion],
   };
-  return withClient(ctx, target, 'none', async (sdk, client) => {
+  return withClient(ctx, target, 'none', async (sdk, client, options) => {
     const out = await client.send(
       new sdk.AssumeRoleWithSAMLCommand({
         RoleArn: input.roleArn,
@@ -145,6 +168,7 @@ export async function assumeRoleWithSaml(
         SAMLAssertion: input.samlAssertion,
         DurationSeconds: input.durationSeconds,
       }),
+      options,
     );
     const result = sessionCredentials(out, input.roleArn, ctx.operation);
     if (out.Subject) result.subject = out.Subject;
@@ -164,7 +188,7 @@ export async function assumeRole(
     durationSeconds: input.durationSeconds,
     secrets: [creds.secretAccessKey, creds.sessionToken],
   };
-  return withClient(ctx, target, creds, async (sdk, client) => {
+  return withClient(ctx, target, creds, async (sdk, client, options) => {
     const out = await client.send(
       new sdk.AssumeRoleCommand({
         RoleArn: input.roleArn,
@@ -172,6 +196,7 @@ export async function assumeRole(
         DurationSeconds: input.durationSeconds,
         ...(input.externalId !== undefined ? { ExternalId: input.externalId } : {}),
       }),
+      options,
     );
     return sessionCredentials(out, input.roleArn, ctx.operation);
   });
@@ -183,8 +208,8 @@ export async function getCallerIdentity(target: StsTarget, creds: AwsCredentials
     endpointLabel: endpointLabel(target),
     secrets: [creds.secretAccessKey, creds.sessionToken],
   };
-  return withClient(ctx, target, creds, async (sdk, client) => {
-    const out = await client.send(new sdk.GetCallerIdentityCommand({}));
+  return withClient(ctx, target, creds, async (sdk, client, options) => {
+    const out = await client.send(new sdk.GetCallerIdentityCommand({}), options);
     if (!out.Account || !out.Arn || !out.UserId) {
       throw new StsError('STS_ERROR', 'STS GetCallerIdentity answered without Account, Arn or UserId', {
         hint: 'This is unexpected from AWS; check the STS endpoint setting',

@@ -28,6 +28,8 @@ interface Reply {
   status?: number;
   headers?: Record<string, string | string[]>;
   body?: string;
+  /** Send the headers, then this many spaces one per tick (a stalling IdP), then the body. */
+  trickle?: { bytes: number; tickMs: number };
 }
 type Step = (req: Seen) => Reply;
 
@@ -49,7 +51,14 @@ async function serve(steps: Step[]): Promise<{ base: string; seen: Seen[] }> {
     const step = steps[Math.min(i++, steps.length - 1)];
     const reply = step ? step(request) : { status: 500 };
     res.writeHead(reply.status ?? 200, { 'content-type': 'text/html; charset=utf-8', ...reply.headers });
-    res.end(reply.body ?? '');
+    if (!reply.trickle) return void res.end(reply.body ?? '');
+    let left = reply.trickle.bytes;
+    const timer = setInterval(() => {
+      if (left-- > 0) return void res.write(' ');
+      clearInterval(timer);
+      res.end(reply.body ?? '');
+    }, reply.trickle.tickMs);
+    res.on('close', () => clearInterval(timer));
   });
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -212,4 +221,33 @@ describe('signIn', () => {
     const { base } = await serve([() => ({ body: fixture('site-selection.html') })]);
     await expect(signIn(options(base, { maxSteps: 3 }))).rejects.toMatchObject({ code: 'IDP_TOO_MANY_STEPS' });
   });
+
+  it('an IdP that answers each request in time but stalls the sign-in ends in SIGNIN_TIMEOUT naming its host and --timeout', async () => {
+    // The POST's answer trickles (a byte every 50 ms, 10 s in all) under a generous per-request deadline:
+    // only the sign-in deadline can end it early.
+    const { base, seen } = await serve([() => ({ body: fixture('adfs3-login.html') }), () => ({ trickle: { bytes: 200, tickMs: 50 }, body: fixture('saml-post.html') })]);
+    const error = await signIn(options(base, { http: createHttpClient({ timeoutMs: 60_000 }), timeoutMs: 600 })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SIGNIN_TIMEOUT', exitCode: 3, message: expect.stringContaining(new URL(base).host), hint: expect.stringContaining('--timeout') });
+    expect(seen).toHaveLength(2);
+  }, 30_000);
+
+  it('time spent at the password prompt does not count towards the sign-in deadline', async () => {
+    const { base } = await serve([() => ({ body: fixture('adfs3-login.html') }), () => ({ body: fixture('saml-post.html') })]);
+    const opts = options(base, { timeoutMs: 1000 });
+    // A user who takes three times the whole deadline to type the password still signs in.
+    opts.credentials = { username: async () => 'alice@example.com', password: () => new Promise((resolve) => setTimeout(() => resolve('correct horse'), 3000)) };
+    await expect(signIn(opts)).resolves.toMatchObject({ samlResponse: SAML });
+  }, 30_000);
+
+  // cheerio builds about 1 KiB of DOM per element: 1 MiB of bare tags (under the body limit) would take
+  // 350 MiB. A real AD FS page has a few hundred tags.
+  it('refuses a page with tens of thousands of tags before parsing it, naming the host', async () => {
+    const { base } = await serve([() => ({ body: `<html><body>${'<p>'.repeat(30_000)}</body></html>` })]);
+    await expect(signIn(options(base))).rejects.toMatchObject({
+      code: 'IDP_RESPONSE_TOO_LARGE',
+      exitCode: 3,
+      message: expect.stringContaining(new URL(base).host),
+    });
+  });
 });
+

@@ -3,9 +3,14 @@
  * handler for that kind build the next post, and repeat until a page carries a SAMLResponse. Every
  * other ending is an IdpError with a hint. Network and disk come in through options (the http port and
  * saveDebugPage).
+ *
+ * The whole conversation runs under one deadline (--timeout; issue 6, item 7), on top of each request's
+ * own: an IdP that answers every request just in time, page after page, still ends in SIGNIN_TIMEOUT.
+ * Time spent asking the user for credentials is not counted.
  */
 import { IdpError } from '../../errors.js';
-import type { HttpClient, HttpResponse } from '../../http/client.js';
+import type { HttpClient, HttpResponse, RequestOptions } from '../../http/client.js';
+import { DeadlineExceeded, hostOf, startDeadline } from '../../http/deadline.js';
 import { displayUrl, urlWithoutQuery } from '../../http/url-policy.js';
 import type { Logger } from '../../log.js';
 import { classify, type Page, type PageKind } from './classify.js';
@@ -27,6 +32,8 @@ export interface SignInOptions {
   log: Logger;
   /** Default 12. */
   maxSteps?: number;
+  /** Deadline for the whole sign-in, prompts excluded (default 120000). */
+  timeoutMs?: number;
   /** Saves a redacted unknown page (named awsfed-page-<step>.html) and returns where it went; none without it. */
   saveDebugPage?: (name: string, html: string) => Promise<string>;
 }
@@ -41,17 +48,44 @@ export interface SignInResult {
 }
 
 const DEFAULT_MAX_STEPS = 12;
+export const DEFAULT_SIGNIN_TIMEOUT_MS = 120_000;
 const CREDENTIAL_KINDS: ReadonlySet<PageKind> = new Set(['login-form', 'password-page']);
 
 export async function signIn(opts: SignInOptions): Promise<SignInResult> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_SIGNIN_TIMEOUT_MS;
+  const deadline = startDeadline(timeoutMs, new DeadlineExceeded((host) => signInTimeoutError(host, timeoutMs)));
+  try {
+    return await converse(opts, {
+      signal: deadline.signal,
+      username: () => deadline.paused(() => opts.credentials.username()),
+      password: () => deadline.paused(() => opts.credentials.password()),
+    });
+  } finally {
+    deadline.dispose();
+  }
+}
+
+function signInTimeoutError(host: string, timeoutMs: number): IdpError {
+  const limit = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
+  return new IdpError('SIGNIN_TIMEOUT', `The sign-in did not finish within ${limit} (--timeout); it was waiting for ${host}`, {
+    hint: 'If the IdP is just slow, raise --timeout / AWSFED_TIMEOUT / awsfed_timeout in ~/.aws/config (e.g. --timeout 5m); otherwise check the network, VPN or proxy.',
+  });
+}
+
+async function converse(
+  opts: SignInOptions,
+  session: { signal: AbortSignal; username(): Promise<string>; password(): Promise<string> },
+): Promise<SignInResult> {
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
-  const creds = cacheCredentials(opts.credentials);
+  const creds = cacheCredentials(session);
   const steps: string[] = [];
   const save = opts.saveDebugPage;
+  const request = { signal: session.signal };
   let lastPosted: PageKind | undefined;
 
-  let response = await opts.http.get(opts.entryUrl);
+  let response = await opts.http.get(opts.entryUrl, request);
   for (let step = 1; step <= maxSteps; step++) {
+    assertParsable(response);
     const page = classify(response.body, response.url);
     steps.push(page.kind);
     opts.log.debug(`sign-in step ${step}: ${page.kind} (HTTP ${response.status}) at ${displayUrl(response.url)}`);
@@ -91,11 +125,31 @@ export async function signIn(opts: SignInOptions): Promise<SignInResult> {
     }
     const { form, entries } = await nextPost(page, opts, creds);
     lastPosted = page.kind;
-    response = await submit(opts.http, form, entries);
+    response = await submit(opts.http, form, entries, request);
   }
   throw new IdpError('IDP_TOO_MANY_STEPS', `Sign-in did not finish after ${maxSteps} pages (${steps.join(' -> ')})`, {
     hint: 'The IdP keeps sending pages without a SAML response; run with --debug to see each step.',
   });
+}
+
+/**
+ * The HTTP client bounds a page's bytes; this bounds its elements. cheerio builds about 1 KiB of DOM per
+ * element, so a page of bare tags under the byte limit (1 MiB of `<p>`: 350 000 elements) would still
+ * take 350 MiB to parse. Real AD FS pages have a few hundred tags; counting `<` is one pass over the
+ * string and copies nothing.
+ */
+const MAX_PAGE_TAGS = 20_000;
+
+function assertParsable(response: HttpResponse): void {
+  const body = response.body;
+  let count = 0;
+  for (let at = body.indexOf('<'); at !== -1; at = body.indexOf('<', at + 1)) {
+    if (++count > MAX_PAGE_TAGS) {
+      throw new IdpError('IDP_RESPONSE_TOO_LARGE', `${hostOf(response.url)} sent a page with more than ${MAX_PAGE_TAGS} tags at ${urlWithoutQuery(response.url)}; a sign-in page has a few hundred`, {
+        hint: 'Check that the IdP URL points at the AD FS sign-in page, not at a directory listing, a report or a proxy error.',
+      });
+    }
+  }
 }
 
 async function nextPost(
@@ -118,8 +172,8 @@ async function nextPost(
   }
 }
 
-function submit(http: HttpClient, form: HtmlForm, entries: Array<[string, string]>): Promise<HttpResponse> {
-  if (form.method === 'POST') return http.postForm(form.action, entries);
+function submit(http: HttpClient, form: HtmlForm, entries: Array<[string, string]>, request: RequestOptions): Promise<HttpResponse> {
+  if (form.method === 'POST') return http.postForm(form.action, entries, request);
   // A GET form puts its entries in the URL, which ends up in server and proxy logs, browser-like history,
   // our --debug lines and error messages. A password is never sent that way: refuse rather than post a
   // form the IdP did not ask to be posted.
@@ -130,5 +184,5 @@ function submit(http: HttpClient, form: HtmlForm, entries: Array<[string, string
   }
   const url = new URL(form.action);
   url.search = new URLSearchParams(entries).toString();
-  return http.get(url.toString());
+  return http.get(url.toString(), request);
 }
