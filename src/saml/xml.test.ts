@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SamlError } from '../errors.js';
-import { SAML_PROTOCOL_NS, assertBalancedTags, parseSafeXml } from './xml.js';
+import { scalingRatio, thrown } from '../../test/helpers/scaling.js';
+import { MAX_XML_DEPTH, SAML_PROTOCOL_NS, assertBalancedTags, parseSafeXml } from './xml.js';
 
 function malformedMessage(xml: string): string {
   try {
@@ -51,5 +52,36 @@ describe('parseSafeXml', () => {
 
   it('sanitizes hostile element names it quotes', () => {
     expect(() => assertBalancedTags(`<r></${'\u001b[31m'}x>`)).toThrow(/found <\/\?\?31mx>/);
+  });
+});
+
+describe('nesting depth (issue 6, item 9: super-linear work on hostile input)', () => {
+  const nested = (depth: number, open = (i: number) => `<a xmlns:p${i}="urn:x">`): string =>
+    `<r>${Array.from({ length: depth - 1 }, (_, i) => open(i)).join('')}${'</a>'.repeat(depth - 1)}</r>`;
+
+  it(`accepts elements nested ${MAX_XML_DEPTH} deep`, () => {
+    expect(parseSafeXml(nested(MAX_XML_DEPTH)).documentElement.localName).toBe('r');
+  });
+
+  it(`refuses elements nested deeper than ${MAX_XML_DEPTH} as SAML_TOO_LARGE`, () => {
+    let error: unknown;
+    try {
+      parseSafeXml(nested(MAX_XML_DEPTH + 1));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SamlError);
+    expect((error as SamlError).code).toBe('SAML_TOO_LARGE');
+    expect((error as SamlError).message).toMatch(new RegExp(`nests elements more than ${MAX_XML_DEPTH} deep \\(near line 1, column \\d+\\)`));
+  });
+
+  it('costs linear time on deeply nested namespace declarations (xmldom looks prefixes up along the nesting)', () => {
+    // Before the depth cap: ~2 s for 10,000 levels and quadratic growth (each lookup walks every level).
+    const inputs = new Map<number, string>();
+    const work = (depth: number): void => {
+      if (!inputs.has(depth)) inputs.set(depth, nested(depth));
+      thrown(() => parseSafeXml(inputs.get(depth) as string));
+    };
+    expect(scalingRatio(work, 1000)).toBeLessThan(30);
   });
 });

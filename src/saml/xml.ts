@@ -10,6 +10,14 @@ import { SamlError } from '../errors.js';
 export const MAX_SAML_XML_BYTES = 1024 * 1024;
 
 /**
+ * A SAML response nests about 8 deep (Response > Assertion > Signature > SignedInfo > Reference >
+ * Transforms > Transform > InclusiveNamespaces). xmldom resolves each prefix by walking every enclosing
+ * namespace scope, so deep nesting makes parsing quadratic (10,000 levels of xmlns took seconds; the
+ * 1 MiB cap allows 40,000); capping the depth keeps the parse linear.
+ */
+export const MAX_XML_DEPTH = 100;
+
+/**
  * DTDs are how XXE (external entities reading local files or URLs) and entity expansion ("billion
  * laughs") get in. SAML never needs one (SAML 2.0 core, section 1.3: no DTD processing), so any sign of
  * one is refused. The scan is case-insensitive and allows whitespace after `<!` so that near-miss
@@ -83,7 +91,8 @@ export function parseSafeXml(xml: string): Document {
 /**
  * A linear scan (every step advances with indexOf) that checks what xmldom lets through: each end tag
  * closes the innermost open element, nothing is left open, there is exactly one root element, and
- * only whitespace, comments and processing instructions sit outside it. Markup inside comments,
+ * only whitespace, comments and processing instructions sit outside it, and nothing nests deeper than
+ * MAX_XML_DEPTH. Markup inside comments,
  * CDATA and quoted attribute values is skipped. DTDs never get here (assertNoDtd runs first).
  */
 export function assertBalancedTags(xml: string): void {
@@ -122,11 +131,21 @@ export function assertBalancedTags(xml: string): void {
         if (roots > 1) fail(lt, 'expected a single root element');
       }
       if (!selfClosing) open.push(name);
+      if (open.length > MAX_XML_DEPTH) throw tooDeep(xml, lt);
       pos = end;
     }
   }
   if (open.length > 0) fail(xml.length, `expected </${safeName(open[open.length - 1] as string)}> before the end (the response looks truncated)`);
   if (roots === 0) fail(xml.length, 'expected a root element');
+}
+
+function tooDeep(xml: string, at: number): SamlError {
+  const { line, column } = lineAndColumn(xml, at);
+  return new SamlError(
+    'SAML_TOO_LARGE',
+    `the SAML response nests elements more than ${MAX_XML_DEPTH} deep (near line ${line}, column ${column}); expected a SAML 2.0 response, which nests about 8 deep`,
+    { hint: 'AD FS never nests a response this deep: check that the IdP URL really points at your AD FS server, and report this response to your security team.' },
+  );
 }
 
 function skipTo(xml: string, from: number, terminator: string, onMissing: () => never): number {
@@ -168,14 +187,19 @@ function safeName(name: string): string {
   return clean.length > 60 ? `${clean.slice(0, 60)}...` : clean;
 }
 
-function malformedAt(xml: string, at: number, what: string): SamlError {
+function lineAndColumn(xml: string, at: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   for (let i = xml.indexOf('\n'); i !== -1 && i < at; i = xml.indexOf('\n', i + 1)) {
     line += 1;
     lineStart = i + 1;
   }
-  return new SamlError('SAML_MALFORMED', `the SAML response is not well-formed XML (near line ${line}, column ${at - lineStart + 1}): ${what}`, {
+  return { line, column: at - lineStart + 1 };
+}
+
+function malformedAt(xml: string, at: number, what: string): SamlError {
+  const { line, column } = lineAndColumn(xml, at);
+  return new SamlError('SAML_MALFORMED', `the SAML response is not well-formed XML (near line ${line}, column ${column}): ${what}`, {
     hint: MALFORMED_HINT,
   });
 }
