@@ -18,6 +18,13 @@ export const MAX_SAML_XML_BYTES = 1024 * 1024;
 export const MAX_XML_DEPTH = 100;
 
 /**
+ * xmldom re-validates every document-level node each time it adds one, so thousands of comments or
+ * processing instructions around the root cost quadratic time (15,000 XML declarations: over 2 s). A
+ * response has an XML declaration and perhaps a comment.
+ */
+export const MAX_XML_TOP_LEVEL_NODES = 64;
+
+/**
  * DTDs are how XXE (external entities reading local files or URLs) and entity expansion ("billion
  * laughs") get in. SAML never needs one (SAML 2.0 core, section 1.3: no DTD processing), so any sign of
  * one is refused. The scan is case-insensitive and allows whitespace after `<!` so that near-miss
@@ -98,6 +105,7 @@ export function parseSafeXml(xml: string): Document {
 export function assertBalancedTags(xml: string): void {
   const open: string[] = [];
   let roots = 0;
+  let topLevelNodes = 0;
   let pos = 0;
   const fail = (at: number, what: string): never => {
     throw malformedAt(xml, at, what);
@@ -109,6 +117,10 @@ export function assertBalancedTags(xml: string): void {
       fail(pos, roots === 0 ? 'expected the root element' : 'expected nothing after the root element');
     }
     if (lt === -1) break;
+    if (open.length === 0 && !xml.startsWith('</', lt)) {
+      topLevelNodes += 1;
+      if (topLevelNodes > MAX_XML_TOP_LEVEL_NODES + 1) throw tooManyTopLevelNodes(xml, lt);
+    }
     if (xml.startsWith('<!--', lt)) {
       pos = skipTo(xml, lt + 4, '-->', () => fail(lt, 'expected the comment to end with -->'));
     } else if (xml.startsWith('<![CDATA[', lt)) {
@@ -145,6 +157,15 @@ function tooDeep(xml: string, at: number): SamlError {
     'SAML_TOO_LARGE',
     `the SAML response nests elements more than ${MAX_XML_DEPTH} deep (near line ${line}, column ${column}); expected a SAML 2.0 response, which nests about 8 deep`,
     { hint: 'AD FS never nests a response this deep: check that the IdP URL really points at your AD FS server, and report this response to your security team.' },
+  );
+}
+
+function tooManyTopLevelNodes(xml: string, at: number): SamlError {
+  const { line, column } = lineAndColumn(xml, at);
+  return new SamlError(
+    'SAML_TOO_LARGE',
+    `the SAML response has more than ${MAX_XML_TOP_LEVEL_NODES} comments or processing instructions outside the root element (near line ${line}, column ${column}); expected an XML declaration and the samlp:Response`,
+    { hint: 'AD FS never sends this: check that the IdP URL really points at your AD FS server, and report this response to your security team.' },
   );
 }
 
