@@ -7,7 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mutatedArb } from '../../test/helpers/mutate.js';
+import { mutatedArb, repeatAt, repeatSiteArb } from '../../test/helpers/mutate.js';
+import { scalingRatio, thrown } from '../../test/helpers/scaling.js';
 import { AppError, SamlError } from '../errors.js';
 import { decodeSamlResponse, parseSamlResponse, parseSamlResponseXml } from './parse.js';
 import { parseRoleValue } from './roles.js';
@@ -32,13 +33,13 @@ function onlySamlErrors(fn: () => unknown): void {
 
 describe('SAML parser properties', () => {
   it('damaged fixtures: parseSamlResponseXml returns or throws a SamlError', () => {
-    fc.assert(fc.property(mutatedArb(fixtures), (xml) => onlySamlErrors(() => parseSamlResponseXml(xml))), { numRuns: 300 });
+    fc.assert(fc.property(mutatedArb(fixtures), (xml) => onlySamlErrors(() => parseSamlResponseXml(xml))), { numRuns: Number(process.env.AWSFED_PROPERTY_RUNS ?? 300) });
   });
 
   it('damaged fixtures, base64-encoded: parseSamlResponse returns or throws a SamlError', () => {
     fc.assert(
       fc.property(mutatedArb(fixtures), (xml) => onlySamlErrors(() => parseSamlResponse(Buffer.from(xml, 'utf8').toString('base64')))),
-      { numRuns: 100 },
+      { numRuns: Number(process.env.AWSFED_PROPERTY_RUNS ?? 100) },
     );
   });
 
@@ -49,13 +50,27 @@ describe('SAML parser properties', () => {
         onlySamlErrors(() => parseSamlResponse(text));
         onlySamlErrors(() => parseSamlResponseXml(text));
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.AWSFED_PROPERTY_RUNS ?? 300) },
     );
   });
 
   it('arbitrary Role values: parseRoleValue returns a role or throws a SamlError', () => {
     const parts = fc.constantFrom('arn:', 'aws', 'aws-cn', ':iam::', '123456789012', ':role/', ':saml-provider/', '/', ',', ' ', 'a', ',arn:', '\n');
     const value = fc.oneof(fc.string({ maxLength: 300, unit: 'binary' }), fc.array(parts, { maxLength: 60 }).map((p) => p.join('')));
-    fc.assert(fc.property(value, (v) => onlySamlErrors(() => parseRoleValue(v))), { numRuns: 500 });
+    fc.assert(fc.property(value, (v) => onlySamlErrors(() => parseRoleValue(v))), { numRuns: Number(process.env.AWSFED_PROPERTY_RUNS ?? 500) });
+  });
+
+  it('huge repeats: 8x the repeats of any snippet anywhere in a fixture costs well under 30x the time', () => {
+    fc.assert(
+      fc.property(repeatSiteArb(fixtures), (site) => {
+        const inputs = new Map<number, string>();
+        const work = (times: number): void => {
+          if (!inputs.has(times)) inputs.set(times, repeatAt(site, times));
+          thrown(() => parseSamlResponseXml(inputs.get(times) as string));
+        };
+        expect(scalingRatio(work, 1500)).toBeLessThan(30);
+      }),
+      { numRuns: Number(process.env.AWSFED_PROPERTY_RUNS ?? 25) },
+    );
   });
 });

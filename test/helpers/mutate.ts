@@ -70,3 +70,12 @@ export function mutatedArb(fixtures: string[], maxRepeat = 20_000): fc.Arbitrary
     .tuple(fc.constantFrom(...fixtures), fc.array(mutationArb(maxRepeat), { minLength: 1, maxLength: 3 }))
     .map(([text, mutations]) => mutations.reduce(applyMutation, text));
 }
+
+/** A fixture, a snippet and where to repeat it: for checking that cost grows linearly with the repeats. */
+export function repeatSiteArb(fixtures: string[]): fc.Arbitrary<{ text: string; at: number; snippet: string }> {
+  return fc.record({ text: fc.constantFrom(...fixtures), at: fraction, snippet: fc.constantFrom(...SNIPPETS) });
+}
+
+export function repeatAt(site: { text: string; at: number; snippet: string }, times: number): string {
+  return applyMutation(site.text, { op: 'repeat', at: site.at, snippet: site.snippet, times });
+}

@@ -7,8 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mutatedArb } from '../../../test/helpers/mutate.js';
-import { thrown } from '../../../test/helpers/scaling.js';
+import { mutatedArb, repeatAt, repeatSiteArb } from '../../../test/helpers/mutate.js';
+import { scalingRatio, thrown } from '../../../test/helpers/scaling.js';
 import { AppError } from '../../errors.js';
 import { classify, loadPage } from './classify.js';
 import { extractForm, formEntries } from './form.js';
@@ -60,5 +60,19 @@ describe('page classifier and form extractor properties', () => {
 
   it('arbitrary strings: classify returns a page or throws an AppError', () => {
     fc.assert(fc.property(fc.string({ maxLength: 2000, unit: 'binary' }), (html) => onlyAppErrors(() => classify(html, URL))), { numRuns: 200 });
+  });
+
+  it('huge repeats: 8x the repeats of any snippet anywhere in a page costs well under 30x the time', () => {
+    fc.assert(
+      fc.property(repeatSiteArb(fixtures), (site) => {
+        const inputs = new Map<number, string>();
+        const work = (times: number): void => {
+          if (!inputs.has(times)) inputs.set(times, repeatAt(site, times));
+          thrown(() => classify(inputs.get(times) as string, URL));
+        };
+        expect(scalingRatio(work, 500)).toBeLessThan(30);
+      }),
+      { numRuns: Number(process.env.AWSFED_PROPERTY_RUNS ?? 10) },
+    );
   });
 });
