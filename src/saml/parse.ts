@@ -293,7 +293,8 @@ function describeElement(el: Element): string {
 }
 
 function clip(value: string, max = 200): string {
+  // Clip before cleaning: the value may be as large as the document.
   // eslint-disable-next-line no-control-regex
-  const clean = value.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
-  return clean.length > max ? `${clean.slice(0, max)}...` : clean;
+  const clean = value.slice(0, max).replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+  return value.length > max ? `${clean}...` : clean;
 }

@@ -204,8 +204,8 @@ function scanStartTag(
 
 /** Element names are schema, not data, but a hostile document chooses them: clip and sanitize. */
 function safeName(name: string): string {
-  const clean = name.replace(/[^\w.:-]/g, '?');
-  return clean.length > 60 ? `${clean.slice(0, 60)}...` : clean;
+  const clean = name.slice(0, 60).replace(/[^\w.:-]/g, '?');
+  return name.length > 60 ? `${clean}...` : clean;
 }
 
 function lineAndColumn(xml: string, at: number): { line: number; column: number } {
