@@ -209,6 +209,11 @@ describe('hostile page shapes (issue 6, item 12: counterexamples from classify.p
     expect(error.message).toMatch(new RegExp(`has more than ${MAX_PAGE_ELEMENTS} HTML elements`));
   });
 
+  it('refuses 6,000 sibling options: cheerio lookups sort by document position, quadratic in siblings', () => {
+    const page = `<form id="idpForm"><select name="RelyingParty">${'<option>rp'.repeat(6000)}</select></form>`;
+    expect(classifyError(page).code).toBe('IDP_PAGE_TOO_COMPLEX');
+  });
+
   it.each([
     ['unclosed list items', (n: number) => `<ul>${'<li>item'.repeat(n)}</ul>`],
     ['unclosed options', (n: number) => `<form id="idpForm"><select name="RelyingParty">${'<option>rp'.repeat(n)}</select></form>`],

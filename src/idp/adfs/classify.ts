@@ -214,11 +214,13 @@ export function loadPage(html: string): CheerioAPI {
 /**
  * Page-shape limits (issue 6). The HTML parser's tree building is quadratic in the nesting depth (it
  * scans its stack of open elements for most tags; 16,000 nested divs took seconds) and cheerio's text()
- * recurses, so a deep page ended in "Maximum call stack size exceeded". Real sign-in pages nest about 20
- * deep and hold a few hundred elements; these caps are far above that.
+ * recurses, so a deep page ended in "Maximum call stack size exceeded". cheerio's find() also sorts its
+ * results by document position, which is quadratic in the number of siblings (16,000 options: close to
+ * a second per lookup). Real sign-in pages nest about 20 deep and hold a few hundred elements; these
+ * caps are far above that and keep every lookup well under a second.
  */
 export const MAX_PAGE_DEPTH = 256;
-export const MAX_PAGE_ELEMENTS = 20_000;
+export const MAX_PAGE_ELEMENTS = 5000;
 /** Formatting elements closed out of order are re-created by the parser at every text run: few allowed. */
 const MAX_UNCLOSED_FORMATTING = 40;
 
