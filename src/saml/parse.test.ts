@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SamlError } from '../errors.js';
-import { decodeSamlResponse, parseSamlResponse, parseSamlResponseXml } from './parse.js';
+import { scalingRatio } from '../../test/helpers/scaling.js';
+import { MAX_ATTRIBUTES, MAX_ATTRIBUTE_VALUE_CHARS, MAX_ROLE_VALUES, decodeSamlResponse, parseSamlResponse, parseSamlResponseXml } from './parse.js';
 import type { SamlAssertion } from './types.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/saml');
@@ -343,5 +344,62 @@ describe('parseSamlResponseXml details', () => {
   it('rejects mismatched tags as SAML_MALFORMED', () => {
     const xml = single.replace('</Subject>', '</Subjekt>');
     expect(samlError(() => parseSamlResponseXml(xml)).code).toBe('SAML_MALFORMED');
+  });
+});
+
+describe('attribute caps and linear cost (issue 6, items 9 and 13)', () => {
+  const single = fixture('adfs-single-role.xml');
+  const ROLE_VALUE = 'arn:aws:iam::123456789012:saml-provider/ADFS,arn:aws:iam::123456789012:role/ADFS-Production';
+  const withRoleValues = (values: string[]): string =>
+    single.replace(`<AttributeValue>${ROLE_VALUE}</AttributeValue>`, values.map((v) => `<AttributeValue>${v}</AttributeValue>`).join(''));
+  /** The issue's shape: `arn:aws:iam::111111111111:role/` followed by `a,` repeated, as one Role value. */
+  const hugeRole = (chars: number): string => `arn:aws:iam::111111111111:role/${'a,'.repeat(chars / 2)}`;
+
+  it('refuses a ~1 MB Role value as SAML_ATTRIBUTE_TOO_LARGE through parseSamlResponse', () => {
+    const base64 = b64(withRoleValues([hugeRole(1_000_000)]));
+    const error = samlError(() => parseSamlResponse(base64));
+    expect(error.code).toBe('SAML_ATTRIBUTE_TOO_LARGE');
+    expect(error.message).toMatch(/a Role attribute value is 1000031 characters, starting "arn:aws:iam::111111111111:role\/a,a,.*"; expected at most 4096$/);
+    expect(error.message.length).toBeLessThan(300);
+    expect(error.exitCode).toBe(4);
+  });
+
+  it('costs linear time on a huge Role value: 8x the size, well under 30x the time', () => {
+    const inputs = new Map<number, string>();
+    const input = (chars: number): string => {
+      if (!inputs.has(chars)) inputs.set(chars, b64(withRoleValues([hugeRole(chars)])));
+      return inputs.get(chars) as string;
+    };
+    const work = (chars: number): void => {
+      expect(samlError(() => parseSamlResponse(input(chars))).code).toBe('SAML_ATTRIBUTE_TOO_LARGE');
+    };
+    expect(scalingRatio(work, 100_000)).toBeLessThan(30);
+  });
+
+  it(`refuses more than ${MAX_ROLE_VALUES} Role values, saying how many`, () => {
+    const values = Array.from({ length: MAX_ROLE_VALUES + 1 }, (_, i) => ROLE_VALUE.replace('ADFS-Production', `R${i}`));
+    const error = samlError(() => parseSamlResponseXml(withRoleValues(values)));
+    expect(error.code).toBe('SAML_ATTRIBUTE_TOO_LARGE');
+    expect(error.message).toBe(`the SAML assertion has ${MAX_ROLE_VALUES + 1} Role values; expected at most ${MAX_ROLE_VALUES}`);
+    expect(error.hint).toMatch(/claim rule/);
+    // At the cap itself every role is listed.
+    expect(parseSamlResponseXml(withRoleValues(values.slice(0, MAX_ROLE_VALUES))).roles).toHaveLength(MAX_ROLE_VALUES);
+  });
+
+  it(`refuses more than ${MAX_ATTRIBUTES} attributes, saying how many`, () => {
+    const extra = Array.from({ length: MAX_ATTRIBUTES }, (_, i) => `<Attribute Name="urn:example:a${i}"><AttributeValue>v</AttributeValue></Attribute>`).join('');
+    const xml = single.replace('</AttributeStatement>', `${extra}</AttributeStatement>`);
+    const error = samlError(() => parseSamlResponseXml(xml));
+    expect(error.code).toBe('SAML_ATTRIBUTE_TOO_LARGE');
+    expect(error.message).toBe(`the SAML assertion has more than ${MAX_ATTRIBUTES} attributes; expected at most ${MAX_ATTRIBUTES}`);
+  });
+
+  it('refuses a RoleSessionName value longer than the cap without quoting it', () => {
+    const xml = single.replace('<AttributeValue>jdoe@example.com</AttributeValue>', `<AttributeValue>${'j'.repeat(MAX_ATTRIBUTE_VALUE_CHARS + 1)}</AttributeValue>`);
+    const error = samlError(() => parseSamlResponseXml(xml));
+    expect(error.code).toBe('SAML_ATTRIBUTE_TOO_LARGE');
+    expect(error.message).toBe(
+      `the https://aws.amazon.com/SAML/Attributes/RoleSessionName attribute value is ${MAX_ATTRIBUTE_VALUE_CHARS + 1} characters; expected at most ${MAX_ATTRIBUTE_VALUE_CHARS}`,
+    );
   });
 });

@@ -16,6 +16,22 @@ export const ROLE_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/Role';
 export const ROLE_SESSION_NAME_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/RoleSessionName';
 export const SESSION_DURATION_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/SessionDuration';
 
+/**
+ * Caps on what one assertion may carry (issue 6). STS takes at most 100,000 base64 characters of
+ * assertion, so a usable one holds a few hundred roles at most; a real AD FS assertion has a handful of
+ * attributes. The caps are far above that and refuse hostile documents with a message that says what
+ * and how big, before any per-value work.
+ */
+export const MAX_ROLE_VALUES = 2000;
+export const MAX_ATTRIBUTES = 1000;
+/** For the attributes awsfed reads (Role values have their own cap, MAX_ROLE_VALUE_CHARS, the same size). */
+export const MAX_ATTRIBUTE_VALUE_CHARS = 4096;
+
+const ATTRIBUTE_CAP_HINT =
+  'A real AD FS assertion is a few KiB; check the IdP URL, and ask your AD FS administrator to check the claim rules for AWS.';
+const ROLE_CAP_HINT =
+  'The AD FS claim rule for the Role attribute maps too many groups to AWS roles; ask your AD FS administrator to narrow it.';
+
 const STATUS_SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 
@@ -121,6 +137,7 @@ export function parseSamlResponseXml(xml: string): SamlAssertion {
   const assertion = assertions[0] as Element;
 
   const attributes = readAttributes(assertion);
+  checkValueLengths(attributes, [ROLE_SESSION_NAME_ATTRIBUTE, SESSION_DURATION_ATTRIBUTE]);
   const roles = readRoles(attributes.get(ROLE_ATTRIBUTE));
   const result: SamlAssertion = { roles };
 
@@ -174,8 +191,17 @@ function checkStatus(response: Element): void {
 /** Attribute name -> trimmed non-empty values, across every AttributeStatement, in document order. */
 function readAttributes(assertion: Element): Map<string, string[]> {
   const out = new Map<string, string[]>();
+  let count = 0;
   for (const statement of childElements(assertion, SAML_ASSERTION_NS, 'AttributeStatement')) {
     for (const attribute of childElements(statement, SAML_ASSERTION_NS, 'Attribute')) {
+      count += 1;
+      if (count > MAX_ATTRIBUTES) {
+        throw new SamlError(
+          'SAML_ATTRIBUTE_TOO_LARGE',
+          `the SAML assertion has more than ${MAX_ATTRIBUTES} attributes; expected at most ${MAX_ATTRIBUTES}`,
+          { hint: ATTRIBUTE_CAP_HINT },
+        );
+      }
       const name = attr(attribute, 'Name');
       if (name === undefined) continue;
       const values = out.get(name) ?? [];
@@ -189,7 +215,27 @@ function readAttributes(assertion: Element): Map<string, string[]> {
   return out;
 }
 
+/** Role values are capped in parseRoleValue; the other attributes awsfed reads are capped here. */
+function checkValueLengths(attributes: Map<string, string[]>, names: string[]): void {
+  for (const name of names) {
+    const long = attributes.get(name)?.find((value) => value.length > MAX_ATTRIBUTE_VALUE_CHARS);
+    if (long === undefined) continue;
+    throw new SamlError(
+      'SAML_ATTRIBUTE_TOO_LARGE',
+      `the ${name} attribute value is ${long.length} characters; expected at most ${MAX_ATTRIBUTE_VALUE_CHARS}`,
+      { hint: ATTRIBUTE_CAP_HINT },
+    );
+  }
+}
+
 function readRoles(values: string[] | undefined): SamlRole[] {
+  if (values !== undefined && values.length > MAX_ROLE_VALUES) {
+    throw new SamlError(
+      'SAML_ATTRIBUTE_TOO_LARGE',
+      `the SAML assertion has ${values.length} Role values; expected at most ${MAX_ROLE_VALUES}`,
+      { hint: ROLE_CAP_HINT },
+    );
+  }
   const roles: SamlRole[] = [];
   const seen = new Set<string>();
   for (const value of values ?? []) {
@@ -251,7 +297,8 @@ function describeElement(el: Element): string {
 }
 
 function clip(value: string, max = 200): string {
+  // Clip before cleaning: the value may be as large as the document.
   // eslint-disable-next-line no-control-regex
-  const clean = value.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
-  return clean.length > max ? `${clean.slice(0, max)}...` : clean;
+  const clean = value.slice(0, max).replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+  return value.length > max ? `${clean}...` : clean;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { scalingRatio, thrown } from '../../test/helpers/scaling.js';
 import { SamlError } from '../errors.js';
-import { describeRole, parseRoleValue } from './roles.js';
+import { MAX_ROLE_VALUE_CHARS, describeRole, parseRoleValue } from './roles.js';
 
 describe('parseRoleValue', () => {
   it.each([
@@ -97,5 +98,53 @@ describe('describeRole', () => {
     ['arn:aws-us-gov:iam::123456789012:saml-provider/ADFS,arn:aws-us-gov:iam::123456789012:role/R', 'R in 123456789012 (aws-us-gov)'],
   ])('%s -> %s', (value, label) => {
     expect(describeRole(parseRoleValue(value))).toBe(label);
+  });
+});
+
+describe('parseRoleValue on hostile sizes (issue 6, item 9)', () => {
+  const ROLE = 'arn:aws:iam::111111111111:role/';
+  const PROVIDER = 'arn:aws:iam::111111111111:saml-provider/ADFS';
+
+  it('refuses a ~1 MB value as SAML_ATTRIBUTE_TOO_LARGE, saying how big, without quoting it', () => {
+    const value = `${ROLE}${'a,'.repeat(500_000)}`;
+    let error: unknown;
+    try {
+      parseRoleValue(value);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SamlError);
+    const samlError = error as SamlError;
+    expect(samlError.code).toBe('SAML_ATTRIBUTE_TOO_LARGE');
+    expect(samlError.message).toContain(`${value.length} characters`);
+    expect(samlError.message).toContain(`at most ${MAX_ROLE_VALUE_CHARS}`);
+    expect(samlError.message.length).toBeLessThan(400);
+    expect(samlError.hint).toMatch(/claim rule/);
+  });
+
+  it('accepts a value at the cap: the longest legal role ARN fits with room to spare', () => {
+    // IAM: path up to 512 characters, name up to 64; the cap must never refuse a real value.
+    const role = `${ROLE}${'p'.repeat(510)}/${'n'.repeat(64)}`;
+    const value = `${role},${PROVIDER}`;
+    expect(value.length).toBeLessThan(MAX_ROLE_VALUE_CHARS);
+    expect(parseRoleValue(`${value}${' '.repeat(MAX_ROLE_VALUE_CHARS - value.length)}`).roleArn).toBe(role);
+  });
+
+  it('splits unambiguously even when the role path contains ",arn:" (the provider ARN has no comma)', () => {
+    const role = `${ROLE}x,${PROVIDER}/Name`;
+    expect(parseRoleValue(`${role},${PROVIDER}`)).toMatchObject({ roleArn: role, principalArn: PROVIDER, roleName: 'Name' });
+    expect(parseRoleValue(`${PROVIDER},${role}`)).toMatchObject({ roleArn: role, principalArn: PROVIDER, roleName: 'Name' });
+  });
+
+  it('does linear work below the cap: 8x the length costs well under quadratic', () => {
+    // The old parser tried every comma as the separator and ran regexes over both halves; on these
+    // values it measured a ratio of ~22 (~64 once the quadratic term dominates), the linear one ~1-8.
+    const values = (commas: number): string[] => [`${ROLE}${','.repeat(commas)}`, `${PROVIDER}${','.repeat(commas)}`];
+    const parseMany = (commas: number): void => {
+      const batch = values(commas);
+      for (let i = 0; i < 100; i++) for (const value of batch) thrown(() => parseRoleValue(value));
+    };
+    expect((values(4000)[0] as string).length).toBeLessThan(MAX_ROLE_VALUE_CHARS);
+    expect(scalingRatio(parseMany, 500)).toBeLessThan(16);
   });
 });

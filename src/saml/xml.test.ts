@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SamlError } from '../errors.js';
-import { SAML_PROTOCOL_NS, assertBalancedTags, parseSafeXml } from './xml.js';
+import { scalingRatio, thrown } from '../../test/helpers/scaling.js';
+import { MAX_XML_DEPTH, MAX_XML_TOP_LEVEL_NODES, SAML_PROTOCOL_NS, assertBalancedTags, parseSafeXml } from './xml.js';
 
 function malformedMessage(xml: string): string {
   try {
@@ -51,5 +52,70 @@ describe('parseSafeXml', () => {
 
   it('sanitizes hostile element names it quotes', () => {
     expect(() => assertBalancedTags(`<r></${'\u001b[31m'}x>`)).toThrow(/found <\/\?\?31mx>/);
+  });
+});
+
+describe('nesting depth (issue 6, item 9: super-linear work on hostile input)', () => {
+  const nested = (depth: number, open = (i: number) => `<a xmlns:p${i}="urn:x">`): string =>
+    `<r>${Array.from({ length: depth - 1 }, (_, i) => open(i)).join('')}${'</a>'.repeat(depth - 1)}</r>`;
+
+  it(`accepts elements nested ${MAX_XML_DEPTH} deep`, () => {
+    expect(parseSafeXml(nested(MAX_XML_DEPTH)).documentElement.localName).toBe('r');
+  });
+
+  it(`refuses elements nested deeper than ${MAX_XML_DEPTH} as SAML_TOO_LARGE`, () => {
+    let error: unknown;
+    try {
+      parseSafeXml(nested(MAX_XML_DEPTH + 1));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SamlError);
+    expect((error as SamlError).code).toBe('SAML_TOO_LARGE');
+    expect((error as SamlError).message).toMatch(new RegExp(`nests elements more than ${MAX_XML_DEPTH} deep \\(near line 1, column \\d+\\)`));
+  });
+
+  it('costs linear time on deeply nested namespace declarations (xmldom looks prefixes up along the nesting)', () => {
+    // Before the depth cap: ~2 s for 10,000 levels and quadratic growth (each lookup walks every level).
+    const inputs = new Map<number, string>();
+    const work = (depth: number): void => {
+      if (!inputs.has(depth)) inputs.set(depth, nested(depth));
+      thrown(() => parseSafeXml(inputs.get(depth) as string));
+    };
+    expect(scalingRatio(work, 1000)).toBeLessThan(30);
+  });
+});
+
+describe('nodes outside the root element (issue 6, item 12: counterexample from saml.property.test.ts)', () => {
+  it(`refuses more than ${MAX_XML_TOP_LEVEL_NODES} comments or processing instructions around the root as SAML_TOO_LARGE`, () => {
+    // Shrunk counterexample: 15,000 repeated XML declarations before a real response took over 2 s,
+    // because xmldom re-checks every document-level node on each insertion (quadratic).
+    let error: unknown;
+    try {
+      parseSafeXml(`${'<?xml version="1.0"?>'.repeat(15_000)}<r/>`);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SamlError);
+    expect((error as SamlError).code).toBe('SAML_TOO_LARGE');
+    expect((error as SamlError).message).toMatch(
+      new RegExp(`has more than ${MAX_XML_TOP_LEVEL_NODES} comments or processing instructions outside the root element \\(near line 1, column \\d+\\)`),
+    );
+  });
+
+  it(`accepts ${MAX_XML_TOP_LEVEL_NODES} of them`, () => {
+    expect(parseSafeXml(`${'<!-- c -->\n'.repeat(MAX_XML_TOP_LEVEL_NODES / 2)}<r/>${'\n<?pi x?>'.repeat(MAX_XML_TOP_LEVEL_NODES / 2)}`).documentElement.localName).toBe('r');
+  });
+
+  it.each([
+    ['before', (n: number) => `${'<?x y?>\n'.repeat(n)}<r/>`],
+    ['after', (n: number) => `<r/>${'<!--x-->\n'.repeat(n)}`],
+  ])('costs linear time on many nodes %s the root: 8x the size, well under 30x the time', (_label, make) => {
+    const inputs = new Map<number, string>();
+    const work = (n: number): void => {
+      if (!inputs.has(n)) inputs.set(n, make(n));
+      thrown(() => parseSafeXml(inputs.get(n) as string));
+    };
+    expect(scalingRatio(work, 1000)).toBeLessThan(30);
   });
 });

@@ -10,6 +10,21 @@ import { SamlError } from '../errors.js';
 export const MAX_SAML_XML_BYTES = 1024 * 1024;
 
 /**
+ * A SAML response nests about 8 deep (Response > Assertion > Signature > SignedInfo > Reference >
+ * Transforms > Transform > InclusiveNamespaces). xmldom resolves each prefix by walking every enclosing
+ * namespace scope, so deep nesting makes parsing quadratic (10,000 levels of xmlns took seconds; the
+ * 1 MiB cap allows 40,000); capping the depth keeps the parse linear.
+ */
+export const MAX_XML_DEPTH = 100;
+
+/**
+ * xmldom re-validates every document-level node each time it adds one, so thousands of comments or
+ * processing instructions around the root cost quadratic time (15,000 XML declarations: over 2 s). A
+ * response has an XML declaration and perhaps a comment.
+ */
+export const MAX_XML_TOP_LEVEL_NODES = 64;
+
+/**
  * DTDs are how XXE (external entities reading local files or URLs) and entity expansion ("billion
  * laughs") get in. SAML never needs one (SAML 2.0 core, section 1.3: no DTD processing), so any sign of
  * one is refused. The scan is case-insensitive and allows whitespace after `<!` so that near-miss
@@ -83,12 +98,14 @@ export function parseSafeXml(xml: string): Document {
 /**
  * A linear scan (every step advances with indexOf) that checks what xmldom lets through: each end tag
  * closes the innermost open element, nothing is left open, there is exactly one root element, and
- * only whitespace, comments and processing instructions sit outside it. Markup inside comments,
+ * only whitespace, comments and processing instructions sit outside it, and nothing nests deeper than
+ * MAX_XML_DEPTH. Markup inside comments,
  * CDATA and quoted attribute values is skipped. DTDs never get here (assertNoDtd runs first).
  */
 export function assertBalancedTags(xml: string): void {
   const open: string[] = [];
   let roots = 0;
+  let topLevelNodes = 0;
   let pos = 0;
   const fail = (at: number, what: string): never => {
     throw malformedAt(xml, at, what);
@@ -100,6 +117,10 @@ export function assertBalancedTags(xml: string): void {
       fail(pos, roots === 0 ? 'expected the root element' : 'expected nothing after the root element');
     }
     if (lt === -1) break;
+    if (open.length === 0 && !xml.startsWith('</', lt)) {
+      topLevelNodes += 1;
+      if (topLevelNodes > MAX_XML_TOP_LEVEL_NODES + 1) throw tooManyTopLevelNodes(xml, lt);
+    }
     if (xml.startsWith('<!--', lt)) {
       pos = skipTo(xml, lt + 4, '-->', () => fail(lt, 'expected the comment to end with -->'));
     } else if (xml.startsWith('<![CDATA[', lt)) {
@@ -122,11 +143,30 @@ export function assertBalancedTags(xml: string): void {
         if (roots > 1) fail(lt, 'expected a single root element');
       }
       if (!selfClosing) open.push(name);
+      if (open.length > MAX_XML_DEPTH) throw tooDeep(xml, lt);
       pos = end;
     }
   }
   if (open.length > 0) fail(xml.length, `expected </${safeName(open[open.length - 1] as string)}> before the end (the response looks truncated)`);
   if (roots === 0) fail(xml.length, 'expected a root element');
+}
+
+function tooDeep(xml: string, at: number): SamlError {
+  const { line, column } = lineAndColumn(xml, at);
+  return new SamlError(
+    'SAML_TOO_LARGE',
+    `the SAML response nests elements more than ${MAX_XML_DEPTH} deep (near line ${line}, column ${column}); expected a SAML 2.0 response, which nests about 8 deep`,
+    { hint: 'AD FS never nests a response this deep: check that the IdP URL really points at your AD FS server, and report this response to your security team.' },
+  );
+}
+
+function tooManyTopLevelNodes(xml: string, at: number): SamlError {
+  const { line, column } = lineAndColumn(xml, at);
+  return new SamlError(
+    'SAML_TOO_LARGE',
+    `the SAML response has more than ${MAX_XML_TOP_LEVEL_NODES} comments or processing instructions outside the root element (near line ${line}, column ${column}); expected an XML declaration and the samlp:Response`,
+    { hint: 'AD FS never sends this: check that the IdP URL really points at your AD FS server, and report this response to your security team.' },
+  );
 }
 
 function skipTo(xml: string, from: number, terminator: string, onMissing: () => never): number {
@@ -164,18 +204,23 @@ function scanStartTag(
 
 /** Element names are schema, not data, but a hostile document chooses them: clip and sanitize. */
 function safeName(name: string): string {
-  const clean = name.replace(/[^\w.:-]/g, '?');
-  return clean.length > 60 ? `${clean.slice(0, 60)}...` : clean;
+  const clean = name.slice(0, 60).replace(/[^\w.:-]/g, '?');
+  return name.length > 60 ? `${clean}...` : clean;
 }
 
-function malformedAt(xml: string, at: number, what: string): SamlError {
+function lineAndColumn(xml: string, at: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   for (let i = xml.indexOf('\n'); i !== -1 && i < at; i = xml.indexOf('\n', i + 1)) {
     line += 1;
     lineStart = i + 1;
   }
-  return new SamlError('SAML_MALFORMED', `the SAML response is not well-formed XML (near line ${line}, column ${at - lineStart + 1}): ${what}`, {
+  return { line, column: at - lineStart + 1 };
+}
+
+function malformedAt(xml: string, at: number, what: string): SamlError {
+  const { line, column } = lineAndColumn(xml, at);
+  return new SamlError('SAML_MALFORMED', `the SAML response is not well-formed XML (near line ${line}, column ${column}): ${what}`, {
     hint: MALFORMED_HINT,
   });
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classify, type Page } from './classify.js';
+import { scalingRatio, thrown } from '../../../test/helpers/scaling.js';
+import { IdpError } from '../../errors.js';
+import { MAX_PAGE_DEPTH, MAX_PAGE_ELEMENTS, classify, type Page } from './classify.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/adfs/${name}`, import.meta.url), 'utf8');
 
@@ -168,5 +170,79 @@ describe('classify edge cases', () => {
   it('recognises the VIP adapter', () => {
     const html = '<form method="post" id="loginForm" action="/adfs/ls/"><input type="hidden" name="AuthMethod" value="VIPAuthenticationProviderUPN"><input type="hidden" name="Context" value="c"><input type="text" name="security_code"></form>';
     expect(classify(html, ADFS)).toMatchObject({ kind: 'mfa', adapter: 'VIPAuthenticationProviderUPN', codeField: 'security_code' });
+  });
+});
+
+describe('hostile page shapes (issue 6, item 12: counterexamples from classify.property.test.ts)', () => {
+  const errorPage = fixture('adfs-error-page.html');
+
+  function classifyError(html: string): IdpError {
+    let error: unknown;
+    try {
+      classify(html, ADFS);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(IdpError);
+    return error as IdpError;
+  }
+
+  it('refuses deeply nested tables (was RangeError: Maximum call stack size exceeded) as IDP_PAGE_TOO_COMPLEX', () => {
+    const error = classifyError(`${'<table><tr><td>'.repeat(2000)}${errorPage}`);
+    expect(error.code).toBe('IDP_PAGE_TOO_COMPLEX');
+    expect(error.message).toBe(`The IdP page at https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx nests HTML elements more than ${MAX_PAGE_DEPTH} deep; expected a sign-in page`);
+    expect(error.hint).toMatch(/IdP URL/);
+  });
+
+  it.each([
+    ['nested divs', (n: number) => `<body>${'<div>'.repeat(n)}</body>`],
+    ['nested templates holding forms', (n: number) => `<body>${'<template><form>'.repeat(n)}</body>`],
+    ['misnested formatting elements', (n: number) => `<body>${'<b><p>x</b>'.repeat(n)}</body>`],
+    ['unclosed formatting elements with distinct attributes', (n: number) => `<body>${Array.from({ length: n }, (_, i) => `<i id="${i}">`).join('')}x</body>`],
+  ])('refuses %s before the HTML parser sees them', (_label, page) => {
+    expect(classifyError(page(MAX_PAGE_DEPTH + 1)).code).toBe('IDP_PAGE_TOO_COMPLEX');
+  });
+
+  it(`refuses a page with more than ${MAX_PAGE_ELEMENTS} elements`, () => {
+    const error = classifyError(`<body>${'<br>'.repeat(MAX_PAGE_ELEMENTS + 1)}</body>`);
+    expect(error.code).toBe('IDP_PAGE_TOO_COMPLEX');
+    expect(error.message).toMatch(new RegExp(`has more than ${MAX_PAGE_ELEMENTS} HTML elements`));
+  });
+
+  it('refuses 6,000 sibling options: cheerio lookups sort by document position, quadratic in siblings', () => {
+    const page = `<form id="idpForm"><select name="RelyingParty">${'<option>rp'.repeat(6000)}</select></form>`;
+    expect(classifyError(page).code).toBe('IDP_PAGE_TOO_COMPLEX');
+  });
+
+  it.each([
+    ['unclosed list items', (n: number) => `<ul>${'<li>item'.repeat(n)}</ul>`],
+    ['unclosed options', (n: number) => `<form id="idpForm"><select name="RelyingParty">${'<option>rp'.repeat(n)}</select></form>`],
+    ['unclosed table rows and cells', (n: number) => `<table>${'<tr><td>a<td>b'.repeat(n)}</table>`],
+    ['unclosed paragraphs between blocks', (n: number) => `<body>${'<p>text<div>block</div>'.repeat(n)}</body>`],
+    ['self-closed SVG children', (n: number) => `<body><svg>${'<path d="M0"/>'.repeat(n)}</svg></body>`],
+    ['markup inside scripts and comments', (n: number) => `<body><script>${'if (a<b) { x = "<div>"; }'.repeat(n)}</script><!--${'<div>'.repeat(n)}--></body>`],
+  ])('still classifies ordinary pages with many %s', (_label, page) => {
+    expect(() => classify(page(2 * MAX_PAGE_DEPTH), ADFS)).not.toThrow();
+  });
+
+  it('costs linear time on nested divs: 8x the size, well under 30x the time', () => {
+    const pages = new Map<number, string>();
+    const work = (n: number): void => {
+      if (!pages.has(n)) pages.set(n, `<body>${'<div>'.repeat(n)}</body>`);
+      thrown(() => classify(pages.get(n) as string, ADFS));
+    };
+    expect(scalingRatio(work, 2000)).toBeLessThan(30);
+  });
+
+  it('classifies a page with lone surrogates after < (was RangeError: Invalid code point from the HTML tokenizer)', () => {
+    expect(classify(`<\udc00\udc00${errorPage}`, ADFS)).toMatchObject({ kind: 'error', reason: 'other' });
+    expect(classify(`<p>\ud800<\udfff</p>${errorPage}`, ADFS).kind).toBe('error');
+  });
+
+  it('refuses a form whose action cannot be resolved (was TypeError: Invalid URL) as IDP_BAD_FORM_ACTION', () => {
+    const error = classifyError(fixture('adfs3-login.html').replace('<form method="post" id="loginForm"', '<form method="post" action="http://[::1" id="loginForm"'));
+    expect(error.code).toBe('IDP_BAD_FORM_ACTION');
+    expect(error.message).toBe('The IdP page at https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx has a form (#loginForm) whose action is not a valid URL');
+    expect(error.message).not.toContain('[::1');
   });
 });

@@ -16,6 +16,7 @@
  */
 import { type CheerioAPI, load } from 'cheerio';
 import { extractForm, fieldValue, type HtmlForm } from './form.js';
+import { pageTooComplexError } from './page-error.js';
 
 export type ErrorReason = 'bad-credentials' | 'locked' | 'password-expired' | 'idp-initiated-disabled' | 'other';
 
@@ -48,7 +49,8 @@ const EXPIRED = /expired|must (?:be )?change|change your password|update (?:your
 const BAD_CREDENTIALS = /incorrect|invalid (?:user|username|password|credentials)|wrong|not recognized|unknown user|could not be found|username or password|user name or password|user id or password|authentication failed|login failed/i;
 
 export function classify(html: string, url: string): Page {
-  const $ = load(html);
+  assertPageShape(html, url);
+  const $ = loadPage(html);
 
   const samlInput = $('input[name="SAMLResponse"]').first();
   if (samlInput.length > 0 && (samlInput.attr('value') ?? '') !== '') {
@@ -195,4 +197,175 @@ function pathOf(url: string): string {
 
 function squash(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * cheerio's load for IdP pages. Lone UTF-16 surrogates become U+FFFD, as a UTF-8 decoder would have made them: parse5's tokenizer
+ * throws "Invalid code point" on some of them (`<` followed by two low surrogates). Bodies decoded from
+ * bytes never hold one, so this only changes hostile strings.
+ */
+export function loadPage(html: string): CheerioAPI {
+  const wellFormed = /[\ud800-\udfff]/.test(html)
+    ? html.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+    : html;
+  return load(wellFormed);
+}
+
+/**
+ * Page-shape limits (issue 6). The HTML parser's tree building is quadratic in the nesting depth (it
+ * scans its stack of open elements for most tags; 16,000 nested divs took seconds) and cheerio's text()
+ * recurses, so a deep page ended in "Maximum call stack size exceeded". cheerio's find() also sorts its
+ * results by document position, which is quadratic in the number of siblings (16,000 options: close to
+ * a second per lookup). Real sign-in pages nest about 20 deep and hold a few hundred elements; these
+ * caps are far above that and keep every lookup well under a second.
+ */
+export const MAX_PAGE_DEPTH = 256;
+export const MAX_PAGE_ELEMENTS = 5000;
+/** Formatting elements closed out of order are re-created by the parser at every text run: few allowed. */
+const MAX_UNCLOSED_FORMATTING = 40;
+
+const VOID_ELEMENTS = new Set(['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+/** Their content is text up to the matching end tag (noscript too: the parser runs with scripting on). */
+const RAW_TEXT_ELEMENTS = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript']);
+const FORMATTING_ELEMENTS = new Set(['a', 'b', 'big', 'code', 'em', 'font', 'i', 'nobr', 's', 'small', 'strike', 'strong', 'tt', 'u']);
+/** An end tag does not close an element beyond these (the parser's "in scope" boundaries). */
+const SCOPE_BOUNDARIES = new Set(['applet', 'caption', 'html', 'marquee', 'object', 'table', 'td', 'th', 'template', 'svg', 'math']);
+const CLOSES_P = ['p'];
+const BLOCKS_CLOSING_P = ['address', 'article', 'aside', 'blockquote', 'center', 'details', 'dialog', 'dir', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'main', 'menu', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'ul'];
+/** Start tags that end open elements without an end tag (HTML's optional end tags), as the parser does. */
+const IMPLIED_ENDS = new Map<string, ReadonlySet<string>>([
+  ...BLOCKS_CLOSING_P.map((tag) => [tag, new Set(CLOSES_P)] as const),
+  ['li', new Set(['li', 'p'])],
+  ['dt', new Set(['dt', 'dd', 'p'])],
+  ['dd', new Set(['dt', 'dd', 'p'])],
+  ['option', new Set(['option'])],
+  ['optgroup', new Set(['option', 'optgroup'])],
+  ['td', new Set(['td', 'th'])],
+  ['th', new Set(['td', 'th'])],
+  ['tr', new Set(['td', 'th', 'tr'])],
+  ...['tbody', 'thead', 'tfoot'].map((tag) => [tag, new Set(['td', 'th', 'tr', 'tbody', 'thead', 'tfoot'])] as const),
+  ...['rb', 'rp', 'rt', 'rtc'].map((tag) => [tag, new Set(['rb', 'rp', 'rt', 'rtc'])] as const),
+]);
+
+/**
+ * One linear pass over the markup that estimates the depth the parser will build, erring towards
+ * deeper: it follows the optional-end-tag rules real pages rely on (unclosed li, option, td, p) but
+ * never lets an end tag close past a scope boundary, and counts formatting elements left open out of
+ * order (the parser re-creates those) as still open. Every step advances with indexOf, and a closing
+ * end tag looks at most MAX_PAGE_DEPTH entries down, so the cost is linear in the page.
+ */
+function assertPageShape(html: string, url: string): void {
+  const stack: string[] = [];
+  let unclosedFormatting = 0;
+  let foreign = 0; // open svg/math elements: there `<x/>` really is self-closing
+  let elements = 0;
+  const tooDeep = (): never => {
+    throw pageTooComplexError(`nests HTML elements more than ${MAX_PAGE_DEPTH} deep`, url);
+  };
+  const pop = (): void => {
+    const name = stack.pop();
+    if (name === 'svg' || name === 'math') foreign -= 1;
+  };
+  const tagName = /[^\s/>]*/y;
+  let pos = 0;
+  for (;;) {
+    const lt = html.indexOf('<', pos);
+    if (lt === -1) return;
+    const next = html[lt + 1] ?? '';
+    if (html.startsWith('<!--', lt)) {
+      const end = html.indexOf('-->', lt + 4);
+      if (end === -1) return;
+      pos = end + 3;
+      continue;
+    }
+    if (next === '!' || next === '?') {
+      const end = html.indexOf('>', lt + 2);
+      if (end === -1) return;
+      pos = end + 1;
+      continue;
+    }
+    const isEnd = next === '/';
+    const nameStart = isEnd ? lt + 2 : lt + 1;
+    if (!/[A-Za-z]/.test(html[nameStart] ?? '')) {
+      // `</ x>` and `</>` are bogus comments (to the next `>`); a `<` before anything else is text.
+      if (isEnd) {
+        const end = html.indexOf('>', lt + 2);
+        if (end === -1) return;
+        pos = end + 1;
+      } else {
+        pos = lt + 1;
+      }
+      continue;
+    }
+    tagName.lastIndex = nameStart;
+    const name = (tagName.exec(html)?.[0] ?? '').toLowerCase();
+    const end = tagEnd(html, nameStart + name.length);
+    if (end === -1) return;
+    pos = end;
+    if (isEnd) {
+      closeElement(name);
+      continue;
+    }
+    elements += 1;
+    if (elements > MAX_PAGE_ELEMENTS) throw pageTooComplexError(`has more than ${MAX_PAGE_ELEMENTS} HTML elements`, url);
+    if (name === 'plaintext') return; // the rest of the page is text
+    if (VOID_ELEMENTS.has(name) || (foreign > 0 && html[end - 2] === '/')) continue;
+    const closes = IMPLIED_ENDS.get(name);
+    while (closes && stack.length > 0 && closes.has(stack[stack.length - 1] as string)) pop();
+    stack.push(name);
+    if (name === 'svg' || name === 'math') foreign += 1;
+    if (stack.length + unclosedFormatting > MAX_PAGE_DEPTH) tooDeep();
+    if (RAW_TEXT_ELEMENTS.has(name)) {
+      const close = indexOfEndTag(html, name, end);
+      if (close === -1) return;
+      pos = close;
+    }
+  }
+
+  function closeElement(name: string): void {
+    const top = stack.length - 1;
+    if (FORMATTING_ELEMENTS.has(name)) {
+      // Only a properly nested one closes; out of order the parser's adoption agency keeps the depth.
+      if (stack[top] === name) pop();
+      else if (!stack.includes(name) && unclosedFormatting > 0) unclosedFormatting -= 1;
+      return;
+    }
+    for (let i = top; i >= 0 && i >= top - MAX_PAGE_DEPTH; i--) {
+      const open = stack[i] as string;
+      if (open === name) {
+        for (let j = top; j > i; j--) if (FORMATTING_ELEMENTS.has(stack[j] as string)) unclosedFormatting += 1;
+        while (stack.length > i) pop();
+        if (unclosedFormatting > MAX_UNCLOSED_FORMATTING || stack.length + unclosedFormatting > MAX_PAGE_DEPTH) tooDeep();
+        return;
+      }
+      if (SCOPE_BOUNDARIES.has(open)) return;
+    }
+  }
+}
+
+/** Index just past the `>` that ends the tag whose name ends at `from`; quotes count only after `=`. */
+function tagEnd(html: string, from: number): number {
+  let i = from;
+  while (i < html.length) {
+    const c = html[i];
+    if (c === '>') return i + 1;
+    i += 1;
+    if (c === '=') {
+      while (i < html.length && /\s/.test(html[i] as string)) i += 1;
+      const quote = html[i];
+      if (quote === '"' || quote === "'") {
+        const close = html.indexOf(quote, i + 1);
+        if (close === -1) return -1;
+        i = close + 1;
+      }
+    }
+  }
+  return -1;
+}
+
+/** Start of `</name` (any case) at or after `from`, or -1. */
+function indexOfEndTag(html: string, name: string, from: number): number {
+  const pattern = new RegExp(`</${name}(?=[\\s/>])`, 'gi');
+  pattern.lastIndex = from;
+  return pattern.exec(html)?.index ?? -1;
 }

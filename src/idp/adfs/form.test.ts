@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { load } from 'cheerio';
 import { describe, expect, it } from 'vitest';
+import { IdpError } from '../../errors.js';
 import { extractForm, formEntries, resolveAction } from './form.js';
 import { passwordPageEntries, cacheCredentials } from './login.js';
 import { siteSelectionEntries } from './site-selection.js';
@@ -88,5 +89,23 @@ describe('extractForm', () => {
       ['SingleSignOut', 'SingleSignOut'],
       ['SignInSubmit', 'Sign in'],
     ]);
+  });
+});
+
+describe('resolveAction on hostile actions (issue 6, item 12: counterexample from classify.property.test.ts)', () => {
+  it.each(['//', 'http://[::1', 'http://a b', 'https://'])('refuses %j as IDP_BAD_FORM_ACTION (was TypeError: Invalid URL)', (action) => {
+    let error: unknown;
+    try {
+      resolveAction(action, PAGE);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(IdpError);
+    expect((error as IdpError).code).toBe('IDP_BAD_FORM_ACTION');
+    expect((error as IdpError).exitCode).toBe(3);
+  });
+
+  it('extractForm names the form in the error', () => {
+    expect(() => formOf('<form id="f" action="//"><input name="a"></form>', '#f', PAGE)).toThrow(/has a form \(#f\) whose action is not a valid URL/);
   });
 });

@@ -4,6 +4,7 @@
  * fields are always read from the form element itself, never from the whole page.
  */
 import type { CheerioAPI } from 'cheerio';
+import { badFormActionError } from './page-error.js';
 
 /** An element as the DOM sees it; `Cheerio<Element>` without depending on domhandler's types. */
 type Node = Parameters<CheerioAPI>[0];
@@ -108,7 +109,7 @@ export function extractForm($: CheerioAPI, formElement: Node, pageUrl: string): 
   return {
     ...(id ? { id } : {}),
     ...(formName ? { name: formName } : {}),
-    action: resolveAction(form.attr('action'), pageUrl),
+    action: resolveAction(form.attr('action'), pageUrl, formLabel(id, formName)),
     method: (form.attr('method') ?? 'get').toUpperCase() === 'POST' ? 'POST' : 'GET',
     fields,
     submits,
@@ -123,11 +124,24 @@ function userNameRankOf(name: string): number {
   return USER_NAME_PATTERN.test(name) ? USER_NAME_NAMES.length : Number.POSITIVE_INFINITY;
 }
 
-/** Resolves a form action like a browser: empty or missing -> the page URL (with its query). */
-export function resolveAction(action: string | undefined, pageUrl: string): string {
+/**
+ * Resolves a form action like a browser: empty or missing -> the page URL (with its query). An action
+ * that does not parse (`//`, `http://[::1`) is an IdpError, as a browser would not submit the form.
+ */
+export function resolveAction(action: string | undefined, pageUrl: string, formLabel?: string): string {
   const trimmed = action?.trim() ?? '';
-  if (trimmed === '') return new URL(pageUrl).toString().replace(/#.*$/, '');
-  return new URL(trimmed, pageUrl).toString();
+  try {
+    if (trimmed === '') return new URL(pageUrl).toString().replace(/#.*$/, '');
+    return new URL(trimmed, pageUrl).toString();
+  } catch {
+    throw badFormActionError(pageUrl, formLabel);
+  }
+}
+
+/** `#id` or `name=...` for messages; the page chose it, so clip it and keep only plain characters. */
+function formLabel(id: string | undefined, name: string | undefined): string | undefined {
+  const label = id ? `#${id}` : name ? `name=${name}` : undefined;
+  return label && label.slice(0, 60).replace(/[^\w.:=#-]/g, '?');
 }
 
 export interface FormEntriesOptions {

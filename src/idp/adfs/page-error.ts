@@ -57,3 +57,18 @@ export function httpStatusError(status: number, title: string, url: string, save
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/** A page a sign-in form could not come from: refused before the HTML parser does work that grows with its nesting. */
+export function pageTooComplexError(what: string, url: string): IdpError {
+  return new IdpError('IDP_PAGE_TOO_COMPLEX', `The IdP page at ${urlWithoutQuery(url)} ${what}; expected a sign-in page`, {
+    hint: 'Check the IdP URL (it should point at the sign-in page, e.g. https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx); if it does, report this page to your IdP administrator.',
+  });
+}
+
+/** A browser would not submit such a form either; the action is not quoted (it may carry request tokens). */
+export function badFormActionError(url: string, formLabel?: string): IdpError {
+  const which = formLabel ? ` (${formLabel})` : '';
+  return new IdpError('IDP_BAD_FORM_ACTION', `The IdP page at ${urlWithoutQuery(url)} has a form${which} whose action is not a valid URL`, {
+    hint: 'The IdP served a broken sign-in page: retry, and if it persists run with --debug and report the page to your IdP administrator.',
+  });
+}
