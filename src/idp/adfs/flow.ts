@@ -85,7 +85,6 @@ async function converse(
 
   let response = await opts.http.get(opts.entryUrl, request);
   for (let step = 1; step <= maxSteps; step++) {
-    assertParsable(response);
     const page = classify(response.body, response.url);
     steps.push(page.kind);
     opts.log.debug(`sign-in step ${step}: ${page.kind} (HTTP ${response.status}) at ${displayUrl(response.url)}`);
@@ -130,26 +129,6 @@ async function converse(
   throw new IdpError('IDP_TOO_MANY_STEPS', `Sign-in did not finish after ${maxSteps} pages (${steps.join(' -> ')})`, {
     hint: 'The IdP keeps sending pages without a SAML response; run with --debug to see each step.',
   });
-}
-
-/**
- * The HTTP client bounds a page's bytes; this bounds its elements. cheerio builds about 1 KiB of DOM per
- * element, so a page of bare tags under the byte limit (1 MiB of `<p>`: 350 000 elements) would still
- * take 350 MiB to parse. Real AD FS pages have a few hundred tags; counting `<` is one pass over the
- * string and copies nothing.
- */
-const MAX_PAGE_TAGS = 20_000;
-
-function assertParsable(response: HttpResponse): void {
-  const body = response.body;
-  let count = 0;
-  for (let at = body.indexOf('<'); at !== -1; at = body.indexOf('<', at + 1)) {
-    if (++count > MAX_PAGE_TAGS) {
-      throw new IdpError('IDP_RESPONSE_TOO_LARGE', `${hostOf(response.url)} sent a page with more than ${MAX_PAGE_TAGS} tags at ${urlWithoutQuery(response.url)}; a sign-in page has a few hundred`, {
-        hint: 'Check that the IdP URL points at the AD FS sign-in page, not at a directory listing, a report or a proxy error.',
-      });
-    }
-  }
 }
 
 async function nextPost(
