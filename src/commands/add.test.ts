@@ -1,32 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseIni } from '../ini/document.js';
 import { planAdd } from '../catalog/plan-add.js';
 import { formatAddSummary } from './add.js';
 
-const BASE = `[profile saml]
-awsfed_idp_url = https://adfs.example.com
-awsfed_username = CORP\\ana
-awsfed_role_session_name = ana@example.com
-region = eu-west-1
-
-[profile prod]
-role_arn = arn:aws:iam::222222222222:role/Admins
-source_profile = saml
-role_session_name = ana@example.com
-region = eu-west-1
-awsfed_color = red
-
-[profile static]
-region = us-west-2
-
-[profile ec2]
-role_arn = arn:aws:iam::111111111111:role/Box
-credential_source = Ec2InstanceMetadata
-
-[profile cn-gw]
-awsfed_idp_url = https://adfs.example.cn
-region = cn-north-1
-`;
+// One catalog for the planner and the summary tests: a gateway, a destination, a static profile, an
+// instance-role profile and a gateway in aws-cn.
+const BASE = readFileSync(new URL('../../fixtures/ini/catalog-config.ini', import.meta.url), 'utf8');
 
 describe('formatAddSummary', () => {
   it('names the profile, the chain and the next command', () => {
