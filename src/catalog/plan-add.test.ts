@@ -134,6 +134,20 @@ describe('planAdd', () => {
     expect(planAdd(parseIni(config), { name: 'x', account: '444444444444', role: 'R', source: 'static', region: 'us-west-2' }).destination.region).toBe('us-west-2');
   });
 
+  it('names the config file the catalog was read from (AWS_CONFIG_FILE), not ~/.aws/config', () => {
+    const path = '/home/ana/aws/work-config';
+    const config = BASE.replace('region = us-west-2', 'region = mars');
+    let error: AppError | undefined;
+    try {
+      planAdd(parseIni(config, path), { name: 'x', account: '444444444444', role: 'R', source: 'static' });
+    } catch (e) {
+      error = e as AppError;
+    }
+    expect(error?.code).toBe('BAD_REGION');
+    expect(error?.message).toContain(`region of [profile static] in ${path} is "mars"`);
+    expect(error?.message).not.toContain('~/.aws/config');
+  });
+
   it.each([
     [{ name: 'x', account: '12345', role: 'R' }, 'BAD_ACCOUNT_ID', '--account is "12345"'],
     [{ name: 'x', account: '123456789012', role: 'bad role' }, 'BAD_ROLE_NAME', '--role is "bad role"'],

@@ -76,7 +76,7 @@ export function planAdd(config: IniDocument, options: AddOptions, defaultSource:
     throw chainCycleError([name, name], `A destination cannot be its own source; use --source with the gateway profile (default ${defaultSource}) or another destination.`);
   }
 
-  const role = resolveRole(options, existing);
+  const role = resolveRole(options, existing, config.path);
   const duration = optional(options.duration, existing?.durationSeconds, (v) => parseDuration(v, 'flag'));
   const color = optional(options.color, existing?.color, (v) => {
     const lower = v.toLowerCase();
@@ -99,7 +99,7 @@ export function planAdd(config: IniDocument, options: AddOptions, defaultSource:
       ? optional(options.region, undefined, (v) => checkRegion(v, '--region'))
       : inherited === undefined
         ? undefined
-        : checkRegion(inherited, `region of ${describeProfile(existing?.region !== undefined ? name : source)}`);
+        : checkRegion(inherited, `region of ${describeProfile(existing?.region !== undefined ? name : source, config.path)}`);
 
   const destination: Destination = {
     name,
@@ -209,7 +209,7 @@ interface ResolvedRole {
   partition: Partition;
 }
 
-function resolveRole(options: AddOptions, existing: Destination | undefined): ResolvedRole {
+function resolveRole(options: AddOptions, existing: Destination | undefined, configFile: string | undefined): ResolvedRole {
   const role = nonEmpty(options.role);
   const accountFlag = nonEmpty(options.account);
   const account = accountFlag === undefined ? undefined : checkAccountId(accountFlag, '--account');
@@ -240,15 +240,16 @@ function resolveRole(options: AddOptions, existing: Destination | undefined): Re
       hint: 'Example: awsfed add prod --account 123456789012 --role Admins',
     });
   }
-  const checkedName = checkRoleName(roleName, role === undefined ? `the role of ${describeProfile(options.name)}` : '--role');
+  const checkedName = checkRoleName(roleName, role === undefined ? `the role of ${describeProfile(options.name, configFile)}` : '--role');
   const partition = partitionFlag ?? previous?.partition ?? regionPartition(nonEmpty(options.region));
   const roleArn = buildRoleArn(partition, accountId, checkedName);
   const parsed = checkRoleArn(roleArn, '--role');
   return { roleArn, accountId, roleName: parsed.roleName, partition };
 }
 
-function describeProfile(name: string): string {
-  return `[${name === 'default' ? 'default' : `profile ${name}`}] in ~/.aws/config`;
+/** `[profile NAME] in FILE`: the file the catalog was read from (AWS_CONFIG_FILE may move it). */
+function describeProfile(name: string, configFile: string | undefined): string {
+  return `[${name === 'default' ? 'default' : `profile ${name}`}] in ${configFile ?? '~/.aws/config'}`;
 }
 
 // --- merging -----------------------------------------------------------------------------------

@@ -209,18 +209,22 @@ export async function acquireLock(target: string, options: LockOptions = {}): Pr
     } catch (error) {
       throw unwritable(lockPath, error);
     }
+    // No lock to read: released between our attempt and this read, or a path that reads as gone for
+    // ever while link() still finds it (a dangling symbolic link). Either way the deadline and the pause
+    // below still apply, so the second cannot spin without end.
     const lock = await readLock(lockPath);
-    if (!lock) continue;
-    const { content } = lock;
-    const holder = content === undefined ? undefined : parseHolder(content);
-    lastHolder = holder;
-    const verdict = content === undefined ? 'unknown' : judge(lockPath, content, holder);
-    // Breaking needs the content: it is removed only if it still reads the same under the break lock.
-    const stale = content !== undefined && (verdict === 'dead' || (verdict === 'unknown' && Date.now() - lock.mtimeMs > staleMs));
-    if (stale && (await breakLock(lockPath, content, token))) continue;
-    if (!stale && verdict !== 'mine' && !announced) {
-      announced = true;
-      options.onWait?.(`waiting for ${describeHolder(holder)} to release ${lockPath}…`);
+    if (lock) {
+      const { content } = lock;
+      const holder = content === undefined ? undefined : parseHolder(content);
+      lastHolder = holder;
+      const verdict = content === undefined ? 'unknown' : judge(lockPath, content, holder);
+      // Breaking needs the content: it is removed only if it still reads the same under the break lock.
+      const stale = content !== undefined && (verdict === 'dead' || (verdict === 'unknown' && Date.now() - lock.mtimeMs > staleMs));
+      if (stale && (await breakLock(lockPath, content, token))) continue;
+      if (!stale && verdict !== 'mine' && !announced) {
+        announced = true;
+        options.onWait?.(`waiting for ${describeHolder(holder)} to release ${lockPath}…`);
+      }
     }
     if (Date.now() >= deadline) {
       throw lockedError(target, lockPath, lastHolder);

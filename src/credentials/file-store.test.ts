@@ -380,6 +380,16 @@ describe('updateIniFile lock holders', () => {
     expect(await fs.readFile(`${path}.lock`, 'utf8')).toBe('someone else\n');
   });
 
+
+  it('gives up with FILE_LOCKED when the lock path is a dangling symbolic link (it reads as gone for ever)', async () => {
+    const path = join(dir, 'credentials');
+    await fs.symlink(join(dir, 'nowhere'), `${path}.lock`);
+    const error = await rejection(updateIniFile(path, (doc) => doc.set('a', 'k', '1'), { lockTimeoutMs: 200 }));
+    expect(error.code).toBe('FILE_LOCKED');
+    expect(error.hint).toContain(`${path}.lock`);
+    expect(await fs.readlink(`${path}.lock`)).toBe(join(dir, 'nowhere'));
+    // The deadline above is 200 ms; 10 s only guards against the endless retry this test is about.
+  }, 10_000);
   it('still locks where hard links are not supported (creating the lock with O_EXCL instead)', async () => {
     const path = join(dir, 'credentials');
     vi.spyOn(fs, 'link').mockRejectedValue(Object.assign(new Error('not supported'), { code: 'EPERM' }));

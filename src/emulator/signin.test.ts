@@ -111,6 +111,68 @@ describe('requestSigninToken', () => {
     expect(error.message).toBe(`Cannot reach the AWS federation endpoint ${url}/federation (ECONNREFUSED)`);
   });
 
+  it('a federation endpoint that sends headers then trickles one byte at a time ends at the deadline, and the socket is closed', async () => {
+    const { listenOnLoopback } = await import('./loopback-server.js');
+    let written = 0;
+    let closed!: () => void;
+    const hungUp = new Promise<void>((resolve) => (closed = resolve));
+    // At most 200 bytes, one per 50 ms (10 s): faster than the deadline, so only an idle timeout would never fire.
+    const server = await listenOnLoopback((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+      const timer = setInterval(() => {
+        if (written >= 200) {
+          clearInterval(timer);
+          res.end();
+          return;
+        }
+        res.write(' ');
+        written++;
+      }, 50);
+      res.on('close', () => {
+        clearInterval(timer);
+        closed();
+      });
+    });
+    try {
+      const error = await requestSigninToken(getSigninTokenUrl(server.origin, GOOD), { timeoutMs: 400 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'CONSOLE_SIGNIN_UNREACHABLE', message: expect.stringContaining('ETIMEDOUT') });
+      await hungUp;
+      expect(written).toBeLessThan(200);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
+  it('stops reading an answer past its size limit instead of draining it', async () => {
+    const { listenOnLoopback } = await import('./loopback-server.js');
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const total = 32 * 1024 * 1024;
+    let written = 0;
+    let closed!: () => void;
+    const hungUp = new Promise<void>((resolve) => (closed = resolve));
+    // Bounded (32 MiB), written only as fast as the client reads it.
+    const server = await listenOnLoopback((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const pump = (): void => {
+        while (written < total && !res.destroyed) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => closed());
+      pump();
+    });
+    try {
+      await expect(requestSigninToken(getSigninTokenUrl(server.origin, GOOD))).rejects.toMatchObject({ code: 'CONSOLE_SIGNIN_BAD_ANSWER' });
+      await hungUp;
+      expect(written).toBeLessThan(total);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
   it('refuses an answer without a SigninToken', async () => {
     const { listenOnLoopback } = await import('./loopback-server.js');
     const server = await listenOnLoopback((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"nope":1}'));
