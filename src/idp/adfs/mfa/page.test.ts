@@ -77,6 +77,11 @@ describe('classify: second-factor pages', () => {
 });
 
 describe('emulator pages and fixtures are one source', () => {
+  it('every emulator sample has a classifier row', () => {
+    const rowFiles = new Set(ROWS.map(([file]) => file));
+    expect(MFA_SAMPLE_PAGES.filter((s) => !rowFiles.has(s.fixture)).map((s) => s.fixture)).toEqual([]);
+  });
+
   it.each(MFA_SAMPLE_PAGES.map((s) => [s.fixture, s] as const))('%s classifies as the emulator page', (_name, sample) => {
     expect(summary(classify(fixture(sample.fixture), URL_))).toEqual(summary(classify(sample.html(), URL_)));
   });
