@@ -96,10 +96,15 @@ describe('Azure MFA Server', () => {
 });
 
 describe('codes given non-interactively', () => {
-  it('--mfa-code', async () => {
-    const result = await login('securid', ['--mfa-code', EMULATOR_MFA_CODE]);
+  it('--mfa-code; not even --debug shows the code', async () => {
+    const result = await runCli(['--debug', 'login', '--idp-url', env.adfs.entryUrl, '--username', 'securid@corp.example', '--role', '*ReadOnly', '--no-prompt', '--mfa-code', EMULATOR_MFA_CODE], {
+      env: { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url, AWSFED_PASSWORD: PASSWORD },
+      timeoutMs: 60_000,
+    });
     expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/debug: RSA SecurID: posting the code/);
     expect(result.stderr).not.toContain(EMULATOR_MFA_CODE);
+    expect(result.stdout).not.toContain(EMULATOR_MFA_CODE);
   });
 
   it('AWSFED_MFA_CODE', async () => {
