@@ -140,6 +140,9 @@ Examples:
     .option('--relying-party <name>', 'relying party for IdPs without loginToRp')
     .option('--password-command <cmd>', 'command that prints the password on stdout')
     .option('--timeout <time>', 'limit for the whole sign-in with the IdP (seconds, or 90s/2m)')
+    .option('--mfa-method <name>', 'second factor to pick when the IdP offers several')
+    .option('--mfa-timeout <time>', 'how long to wait for a push or call to be approved (default 2m)')
+    .option('--mfa-command <cmd>', 'command that prints the MFA code on stdout')
     .addOption(new Option('--no-prompt', 'fail instead of starting the wizard'))
     .addHelpText('after', CONFIGURE_EXAMPLES)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
