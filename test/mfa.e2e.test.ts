@@ -30,6 +30,7 @@ beforeAll(async () => {
       user('vip', { mfaAdapter: 'SymantecVipAdapter' }),
       user('azcode', { mfaAdapter: 'AzureMfaAuthentication', mfaAzureCode: true }),
       user('choose', { mfaMethods: ['AzureMfaAuthentication', 'SafeNet-MFA'] }),
+      user('choosepush', { mfaMethods: ['SafeNet-MFA', 'AzureMfaAuthentication'], mfaPushApproveAfterPolls: 2, mfaNumberToMatch: '58' }),
     ],
   });
 });
@@ -152,11 +153,29 @@ describe('choose a method', () => {
   });
 });
 
-describe('a code typed in a terminal', () => {
+describe('in a terminal (tmux)', () => {
   let terminal: TmuxTerminal | undefined;
   afterEach(async () => {
     await terminal?.kill();
     terminal = undefined;
+  });
+
+  it('lists the methods of the choice page, takes the one typed, and shows the number to match', async () => {
+    requireTool('tmux');
+    terminal = await startTmux({
+      command: [process.execPath, BIN, 'login', '--idp-url', env.adfs.entryUrl, '--username', 'choosepush@corp.example', '--role', '*ReadOnly'],
+      env: { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url, AWSFED_PASSWORD: PASSWORD },
+    });
+    const t = terminal;
+    const list = await t.waitFor('the list of methods', (s) => /Choose how to verify your identity/.test(s) && s.includes('AzureMfaAuthentication'));
+    expect(list).toContain('Use SafeNet (SafeNet-MFA)');
+    await t.type('Azure');
+    await t.waitFor('the list filtered to Azure', (s) => /❯\s+Use Azure Multi-Factor Authentication/.test(s) && !s.includes('Use SafeNet'));
+    await t.keys('Enter');
+    await t.waitFor('the number to match', /Number to enter in Authenticator: +58/);
+    const screen = await t.waitFor('the program to exit', EXIT_MARK);
+    expect(Number(EXIT_MARK.exec(screen)![1]), screen).toBe(0);
+    expect(screen).toContain('Signed in.');
   });
 
   it('asks for the SecurID passcode masked, asks again after a wrong one, then signs in', async () => {

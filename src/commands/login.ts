@@ -201,6 +201,8 @@ async function mfaOptions(ctx: LoginContext, stdinCode: (() => Promise<string>) 
     status: deps.err,
     settings: {
       timeoutMs: settings.mfaTimeout.value * 1000,
+      // A countdown only on a terminal; a script's log gets the one waiting line.
+      ...(deps.isInteractive ? { remindEveryMs: 30_000 } : {}),
       ...(method !== undefined ? { method: { value: method, where: settingWhere('mfaMethod', settings.mfaMethod.source, ctx.paths.configFile) } } : {}),
     },
   };

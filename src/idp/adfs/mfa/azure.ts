@@ -28,8 +28,15 @@ export async function waitForPush(first: MfaPage, ports: Ports): Promise<HttpRes
   let shownNumber = announce(page, undefined, ports, limitMs);
   return underMfaLimit(ports, label, 'push notification', async (signal) => {
     const started = ports.now();
+    const remindEvery = ports.settings.remindEveryMs;
+    let reminded = 0;
     for (let poll = 1; ; poll++) {
-      if (ports.now() - started >= limitMs) throw mfaTimeoutError(label, limitMs, 'push notification');
+      const elapsed = ports.now() - started;
+      if (elapsed >= limitMs) throw mfaTimeoutError(label, limitMs, 'push notification');
+      if (remindEvery !== undefined && remindEvery > 0 && Math.floor(elapsed / remindEvery) > reminded) {
+        reminded = Math.floor(elapsed / remindEvery);
+        ports.status(`Still waiting for the approval: ${clock(limitMs - elapsed)} left${shownNumber ? ` (number ${shownNumber})` : ''}`);
+      }
       await ports.sleep(interval);
       ports.log.debug(`${label}: poll ${poll} at ${hostOf(page.form.action)}`);
       const response = await ports.http.postForm(page.form.action, formEntries(page.form, { submit: null }), { signal });
@@ -83,6 +90,12 @@ export async function waitForServer(page: MfaPage, ports: Ports): Promise<HttpRe
     throw mfaFailureError(pushFailure(next.errorText), label, next.errorText, response.url);
   }
   return response;
+}
+
+/** m:ss, rounded up: "1:30 left" while 90 s remain. */
+function clock(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
 export function formatLimit(ms: number): string {

@@ -24,7 +24,7 @@ interface Harness {
 }
 
 /** Codes are answered from `answers` in order (each marked typed or given once). */
-function harness(answers: Array<string | CodeAnswer> = [], options: { timeoutMs?: number; method?: string; interactive?: boolean; choose?: string } = {}): Harness {
+function harness(answers: Array<string | CodeAnswer> = [], options: { timeoutMs?: number; method?: string; interactive?: boolean; choose?: string; remindEveryMs?: number } = {}): Harness {
   const asked: CodeRequest[] = [];
   const status: string[] = [];
   const sleeps: number[] = [];
@@ -48,7 +48,7 @@ function harness(answers: Array<string | CodeAnswer> = [], options: { timeoutMs?
         choose: async (_message, methods) => options.choose ?? methods[0]!.id,
       },
       status: (line) => void status.push(line),
-      settings: { timeoutMs: options.timeoutMs ?? 120_000, ...(options.method ? { method: { value: options.method, where: '--mfa-method' } } : {}) },
+      settings: { timeoutMs: options.timeoutMs ?? 120_000, ...(options.remindEveryMs ? { remindEveryMs: options.remindEveryMs } : {}), ...(options.method ? { method: { value: options.method, where: '--mfa-method' } } : {}) },
       sleep: async (ms) => {
         sleeps.push(ms);
         clock += ms;
@@ -93,6 +93,17 @@ describe('Azure MFA push', () => {
     const h = harness([], { timeoutMs: 6000 });
     await expect(login({ mfaAdapter: 'AzureMfaAuthentication' }, h)).rejects.toMatchObject({ code: 'MFA_TIMEOUT', message: expect.stringContaining('6 s') });
     expect(h.sleeps).toHaveLength(4);
+  });
+
+  it('on a terminal, a countdown line every 30 s of the wait', async () => {
+    const h = harness([], { timeoutMs: 120_000, remindEveryMs: 30_000 });
+    await expect(login({ mfaAdapter: 'AzureMfaAuthentication', mfaNumberToMatch: '12' }, h)).rejects.toMatchObject({ code: 'MFA_TIMEOUT' });
+    expect(h.status.filter((l) => l.startsWith('Still waiting'))).toEqual([
+      'Still waiting for the approval: 1:30 left (number 12)',
+      'Still waiting for the approval: 1:00 left (number 12)',
+      'Still waiting for the approval: 0:30 left (number 12)',
+    ]);
+    expect(h.sleeps).toHaveLength(80);
   });
 
   it('the verification-code variant posts VerificationCode', async () => {

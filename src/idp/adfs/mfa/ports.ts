@@ -45,6 +45,8 @@ export interface MfaSettings {
   method?: { value: string; where: string };
   /** Between two polls of a push (default 1500: "every 1-2 s"). */
   pollIntervalMs?: number;
+  /** On a terminal: a "still waiting, m:ss left" line this often during a push (none without). */
+  remindEveryMs?: number;
 }
 
 export interface MfaPorts {
