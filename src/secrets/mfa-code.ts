@@ -12,6 +12,7 @@ import { AppError, PromptError } from '../errors.js';
 import type { CommandResult, Env, RunCommandOptions } from '../deps.js';
 import type { CodeAnswer, CodeRequest, MfaCodeSource } from '../idp/adfs/mfa/ports.js';
 import type { Prompter } from '../ui/prompt.js';
+import { withoutSecretVariables } from '../redact.js';
 
 export interface MfaCodeSources {
   /** --mfa-code */
@@ -75,7 +76,8 @@ export function createMfaCodeSource(sources: MfaCodeSources): MfaCodeSource {
 
 async function runMfaCommand(sources: MfaCodeSources): Promise<string> {
   const seconds = sources.commandTimeoutSeconds;
-  const result = await sources.runCommand(sources.command!, sources.env, { inheritStderr: true, timeoutMs: seconds * 1000 });
+  // The command needs neither the password nor a code of ours.
+  const result = await sources.runCommand(sources.command!, withoutSecretVariables(sources.env), { inheritStderr: true, timeoutMs: seconds * 1000 });
   // Neither output is quoted: either may hold the code.
   if (result.timedOut) {
     throw new AppError('MFA_COMMAND_TIMEOUT', `The MFA command did not finish within ${seconds} s and was stopped.`, {

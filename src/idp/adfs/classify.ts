@@ -19,7 +19,7 @@
  */
 import { type CheerioAPI, load } from 'cheerio';
 import { extractForm, type HtmlForm } from './form.js';
-import { classifyMethodChoice, classifyMfaPage, type MfaMethodOption, type MfaStep } from './mfa/page.js';
+import { classifyMethodChoice, classifyMfaPage, type MfaChoicePage, type MfaPage } from './mfa/page.js';
 
 export type ErrorReason = 'bad-credentials' | 'locked' | 'password-expired' | 'idp-initiated-disabled' | 'other';
 
@@ -34,8 +34,8 @@ export type Page =
   | { kind: 'username-page'; form: HtmlForm }
   | { kind: 'password-page'; form: HtmlForm }
   | { kind: 'site-selection'; form: HtmlForm; relyingParties: RelyingPartyOption[] }
-  | { kind: 'mfa'; adapter: string; form: HtmlForm; codeField?: string; step: MfaStep; instructions?: string; errorText?: string }
-  | { kind: 'mfa-choice'; form: HtmlForm; methods: MfaMethodOption[] }
+  | MfaPage
+  | MfaChoicePage
   | { kind: 'error'; message: string; reason: ErrorReason }
   | { kind: 'unknown'; title: string };
 

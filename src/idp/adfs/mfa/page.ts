@@ -35,6 +35,25 @@ export interface MfaPageDetails {
   errorText?: string;
 }
 
+/** The classifier's result for an adapter page (one member of classify.ts's Page). */
+export interface MfaPage {
+  kind: 'mfa';
+  adapter: string;
+  form: HtmlForm;
+  /** The code input, when the step is a code. */
+  codeField?: string;
+  step: MfaStep;
+  instructions?: string;
+  errorText?: string;
+}
+
+/** The classifier's result for the "choose a method" page. */
+export interface MfaChoicePage {
+  kind: 'mfa-choice';
+  form: HtmlForm;
+  methods: MfaMethodOption[];
+}
+
 /** One provider on the "choose a method" page: the link id is the AuthMethod to post. */
 export interface MfaMethodOption {
   id: string;

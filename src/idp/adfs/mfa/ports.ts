@@ -5,11 +5,15 @@
  */
 import type { HttpClient, HttpResponse } from '../../../http/client.js';
 import type { Logger } from '../../../log.js';
-import type { Page } from '../classify.js';
-import type { CodePurpose, MfaMethodOption } from './page.js';
+import type { CodePurpose, MfaChoicePage, MfaMethodOption, MfaPage } from './page.js';
 
-export type MfaPage = Extract<Page, { kind: 'mfa' }>;
-export type MfaChoicePage = Extract<Page, { kind: 'mfa-choice' }>;
+export type { MfaChoicePage, MfaPage };
+
+/**
+ * What the handlers need to know of any page: whether it is still their adapter's. The loop's classify
+ * fits this shape; mfa/ does not import classify.ts (which imports mfa/page.ts).
+ */
+export type ClassifiedPage = MfaPage | MfaChoicePage | { kind: 'saml-response' | 'login-form' | 'username-page' | 'password-page' | 'site-selection' | 'error' | 'unknown' };
 
 export interface CodeRequest {
   adapter: string;
@@ -51,7 +55,7 @@ export interface MfaSettings {
 
 export interface MfaPorts {
   http: HttpClient;
-  classify(response: HttpResponse): Page;
+  classify(response: HttpResponse): ClassifiedPage;
   /** The sign-in deadline's signal; waits combine it with their own. */
   signal: AbortSignal;
   /** Runs `work` with the sign-in deadline stopped (prompts, and the wait for a phone). */
