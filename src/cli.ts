@@ -84,6 +84,11 @@ Examples:
     .option('--sts-endpoint <url>', 'STS endpoint (env AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)')
     .option('--timeout <time>', 'limit for the whole sign-in with the IdP: seconds, or 90s/2m (env AWSFED_TIMEOUT; default 2m)')
     .option('--password-stdin', 'read the password from standard input')
+    .option('--mfa-code <code>', 'one-time code for the second factor, tried once (env AWSFED_MFA_CODE)')
+    .option('--mfa-code-stdin', 'read the MFA code from standard input (the second line with --password-stdin)')
+    .option('--mfa-command <cmd>', 'command that prints the MFA code (env AWSFED_MFA_COMMAND)')
+    .option('--mfa-method <name>', 'second factor to pick when the IdP offers several (env AWSFED_MFA_METHOD)')
+    .option('--mfa-timeout <time>', 'how long to wait for a push or call to be approved (env AWSFED_MFA_TIMEOUT; default 2m)')
     .option('--all-roles', 'write one profile per role in the assertion (or per role --role matches), named by --profile-template')
     .option('--profile-template <template>', 'profile names for --all-roles: {alias} {account} {role} {partition} (default {alias}-{role})')
     .option('--account-aliases <list>', 'account aliases for {alias}: "111111111111=gateway 222222222222=prod"')
@@ -95,6 +100,7 @@ Examples:
       const loginOptions = {
         ...(opts as Record<string, string>),
         passwordStdin: Boolean(opts.passwordStdin),
+        mfaCodeStdin: Boolean(opts.mfaCodeStdin),
         noPrompt: noPromptOf(opts, deps.env),
         debug: debugOf(cmd),
       };
@@ -134,6 +140,9 @@ Examples:
     .option('--relying-party <name>', 'relying party for IdPs without loginToRp')
     .option('--password-command <cmd>', 'command that prints the password on stdout')
     .option('--timeout <time>', 'limit for the whole sign-in with the IdP (seconds, or 90s/2m)')
+    .option('--mfa-method <name>', 'second factor to pick when the IdP offers several')
+    .option('--mfa-timeout <time>', 'how long to wait for a push or call to be approved (default 2m)')
+    .option('--mfa-command <cmd>', 'command that prints the MFA code on stdout')
     .addOption(new Option('--no-prompt', 'fail instead of starting the wizard'))
     .addHelpText('after', CONFIGURE_EXAMPLES)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {

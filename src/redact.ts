@@ -20,7 +20,7 @@ export function redactValues(text: string, secrets: Iterable<string | undefined>
 }
 
 /** Environment variables that carry awsfed's own secrets: never handed to a child process we start. */
-export const SECRET_ENV_VARIABLES: readonly string[] = ['AWSFED_PASSWORD'];
+export const SECRET_ENV_VARIABLES: readonly string[] = ['AWSFED_PASSWORD', 'AWSFED_MFA_CODE'];
 
 export function withoutSecretVariables(env: Record<string, string | undefined>): Record<string, string | undefined> {
   const out = { ...env };

@@ -5,7 +5,7 @@
  */
 import type { Deps } from '../deps.js';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
-import { DEFAULT_PROFILE, DEFAULT_REGION, SETTINGS, parseDuration, parseTimeout, resolveProfileName } from '../config/settings.js';
+import { DEFAULT_PROFILE, DEFAULT_REGION, SETTINGS, parseDuration, parseMfaTimeout, parseTimeout, resolveProfileName } from '../config/settings.js';
 import type { SettingName } from '../config/settings.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { normalizeIdpUrl } from '../idp/entry-url.js';
@@ -18,7 +18,7 @@ export type ConfigureOptions = Partial<Record<ConfigurableSetting, string>> & { 
 /** Asked by the wizard, in this order. */
 export const CONFIGURABLE = ['idpUrl', 'username', 'role', 'duration', 'region', 'output', 'caBundle', 'relyingParty', 'passwordCommand'] as const;
 /** Stored when given as a flag, never asked: most people never need them. */
-const FLAG_ONLY = ['timeout'] as const;
+const FLAG_ONLY = ['timeout', 'mfaTimeout', 'mfaMethod', 'mfaCommand'] as const;
 export type ConfigurableSetting = ((typeof CONFIGURABLE)[number] | (typeof FLAG_ONLY)[number]) & SettingName;
 
 export interface ConfigureResult {
@@ -100,6 +100,9 @@ function validate(name: ConfigurableSetting, value: string): string {
     case 'timeout':
       // Stored as given (2m reads better than 120); checked now so that login does not fail later.
       parseTimeout(value);
+      return value;
+    case 'mfaTimeout':
+      parseMfaTimeout(value);
       return value;
     case 'output':
       return checkOutput(value, SETTINGS.output.flag);

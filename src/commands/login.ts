@@ -24,10 +24,15 @@ import type { Prompter } from '../ui/prompt.js';
 import type { SamlAssertion, SamlRole } from '../saml/types.js';
 import { matchRoles, roleLabel, sortRoles } from '../roles/match.js';
 import type { SamlCredentials, StsTarget } from '../sts/client.js';
+import type { SignInMfaOptions } from '../idp/adfs/flow.js';
 import { formatExpiry } from '../ui/format.js';
 
 export interface LoginOptions extends Flags {
   passwordStdin?: boolean;
+  /** --mfa-code: tried once, for the first code the IdP asks for. */
+  mfaCode?: string;
+  /** --mfa-code-stdin: the code on stdin (its second line when the password is on the first). */
+  mfaCodeStdin?: boolean;
   noPrompt?: boolean;
   debug?: boolean;
 }
@@ -111,6 +116,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
   ]);
   let username: Promise<string> | undefined;
   let password: Promise<string> | undefined;
+  const stdin = splitStdin(options, deps.readStdin);
   const credentials = {
     username: () => (username ??= chooseUsername(settings, prompter)),
     password: async () =>
@@ -119,12 +125,13 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
         env: deps.env,
         passwordCommand: settings.passwordCommand.value,
         passwordCommandTimeoutSeconds: settings.passwordCommandTimeout.value,
-        readStdin: deps.readStdin,
+        readStdin: stdin.password,
         runCommand: deps.runCommand,
         prompter,
         username: username ? await username : undefined,
       })),
   };
+  const mfa = await mfaOptions(ctx, stdin.code);
   const saveDebugPage = options.debug ? debugPageSaver(deps.env.TMPDIR) : undefined;
   let signIns = 0;
   let latest: Promise<SignedAssertion> | undefined;
@@ -140,6 +147,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
       log: deps.log,
       saveDebugPage,
       credentials,
+      mfa,
       timeoutMs: settings.timeout.value * 1000,
     });
     return { samlResponse, assertion: parseSamlResponse(samlResponse), receivedAt: deps.clock() };
@@ -155,6 +163,47 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     },
     get signIns() {
       return signIns;
+    },
+  };
+}
+
+/**
+ * With both --password-stdin and --mfa-code-stdin, stdin holds the password on its first line and the
+ * code on the second; stdin is read once either way.
+ */
+function splitStdin(options: LoginOptions, readStdin: () => Promise<string>): { password: () => Promise<string>; code: (() => Promise<string>) | undefined } {
+  if (!options.mfaCodeStdin) return { password: readStdin, code: undefined };
+  let text: Promise<string> | undefined;
+  const read = () => (text ??= readStdin());
+  const line = async (n: number) => (await read()).split(/\r?\n/)[n] ?? '';
+  return options.passwordStdin ? { password: () => line(0), code: () => line(1) } : { password: readStdin, code: () => line(0) };
+}
+
+/** The second-factor ports: where codes come from, how a method is chosen, and the status lines. */
+async function mfaOptions(ctx: LoginContext, stdinCode: (() => Promise<string>) | undefined): Promise<SignInMfaOptions> {
+  const { settings, prompter, deps, options } = ctx;
+  const { createMfaCodeSource } = await import('../secrets/mfa-code.js');
+  const method = settings.mfaMethod.value;
+  return {
+    codes: createMfaCodeSource({
+      flag: options.mfaCode,
+      stdinCode,
+      env: deps.env,
+      command: settings.mfaCommand.value,
+      commandTimeoutSeconds: settings.passwordCommandTimeout.value,
+      runCommand: deps.runCommand,
+      prompter,
+    }),
+    chooser: {
+      interactive: prompter.interactive,
+      choose: (message, methods) => prompter.choose(message, methods.map((m) => ({ value: m.id, name: `${m.name} (${m.id})` }))),
+    },
+    status: deps.err,
+    settings: {
+      timeoutMs: settings.mfaTimeout.value * 1000,
+      // A countdown only on a terminal; a script's log gets the one waiting line.
+      ...(deps.isInteractive ? { remindEveryMs: 30_000 } : {}),
+      ...(method !== undefined ? { method: { value: method, where: settingWhere('mfaMethod', settings.mfaMethod.source, ctx.paths.configFile) } } : {}),
     },
   };
 }

@@ -85,6 +85,27 @@ export const SETTINGS = {
     profileKey: 'awsfed_timeout',
     defaultText: '2m for the whole sign-in with the IdP (time at prompts not counted); each request at most 30 s',
   },
+  mfaTimeout: {
+    label: 'MFA wait limit',
+    flag: '--mfa-timeout',
+    env: ['AWSFED_MFA_TIMEOUT'],
+    profileKey: 'awsfed_mfa_timeout',
+    defaultText: '2m for a push or call to be answered (the sign-in limit is paused meanwhile)',
+  },
+  mfaMethod: {
+    label: 'second factor to choose',
+    flag: '--mfa-method',
+    env: ['AWSFED_MFA_METHOD'],
+    profileKey: 'awsfed_mfa_method',
+    defaultText: 'the only one offered, else a list',
+  },
+  mfaCommand: {
+    label: 'MFA code command',
+    flag: '--mfa-command',
+    env: ['AWSFED_MFA_COMMAND'],
+    profileKey: 'awsfed_mfa_command',
+    defaultText: 'none: `--mfa-code`, `--mfa-code-stdin`, `AWSFED_MFA_CODE`, else a prompt',
+  },
   stsEndpoint: {
     label: 'STS endpoint',
     flag: '--sts-endpoint',
@@ -117,6 +138,10 @@ export interface Settings {
   stsEndpoint: Resolved<string | undefined>;
   /** Seconds the sign-in with the IdP may take. */
   timeout: Resolved<number>;
+  /** Seconds a push or call may stay unanswered. */
+  mfaTimeout: Resolved<number>;
+  mfaMethod: Resolved<string | undefined>;
+  mfaCommand: Resolved<string | undefined>;
   profileTemplate: Resolved<string>;
   accountAliases: Resolved<string | undefined>;
 }
@@ -131,6 +156,8 @@ export const DEFAULT_PROFILE_TEMPLATE = '{alias}-{role}';
 export const DEFAULT_PASSWORD_COMMAND_TIMEOUT_SECONDS = 60;
 /** The whole sign-in with the IdP (prompts not counted): generous for an MFA push, bounded for a stalled IdP. */
 export const DEFAULT_TIMEOUT_SECONDS = 120;
+/** Azure MFA keeps a push open for about that long. */
+export const DEFAULT_MFA_TIMEOUT_SECONDS = 120;
 
 /**
  * The profile to use: --profile > AWSFED_PROFILE > AWS_PROFILE (only when that profile is an awsfed
@@ -172,6 +199,7 @@ export function resolveSettings(
   const duration = pick('duration');
   const passwordCommandTimeout = pick('passwordCommandTimeout');
   const timeout = pick('timeout');
+  const mfaTimeout = pick('mfaTimeout');
   return {
     profile,
     idpUrl: pick('idpUrl'),
@@ -193,6 +221,12 @@ export function resolveSettings(
     stsEndpoint: pick('stsEndpoint'),
     timeout:
       timeout.value === undefined ? { value: DEFAULT_TIMEOUT_SECONDS, source: 'default' } : { value: parseTimeout(timeout.value, timeout.source, configFileOf(env)), source: timeout.source },
+    mfaTimeout:
+      mfaTimeout.value === undefined
+        ? { value: DEFAULT_MFA_TIMEOUT_SECONDS, source: 'default' }
+        : { value: parseMfaTimeout(mfaTimeout.value, mfaTimeout.source, configFileOf(env)), source: mfaTimeout.source },
+    mfaMethod: pick('mfaMethod'),
+    mfaCommand: pick('mfaCommand'),
     profileTemplate: withDefault(pick('profileTemplate'), DEFAULT_PROFILE_TEMPLATE),
     accountAliases: pick('accountAliases'),
   };
@@ -264,6 +298,17 @@ export function parseTimeout(text: string, source: SettingSource = 'flag', confi
   if (seconds === undefined) {
     throw new UsageError('TIMEOUT_INVALID', `${settingWhere('timeout', source, configFile)} is "${text}"; expected a time from 1 s to 1 h.`, {
       hint: `Give seconds (90) or a unit (90s, 2m, 1h); the default is ${DEFAULT_TIMEOUT_SECONDS} s.`,
+    });
+  }
+  return seconds;
+}
+
+/** How long a push or call may stay unanswered (--mfa-timeout): 1 s to 1 h. */
+export function parseMfaTimeout(text: string, source: SettingSource = 'flag', configFile = DEFAULT_CONFIG_FILE_NAME): number {
+  const seconds = limitSeconds(text);
+  if (seconds === undefined) {
+    throw new UsageError('MFA_TIMEOUT_INVALID', `${settingWhere('mfaTimeout', source, configFile)} is "${text}"; expected a time from 1 s to 1 h.`, {
+      hint: `Give seconds (90) or a unit (90s, 2m); the default is ${DEFAULT_MFA_TIMEOUT_SECONDS} s.`,
     });
   }
   return seconds;

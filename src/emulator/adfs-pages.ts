@@ -33,6 +33,20 @@ export const AdfsText = {
   genericError: 'An error occurred. Contact your administrator for more information.',
   mfaCodeRejected: 'The code you entered could not be verified. Type the code again.',
   azureMfaPush: "We've sent a notification to your mobile device. Please open the Microsoft Authenticator app to respond.",
+  /** Unverified: the number-matching instructions (the real text is filled in by script around the number). */
+  azureMfaNumberMatch: 'Open your Authenticator app, and enter the number shown to sign in.',
+  /** Unverified wording of the verification-code variant. */
+  azureMfaCode: 'Enter the code displayed in the Microsoft Authenticator app on your mobile device.',
+  /** Unverified: a declined push (cloud adapter). */
+  azureMfaDenied: 'We did not receive the expected response. The sign-in request was denied.',
+  /** Verified (DESIGN.md, aws-adfs): MFA Server's denial. */
+  azureMfaServerDenied: 'Authentication denied. Please try again.',
+  azureMfaServerWait: 'Your account is secured using Azure Multi-Factor Authentication. Please wait while we call your phone to verify your identity.',
+  /** Unverified wordings: expired code, too many attempts, SecurID's next tokencode and new PIN pages. */
+  mfaCodeExpired: 'The code you entered has expired. Request a new code and try again.',
+  mfaTooManyAttempts: 'You have exceeded the maximum number of attempts. Try again later.',
+  securIdNextTokencode: 'Wait for the tokencode to change, then enter the next tokencode.',
+  securIdNewPin: 'You must create a new PIN. Enter a new PIN of 4 to 8 digits, then confirm it.',
   keycloakBadCredentials: 'Invalid username or password.',
   keycloakAccountDisabled: 'Account is disabled, contact your administrator.',
   keycloakUpdatePassword: 'You need to change your password to activate your account.',
@@ -421,36 +435,63 @@ export function renderAdfsSignedInPage(d: { relyingPartyName: string; companyNam
   return adfsShell({ title: 'Sign In', companyName: d.companyName ?? 'Corp Example', body, copyrightYear: '2013' });
 }
 
-export type MfaAdapterKind = 'code' | 'push';
+export type MfaAdapterKind = 'code' | 'push' | 'server' | 'duo';
 
 export interface MfaAdapterInfo {
   kind: MfaAdapterKind;
-  /** Name of the code input (code adapters; AzureMfaAuthentication also accepts a VerificationCode). */
+  /** Name of the code input (code adapters; AzureMfaAuthentication's verification-code variant). */
   codeField: string;
+  /** id of the code input. */
+  codeId: string;
   /** Page title as the adapter writes it. */
   title: string;
   prompt: string;
+  /** How the "choose a method" page names it. */
+  choiceName: string;
 }
 
 /**
- * What each adapter's page asks for. Input names: Passcode (RSA SecurID, saml2aws adfs2/example/passcode.html),
- * security_code (Symantec VIP, saml2aws adfs.go), VerificationCode (Azure MFA OTP, aws-adfs
- * _azure_cloud_mfa_authenticator.py). AzureMfaServerAuthentication's OTP name is unverified: VerificationCode.
+ * What each adapter's page asks for. Input names: Passcode (RSA SecurID, saml2aws adfs2/example/passcode.html,
+ * aws-adfs _rsa_authenticator.py), SecurityCode (SymantecVipAdapter) and security_code + input#vippassword
+ * (VIPAuthenticationProviderWindowsAccountName; aws-adfs _symantec_vip_access.py, saml2aws vipMFA),
+ * SAFENET_PASSWORD (aws-adfs _safenet_mfa.py), VerificationCode + #verificationCodeInput (Azure MFA,
+ * aws-adfs _azure_cloud_mfa_authenticator.py). Unverified (documentation only): OathCode, the Defender
+ * field name, the SecurID next-tokencode and new-PIN field names, and every prompt text below.
  */
 export function mfaAdapterInfo(adapter: string): MfaAdapterInfo {
   switch (adapter) {
     case 'SecurIDAuthentication':
-      return { kind: 'code', codeField: 'Passcode', title: 'RSA SecurID Authentication', prompt: 'Enter your RSA SecurID passcode.' };
+      return { kind: 'code', codeField: 'Passcode', codeId: 'passcodeInput', title: 'RSA SecurID Authentication', prompt: 'Enter your RSA SecurID passcode.', choiceName: 'Use RSA SecurID' };
     case 'SymantecVipAdapter':
-      return { kind: 'code', codeField: 'security_code', title: 'Sign In', prompt: 'Enter the security code from your VIP credential.' };
+      return { kind: 'code', codeField: 'SecurityCode', codeId: 'securityCodeInput', title: 'Sign In', prompt: 'Enter the security code from your VIP credential.', choiceName: 'Use Symantec VIP' };
+    case 'VIPAuthenticationProviderWindowsAccountName':
+      return { kind: 'code', codeField: 'security_code', codeId: 'vippassword', title: 'Sign In', prompt: 'Enter the security code from your VIP credential.', choiceName: 'Use VIP Access' };
+    case 'SafeNet-MFA':
+      return { kind: 'code', codeField: 'SAFENET_PASSWORD', codeId: 'safenetPassword', title: 'Sign In', prompt: 'Enter your SafeNet one-time password.', choiceName: 'Use SafeNet' };
+    case 'OathAuthentication':
+      return { kind: 'code', codeField: 'OathCode', codeId: 'oathCodeInput', title: 'Sign In', prompt: 'Enter the code from your authenticator app.', choiceName: 'Use a one-time code' };
+    case 'Defender AD FS Adapter':
+      return { kind: 'code', codeField: 'DefenderToken', codeId: 'defenderTokenInput', title: 'Sign In', prompt: 'Enter your Defender token response.', choiceName: 'Use Defender' };
     case 'AzureMfaAuthentication':
-      return { kind: 'push', codeField: 'VerificationCode', title: 'Sign In', prompt: AdfsText.azureMfaPush };
+      return { kind: 'push', codeField: 'VerificationCode', codeId: 'verificationCodeInput', title: 'Sign In', prompt: AdfsText.azureMfaPush, choiceName: 'Use Azure Multi-Factor Authentication' };
     case 'AzureMfaServerAuthentication':
-      return { kind: 'code', codeField: 'VerificationCode', title: 'Sign In', prompt: 'Enter the verification code from your mobile app.' };
+      return { kind: 'server', codeField: '', codeId: '', title: 'Sign In', prompt: AdfsText.azureMfaServerWait, choiceName: 'Use Azure Multi-Factor Authentication Server' };
+    case 'DuoAdfsAdapter':
+      return { kind: 'duo', codeField: '', codeId: '', title: 'Sign In', prompt: 'Duo Security', choiceName: 'Use Duo Security' };
     default:
-      return { kind: 'code', codeField: 'VerificationCode', title: 'Sign In', prompt: 'Enter your verification code.' };
+      return { kind: 'code', codeField: 'VerificationCode', codeId: 'verificationCodeInput', title: 'Sign In', prompt: 'Enter your verification code.', choiceName: adapter };
   }
 }
+
+/** Which round of the adapter the page is. */
+export type MfaView =
+  | { kind: 'default' }
+  /** Azure MFA push with number matching (p#validEntropyNumber). */
+  | { kind: 'push'; numberToMatch?: string }
+  /** Azure MFA verification code (app code, SMS, call). */
+  | { kind: 'azure-code' }
+  | { kind: 'next-tokencode' }
+  | { kind: 'new-pin' };
 
 export interface AdfsMfaPageData {
   adapter: string;
@@ -463,6 +504,15 @@ export interface AdfsMfaPageData {
   errorStyle: ErrorTextStyle;
   errorText?: string;
   companyName?: string;
+  view?: MfaView;
+}
+
+function hiddenInputs(adapter: string, context: string): string {
+  return `
+    <!-- These inputs are required by the presentation framework.  Do not modify or remove -->
+    <input id="authMethod" type="hidden" name="AuthMethod" value="${escapeHtml(adapter)}" />
+    <input id="context" type="hidden" name="Context" value="${escapeHtml(context)}" />
+    <!-- End inputs are required by the presentation framework. -->`;
 }
 
 /**
@@ -471,67 +521,83 @@ export interface AdfsMfaPageData {
  */
 export function renderAdfsMfaPage(d: AdfsMfaPageData): string {
   const info = mfaAdapterInfo(d.adapter);
-  const hidden = `
-    <!-- These inputs are required by the presentation framework.  Do not modify or remove -->
-    <input id="authMethod" type="hidden" name="AuthMethod" value="${escapeHtml(d.adapter)}" />
-    <input id="context" type="hidden" name="Context" value="${escapeHtml(d.context)}" />
-    <!-- End inputs are required by the presentation framework. -->`;
+  const view = d.view ?? { kind: 'default' };
+  const hidden = hiddenInputs(d.adapter, d.context);
   const greeting = `<div id="mfaGreetingDescription" class="groupMargin">For security reasons, we require additional information to verify your account (${escapeHtml(d.userName)})</div>`;
+  const error = `<div id="error" class="fieldMargin error smallText">
+      ${errorTextElement(d.errorStyle, d.errorText)}
+    </div>`;
   let form: string;
   if (d.adapter === 'SecurIDAuthentication') {
     // The RSA adapter's form has no action: it posts back to the page's own URL.
+    const fields =
+      view.kind === 'new-pin'
+        ? `<div class="groupMargin" id="instructions">${escapeHtml(AdfsText.securIdNewPin)}</div>
+    <div><input id="newPinInput" name="NewPin" type="password" value="" class="text fullWidth" placeholder="New PIN" tabindex="1" autocomplete="off" /></div>
+    <div><input id="confirmPinInput" name="ConfirmPin" type="password" value="" class="text fullWidth" placeholder="Confirm PIN" tabindex="2" autocomplete="off" /></div>`
+        : view.kind === 'next-tokencode'
+          ? `<div class="groupMargin" id="instructions">${escapeHtml(AdfsText.securIdNextTokencode)}</div>
+    <div><input id="nextTokencodeInput" name="NextTokencode" type="password" value="" class="text fullWidth" placeholder="Next tokencode" tabindex="1" autocomplete="off" /></div>`
+          : `<div class="groupMargin" id="instructions">${escapeHtml(info.prompt)}</div>
+    <div><input id="passcodeInput" name="Passcode" type="password" value="" class="text fullWidth" placeholder="Passcode" tabindex="1" autocomplete="off" autofocus="" /></div>`;
     form = `<div id="loginArea">
   <form method="post" id="passcodeForm" autocomplete="off" onsubmit="return validateForm(this)">${hidden}
-
-    <div class="groupMargin">
-      ${escapeHtml(info.prompt)}
-    </div>
-
     <div class="fieldMargin error smallText">
       ${errorTextElement(d.errorStyle, d.errorText)}
     </div>
-
-    <div>
-      <input id="passcodeInput" name="Passcode" type="password" value="" class="text fullWidth" placeholder="Passcode" tabindex="1" autocomplete="off" autofocus="" />
-    </div>
-
+    ${fields}
     <div class="submitMargin">
-      <input id="submitButton" type="submit" name="Submit" tabindex="2" value="Submit" />
+      <input id="submitButton" type="submit" name="Submit" tabindex="3" value="Submit" />
     </div>
-
   </form>
 </div>`;
-  } else if (info.kind === 'push') {
+  } else if (info.kind === 'duo') {
+    form = `<div id="loginArea">
+  <iframe id="duo_iframe" title="Two-Factor Authentication" frameborder="0" width="100%" height="330" data-host="api-00000000.duosecurity.invalid" data-sig-request="TX|ZW11bGF0b3I=|0:APP|ZW11bGF0b3I=|0" data-post-argument="sig_response"></iframe>
+  <form method="post" id="duo_form" action="${escapeHtml(d.action)}">${hidden}
+  </form>
+</div>`;
+  } else if (info.kind === 'server') {
     form = `<div id="loginArea">
   <form method="post" id="loginForm" autocomplete="off" novalidate="novalidate" action="${escapeHtml(d.action)}">${hidden}
-    <div id="error" class="fieldMargin error smallText">
-      ${errorTextElement(d.errorStyle, d.errorText)}
+    ${error}
+    <div id="mfaServerArea">
+      <p id="instructions" class="groupMargin">${escapeHtml(info.prompt)}</p>
+      <span id="continueButton" class="submit" tabindex="1" role="button" onclick="document.forms['loginForm'].submit(); return false;">Continue</span>
     </div>
+  </form>
+</div>`;
+  } else if (info.kind === 'push' && view.kind !== 'azure-code') {
+    const number = view.kind === 'push' ? view.numberToMatch : undefined;
+    form = `<div id="loginArea">
+  <form method="post" id="loginForm" autocomplete="off" novalidate="novalidate" action="${escapeHtml(d.action)}">${hidden}
+    ${error}
     <div class="groupMargin">
-      <p id="instructions">${escapeHtml(info.prompt)}</p>
+      <p id="instructions">${escapeHtml(number === undefined ? info.prompt : AdfsText.azureMfaNumberMatch)}</p>${
+        number === undefined ? '' : `\n      <div id="validEntropyNumberArea" class="groupMargin"><p id="validEntropyNumber" class="displayEntropy bigText">${escapeHtml(number)}</p></div>`
+      }
     </div>
     <div id="waitingWheelDiv"><div id="WaitingWheel"></div></div>
     <div id="signInAnotherWay" class="groupMargin"><a id="differentVerificationOption" class="actionLink" href="#" onclick="return SelectOption('');">Sign in another way</a></div>
   </form>
   <script type="text/javascript">
-    window.setTimeout(function () { document.forms['options'].submit(); }, 5000);
+    // The real page re-posts form#loginForm while it waits; so does the emulator's browser-shaped client.
+    window.setTimeout(function () { document.forms['loginForm'].submit(); }, 1500);
   </script>
 </div>`;
   } else {
-    const id = info.codeField === 'VerificationCode' ? 'verificationCodeInput' : 'securityCodeInput';
+    const prompt = view.kind === 'azure-code' ? AdfsText.azureMfaCode : info.prompt;
     form = `<div id="loginArea">
   <form method="post" id="loginForm" autocomplete="off" novalidate="novalidate" action="${escapeHtml(d.action)}">${hidden}
-    <div id="error" class="fieldMargin error smallText">
-      ${errorTextElement(d.errorStyle, d.errorText)}
-    </div>
+    ${error}
     <div class="groupMargin">
-      <p id="instructions">${escapeHtml(info.prompt)}</p>
+      <p id="instructions">${escapeHtml(prompt)}</p>
     </div>
     <div>
-      <input id="${id}" name="${escapeHtml(info.codeField)}" type="text" value="" class="text fullWidth" placeholder="Code" tabindex="1" autocomplete="off" />
+      <input id="${info.codeId}" name="${escapeHtml(info.codeField)}" type="text" value="" class="text fullWidth" placeholder="${view.kind === 'azure-code' ? 'Verification code' : 'Code'}" tabindex="1" autocomplete="off" />
     </div>
     <div id="submissionArea" class="submitMargin">
-      <input id="signInButton" class="submit" type="submit" name="SignIn" tabindex="2" value="Sign in" />
+      <input id="signInButton" class="submit" type="submit" name="${d.adapter.startsWith('VIP') ? 'Continue' : 'SignIn'}" tabindex="2" value="${d.adapter.startsWith('VIP') ? 'Continue' : 'Sign in'}" />
     </div>
   </form>
 </div>`;
@@ -543,6 +609,49 @@ export function renderAdfsMfaPage(d: AdfsMfaPageData): string {
 ${optionsForm(d.optionsAction, undefined)}
     </div>`;
   return adfsShell({ title: info.title, companyName: d.companyName ?? 'Corp Example', body, copyrightYear: d.errorStyle === 'label' ? '2013' : '2016' });
+}
+
+export interface AdfsMfaChoicePageData {
+  /** The adapters offered, in order. */
+  adapters: string[];
+  context: string;
+  optionsAction: string;
+  userName: string;
+  companyName?: string;
+}
+
+/**
+ * "Choose a method" (AD FS Authentication Options, when several additional providers apply): only
+ * form#options, one a.actionLink per provider whose id is the AuthMethod that SelectOption posts, and
+ * the Context of the round.
+ */
+export function renderAdfsMfaChoicePage(d: AdfsMfaChoicePageData): string {
+  const links = d.adapters
+    .map((a) => `<div class="groupMargin"><a class="actionLink" href="#" id="${escapeHtml(a)}" role="button" onclick="return SelectOption('${escapeHtml(a)}');">${escapeHtml(mfaAdapterInfo(a).choiceName)}</a></div>`)
+    .join('\n                ');
+  const body = `
+    <div id="authArea" class="groupMargin">
+        <div id="mfaGreetingDescription" class="groupMargin">For security reasons, we require additional information to verify your account (${escapeHtml(d.userName)})</div>
+        <div id="authOptions">
+         <form id="options" method="post" action="${escapeHtml(d.optionsAction)}">
+             <script type="text/javascript">
+                function SelectOption(option) {
+                    var i = document.getElementById('optionSelection');
+                    i.value = option;
+                    document.forms['options'].submit();
+                    return false;
+                }
+             </script>
+             <input id="optionSelection" type="hidden" name="AuthMethod" />
+             <input id="context" type="hidden" name="Context" value="${escapeHtml(d.context)}" />
+             <div id="openingMessage" class="groupMargin bigText">Select a method to verify your identity.</div>
+             <div id='authOptionLinks' class='groupMargin'>
+                ${links}
+             </div>
+         </form>
+        </div>
+    </div>`;
+  return adfsShell({ title: 'Sign In', companyName: d.companyName ?? 'Corp Example', body, copyrightYear: '2016' });
 }
 
 export interface AdfsPasswordExpiredPageData {

@@ -570,12 +570,17 @@ describe('MFA adapters', () => {
 
     const url = actionUrl(mfa, $, '#passcodeForm');
     const wrong = await b.post(url, setField(formFields($, '#passcodeForm'), 'Passcode', '000000'));
-    expect(cheerio.load(wrong.body)('#errorText').text()).toBe(AdfsText.mfaCodeRejected);
-    const ok = await b.post(url, setField(formFields($, '#passcodeForm'), 'Passcode', '123456'));
+    const $wrong = cheerio.load(wrong.body);
+    expect($wrong('#errorText').text()).toBe(AdfsText.mfaCodeRejected);
+    // Every round has a new Context; the spent one is refused.
+    expect($wrong('input#context').attr('value')).not.toBe($('input#context').attr('value'));
+    const stale = await b.post(url, setField(formFields($, '#passcodeForm'), 'Passcode', '123456'));
+    expect(samlResponseOf(stale)).toBeUndefined();
+    const ok = await b.post(url, setField(formFields($wrong, '#passcodeForm'), 'Passcode', '123456'));
     expect(samlResponseOf(ok)).toBeTruthy();
   });
 
-  it('Azure MFA push: waiting page, polls, approval after N polls', async () => {
+  it('Azure MFA push: waiting page, polls with the latest Context, approval after N polls', async () => {
     const emu = await start('adfs2019');
     const b = new Browser();
     const mfa = await b.post(emu.entryUrl, [
@@ -587,25 +592,26 @@ describe('MFA adapters', () => {
     expect($('input#authMethod').attr('value')).toBe('AzureMfaAuthentication');
     expect($('p#instructions').text()).toBe(AdfsText.azureMfaPush);
     const optionsAction = actionUrl(mfa, $, '#options');
-    const poll: Array<[string, string]> = [
+    const poll = (context: string): Array<[string, string]> => [
       ['AuthMethod', 'AzureMfaAuthentication'],
-      ['Context', $('input#context').attr('value') ?? ''],
+      ['Context', context],
     ];
-    const first = await b.post(optionsAction, poll);
-    expect(cheerio.load(first.body)('p#instructions').length).toBe(1);
+    const first = await b.post(optionsAction, poll($('input#context').attr('value') ?? ''));
+    const $first = cheerio.load(first.body);
+    expect($first('p#instructions').length).toBe(1);
     expect(samlResponseOf(first)).toBeUndefined();
-    const second = await b.post(optionsAction, poll);
+    const second = await b.post(optionsAction, poll($first('input#context').attr('value') ?? ''));
     expect(samlResponseOf(second)).toBeTruthy();
   });
 
-  it('Azure MFA Server: code page with VerificationCode', async () => {
+  it('Azure MFA Server: one POST of AuthMethod + Context that answers when the phone does', async () => {
     const emu = await start('adfs3');
     const b = new Browser();
     const mfa = await adfsLogin(b, emu.entryUrl, 'frank', 'Franks-Password-6');
     const $ = cheerio.load(mfa.body);
     expect($('form#loginForm input[name="AuthMethod"]').attr('value')).toBe('AzureMfaServerAuthentication');
-    expect($('input#verificationCodeInput').attr('name')).toBe('VerificationCode');
-    const ok = await b.post(actionUrl(mfa, $, '#loginForm'), setField(formFields($, '#loginForm'), 'VerificationCode', '123456'));
+    expect($('input#verificationCodeInput').length).toBe(0);
+    const ok = await b.post(actionUrl(mfa, $, '#loginForm'), formFields($, '#loginForm'));
     expect(samlResponseOf(ok)).toBeTruthy();
   });
 });

@@ -21,7 +21,9 @@ import {
   renderAdfs2FormsSignInPage,
   renderAdfsErrorPage,
   renderAdfsLoginPage,
+  renderAdfsMfaChoicePage,
   renderAdfsMfaPage,
+  type MfaView,
   renderAdfsPaginatedPasswordPage,
   renderAdfsPaginatedUserNamePage,
   renderAdfsPasswordExpiredPage,
@@ -56,6 +58,24 @@ export interface AdfsUser {
    * Undefined: never approved, the wait page comes back forever.
    */
   mfaPushApproveAfterPolls?: number;
+  /** Push adapters: the user declines on the phone at this poll. */
+  mfaPushDenyAfterPolls?: number;
+  /** Azure MFA number matching: the number shown in p#validEntropyNumber. */
+  mfaNumberToMatch?: string;
+  /** AzureMfaAuthentication asks for a verification code (#verificationCodeInput) instead of a push. */
+  mfaAzureCode?: boolean;
+  /** AzureMfaServerAuthentication: the blocking POST answers after this long (default at once). */
+  mfaServerAnswerAfterMs?: number;
+  /** AzureMfaServerAuthentication: the phone call is declined. */
+  mfaServerDeny?: boolean;
+  /** SecurID: after the passcode, ask for the next tokencode (EMULATOR_MFA_NEXT_CODE). */
+  mfaSecurIdNextTokencode?: boolean;
+  /** SecurID: after the passcode, ask for a new PIN (typed twice). */
+  mfaSecurIdNewPin?: boolean;
+  /** After this many wrong codes the adapter says "too many attempts" (default: never). */
+  mfaMaxAttempts?: number;
+  /** Several additional providers: the "choose a method" page offers these AuthMethod values first. */
+  mfaMethods?: string[];
 }
 
 export interface AdfsRelyingParty {
@@ -101,6 +121,10 @@ export const AWS_RELYING_PARTY_ID = 'urn:amazon:webservices';
 export const AWS_SIGNIN_URL = 'https://signin.aws.amazon.com/saml';
 /** The code that completes any code-based MFA adapter. */
 export const EMULATOR_MFA_CODE = '123456';
+/** The code the emulator treats as expired. */
+export const EMULATOR_MFA_EXPIRED_CODE = '999999';
+/** SecurID's next tokencode. */
+export const EMULATOR_MFA_NEXT_CODE = '654321';
 
 export const DEFAULT_RELYING_PARTIES: readonly AdfsRelyingParty[] = [
   { id: AWS_RELYING_PARTY_ID, name: 'Amazon Web Services', acsUrl: AWS_SIGNIN_URL },
@@ -181,7 +205,11 @@ interface AdfsSession {
 
 interface MfaContext {
   user: AdfsUser;
+  /** The adapter of this round; undefined while the "choose a method" page is shown. */
+  adapter: string | undefined;
   polls: number;
+  wrong: number;
+  stage: 'main' | 'next-tokencode' | 'new-pin';
 }
 
 interface KeycloakAuthSession {
@@ -252,7 +280,7 @@ class AdfsEmulatorServer {
         record.fieldNames = [...form.keys()];
       }
       const cookies = parseCookies(req.headers.cookie);
-      reply = this.route(method, url, form, cookies);
+      reply = await this.route(method, url, form, cookies);
     } catch (error) {
       reply =
         error instanceof RequestBodyTooLarge
@@ -271,7 +299,7 @@ class AdfsEmulatorServer {
     res.end(reply.body ?? '');
   }
 
-  private route(method: string, url: URL, form: URLSearchParams, cookies: Map<string, string>): Reply {
+  private route(method: string, url: URL, form: URLSearchParams, cookies: Map<string, string>): Reply | Promise<Reply> {
     if (this.opts.variant === 'generic') {
       if (url.pathname === KEYCLOAK_CLIENT_PATH && method === 'GET') return this.keycloakStart();
       if (url.pathname === KEYCLOAK_AUTHENTICATE_PATH && method === 'POST') return this.keycloakAuthenticate(url, form, cookies);
@@ -296,7 +324,7 @@ class AdfsEmulatorServer {
     };
   }
 
-  private idpInitiated(method: string, url: URL, form: URLSearchParams, cookies: Map<string, string>): Reply {
+  private idpInitiated(method: string, url: URL, form: URLSearchParams, cookies: Map<string, string>): Reply | Promise<Reply> {
     if (this.opts.variant === 'disabled') {
       // Since AD FS 2016 the page is off unless Set-AdfsProperties -EnableIdpInitiatedSignonPage $true.
       return this.errorPage({
@@ -410,62 +438,116 @@ class AdfsEmulatorServer {
         body: renderAdfsPasswordExpiredPage({ action: '/adfs/portal/updatepassword/', userName, errorStyle: this.errorStyle }),
       };
     }
-    if (user.mfaAdapter !== undefined) return this.mfaPage(action, user, this.newMfaContext(user));
+    if (user.mfaMethods !== undefined && user.mfaMethods.length > 0) {
+      const state: MfaContext = { user, adapter: undefined, polls: 0, wrong: 0, stage: 'main' };
+      return this.mfaPage(action, state, this.newMfaContext(state));
+    }
+    if (user.mfaAdapter !== undefined) {
+      const state: MfaContext = { user, adapter: user.mfaAdapter, polls: 0, wrong: 0, stage: 'main' };
+      return this.mfaPage(action, state, this.newMfaContext(state));
+    }
     return this.authenticated(user, action);
   }
 
-  private newMfaContext(user: AdfsUser): string {
-    // Real Context values are large encrypted XML blobs; clients must pass them back untouched.
+  /** Real Context values are large encrypted blobs that change every round; only the latest is accepted. */
+  private newMfaContext(state: MfaContext): string {
     const context = randomBytes(900).toString('base64');
-    this.mfaContexts.set(context, { user, polls: 0 });
+    this.mfaContexts.set(context, state);
     return context;
   }
 
-  private mfaPage(action: string, user: AdfsUser, context: string, errorText?: string): Reply {
+  private mfaPage(action: string, state: MfaContext, context: string, errorText?: string): Reply {
+    const { user } = state;
+    if (state.adapter === undefined) {
+      return {
+        status: 200,
+        body: renderAdfsMfaChoicePage({ adapters: user.mfaMethods ?? [], context, optionsAction: `${this.origin}${action}`, userName: upnOf(user) }),
+      };
+    }
+    const view: MfaView =
+      state.stage !== 'main'
+        ? { kind: state.stage }
+        : state.adapter === 'AzureMfaAuthentication'
+          ? user.mfaAzureCode
+            ? { kind: 'azure-code' }
+            : { kind: 'push', ...(user.mfaNumberToMatch !== undefined ? { numberToMatch: user.mfaNumberToMatch } : {}) }
+          : { kind: 'default' };
     return {
       status: 200,
       body: renderAdfsMfaPage({
-        adapter: user.mfaAdapter ?? '',
+        adapter: state.adapter,
         context,
         action,
         optionsAction: `${this.origin}${action}`,
         userName: upnOf(user),
         errorStyle: this.errorStyle,
         errorText,
+        view,
       }),
     };
   }
 
-  private mfaPost(action: string, form: URLSearchParams, rp: AdfsRelyingParty | undefined): Reply {
+  private async mfaPost(action: string, form: URLSearchParams, rp: AdfsRelyingParty | undefined): Promise<Reply> {
     const contexts = form.getAll('Context');
-    const context = contexts.length === 1 ? this.mfaContexts.get(contexts[0] ?? '') : undefined;
-    if (context === undefined) {
+    const key = contexts.length === 1 ? (contexts[0] ?? '') : '';
+    const state = this.mfaContexts.get(key);
+    if (state === undefined) {
       return this.errorPage({ relyingParty: rp?.id, details: ['The authentication context is missing, duplicated or expired.'] });
     }
-    const { user } = context;
-    const adapter = user.mfaAdapter ?? '';
-    const key = contexts[0] ?? '';
+    // Each round gets a new Context; the old one is spent.
+    this.mfaContexts.delete(key);
+    const again = (errorText?: string): Reply => this.mfaPage(action, state, this.newMfaContext(state), errorText);
+    const { user } = state;
     const authMethods = form.getAll('AuthMethod');
-    if (authMethods.length !== 1 || authMethods[0] !== adapter) {
-      return this.mfaPage(action, user, key, AdfsText.authMethodUnavailable(upnOf(user)));
+    if (state.adapter === undefined) {
+      const chosen = authMethods.length === 1 ? authMethods[0] : undefined;
+      if (chosen === undefined || !(user.mfaMethods ?? []).includes(chosen)) return again();
+      state.adapter = chosen;
+      return again();
     }
+    const adapter = state.adapter;
+    if (authMethods.length !== 1 || authMethods[0] !== adapter) return again(AdfsText.authMethodUnavailable(upnOf(user)));
     const info = mfaAdapterInfo(adapter);
-    const codes = form.getAll(info.codeField);
-    const code = codes[0];
-    if (codes.length > 1) return this.mfaPage(action, user, key, AdfsText.mfaCodeRejected);
-    if (code !== undefined && code !== '') {
-      if (code !== EMULATOR_MFA_CODE) return this.mfaPage(action, user, key, AdfsText.mfaCodeRejected);
-      this.mfaContexts.delete(key);
+
+    if (info.kind === 'server') {
+      if (user.mfaServerAnswerAfterMs !== undefined) await new Promise((resolve) => setTimeout(resolve, user.mfaServerAnswerAfterMs));
+      if (user.mfaServerDeny) return again(AdfsText.azureMfaServerDenied);
       return this.authenticated(user, action);
     }
-    if (info.kind === 'push') {
-      context.polls += 1;
-      if (user.mfaPushApproveAfterPolls !== undefined && context.polls >= user.mfaPushApproveAfterPolls) {
-        this.mfaContexts.delete(key);
-        return this.authenticated(user, action);
+    if (info.kind === 'push' && !user.mfaAzureCode) {
+      state.polls += 1;
+      if (user.mfaPushDenyAfterPolls !== undefined && state.polls >= user.mfaPushDenyAfterPolls) return again(AdfsText.azureMfaDenied);
+      if (user.mfaPushApproveAfterPolls !== undefined && state.polls >= user.mfaPushApproveAfterPolls) return this.authenticated(user, action);
+      return again();
+    }
+    if (info.kind === 'duo') return again();
+
+    const field = state.stage === 'next-tokencode' ? 'NextTokencode' : state.stage === 'new-pin' ? 'NewPin' : info.codeField;
+    const codes = form.getAll(field);
+    const code = codes[0] ?? '';
+    if (codes.length !== 1 || code === '') return again();
+    if (state.stage === 'new-pin') {
+      if (form.get('ConfirmPin') !== code || !/^\d{4,8}$/.test(code)) return again('The PINs do not match or are not 4 to 8 digits.');
+      return this.authenticated(user, action);
+    }
+    const expected = state.stage === 'next-tokencode' ? EMULATOR_MFA_NEXT_CODE : EMULATOR_MFA_CODE;
+    if (code === EMULATOR_MFA_EXPIRED_CODE) return again(AdfsText.mfaCodeExpired);
+    if (code !== expected) {
+      state.wrong += 1;
+      if (user.mfaMaxAttempts !== undefined && state.wrong >= user.mfaMaxAttempts) return again(AdfsText.mfaTooManyAttempts);
+      return again(AdfsText.mfaCodeRejected);
+    }
+    if (adapter === 'SecurIDAuthentication' && state.stage === 'main') {
+      if (user.mfaSecurIdNextTokencode) {
+        state.stage = 'next-tokencode';
+        return again();
+      }
+      if (user.mfaSecurIdNewPin) {
+        state.stage = 'new-pin';
+        return again();
       }
     }
-    return this.mfaPage(action, user, key);
+    return this.authenticated(user, action);
   }
 
   /** Sign-in done: MSIS cookies and a redirect back to the same URL, which then yields the token. */

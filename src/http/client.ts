@@ -35,6 +35,8 @@ export interface RequestOptions {
    * a DeadlineExceeded, the request fails with that deadline's error for the host it was waiting on.
    */
   signal?: AbortSignal;
+  /** This request's own deadline instead of the client's (an MFA Server POST blocks until the phone answers). */
+  timeoutMs?: number;
 }
 
 export interface HttpClient {
@@ -115,11 +117,13 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
   const limits: Limits = { timeoutMs: opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
 
-  async function send(first: RequestSpec, signal: AbortSignal | undefined): Promise<HttpResponse> {
+  async function send(first: RequestSpec, options: RequestOptions | undefined): Promise<HttpResponse> {
+    const signal = options?.signal;
+    const requestLimits = options?.timeoutMs === undefined ? limits : { ...limits, timeoutMs: options.timeoutMs };
     let spec = first;
     for (let hop = 0; ; hop++) {
       assertAllowedUrl(spec.url);
-      const response = await requestOnce(instance, spec, log, limits, signal);
+      const response = await requestOnce(instance, spec, log, requestLimits, signal);
       const location = headerValue(response.headers, 'location');
       if (!REDIRECT_STATUSES.has(response.status) || !location) {
         return { url: spec.url, status: response.status, headers: flattenHeaders(response.headers), body: response.body };
@@ -141,8 +145,8 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   }
 
   return {
-    get: (url, options) => send({ method: 'GET', url }, options?.signal),
-    postForm: (url, fields, options) => send({ method: 'POST', url, body: new URLSearchParams(fields).toString() }, options?.signal),
+    get: (url, options) => send({ method: 'GET', url }, options),
+    postForm: (url, fields, options) => send({ method: 'POST', url, body: new URLSearchParams(fields).toString() }, options),
   };
 }
 

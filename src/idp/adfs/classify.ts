@@ -4,9 +4,12 @@
  *   1. a SAMLResponse input                         -> saml-response
  *   2. AD FS "IdP-initiated sign-on is disabled"      -> error (idp-initiated-disabled)
  *   3. an update-password page                         -> error (password-expired)
- *   4. a non-empty error text (AD FS, Keycloak, Shibboleth, AD FS error page)  -> error
+ *   4. a non-forms AuthMethod or a Context blob with a code input              -> mfa
+ *      (before error texts: an adapter re-shows its page with its own error, e.g. a wrong code, and
+ *      the adapter's handler tells a retry from a denial; mfa/page.ts)
+ *   5. a non-empty error text (AD FS, Keycloak, Shibboleth, AD FS error page)  -> error
  *      (a login form WITH an error text is an error: re-posting it would loop)
- *   5. a non-forms AuthMethod or a Context blob with a code input              -> mfa
+ *   5b. form#options alone with one link per provider ("choose a method")      -> mfa-choice
  *   6. form#idpForm                                    -> site-selection
  *   7. form#loginFormPaginated without password        -> username-page
  *      form#loginForm with a hidden UserName holder    -> password-page
@@ -15,8 +18,9 @@
  * Markup facts are in /work/shared/DESIGN.md ("Facts") and the fixtures in fixtures/adfs/.
  */
 import { type CheerioAPI, load } from 'cheerio';
-import { extractForm, fieldValue, type HtmlForm } from './form.js';
+import { extractForm, type HtmlForm } from './form.js';
 import { pageTooComplexError } from './page-error.js';
+import { classifyMethodChoice, classifyMfaPage, type MfaChoicePage, type MfaPage } from './mfa/page.js';
 
 export type ErrorReason = 'bad-credentials' | 'locked' | 'password-expired' | 'idp-initiated-disabled' | 'other';
 
@@ -31,17 +35,12 @@ export type Page =
   | { kind: 'username-page'; form: HtmlForm }
   | { kind: 'password-page'; form: HtmlForm }
   | { kind: 'site-selection'; form: HtmlForm; relyingParties: RelyingPartyOption[] }
-  | { kind: 'mfa'; adapter: string; form: HtmlForm; codeField?: string }
+  | MfaPage
+  | MfaChoicePage
   | { kind: 'error'; message: string; reason: ErrorReason }
   | { kind: 'unknown'; title: string };
 
 export type PageKind = Page['kind'];
-
-/** AuthMethod values that are a primary (first-factor) method, not an MFA adapter. */
-const PRIMARY_AUTH_METHODS = new Set(['', 'formsauthentication', 'windowsauthentication', 'certificateauthentication', 'microsoftpassportauthentication']);
-
-/** Inputs that carry an MFA one-time code (VIP security_code, Azure MFA VerificationCode, SecurID passcode, ...). */
-const CODE_FIELD = /verificationcode|security_?code|passcode|otp|token|^code$|challengequestionanswer|pin$/i;
 
 // Error texts, most specific first. AD FS, Keycloak and Shibboleth wordings (English); anything else is 'other'.
 const LOCKED = /locked|lockout|disabled account|account (?:is|has been) disabled/i;
@@ -68,11 +67,25 @@ export function classify(html: string, url: string): Page {
     return { kind: 'error', message: text, reason: 'password-expired' };
   }
 
+  const mfa = classifyMfaPage($, url);
+  if (mfa) {
+    const codeField = mfa.step.kind === 'code' ? mfa.step.codeField : undefined;
+    return {
+      kind: 'mfa',
+      adapter: mfa.adapter,
+      form: mfa.form,
+      step: mfa.step,
+      ...(codeField ? { codeField } : {}),
+      ...(mfa.instructions ? { instructions: mfa.instructions } : {}),
+      ...(mfa.errorText ? { errorText: mfa.errorText } : {}),
+    };
+  }
+
   const error = errorText($);
   if (error) return { kind: 'error', message: error, reason: errorReason(error) };
 
-  const mfa = classifyMfa($, url);
-  if (mfa) return mfa;
+  const choice = classifyMethodChoice($, url);
+  if (choice) return { kind: 'mfa-choice', ...choice };
 
   const idpForm = $('form#idpForm').first();
   if (idpForm.length > 0) {
@@ -160,24 +173,6 @@ function idpInitiatedDisabled($: CheerioAPI, url: string): string | undefined {
   if ($('form#idpForm, form#loginForm, form#loginFormPaginated, form#aspnetForm').length > 0) return undefined;
   if ($('#errorArea, #errorMessage').length > 0 && /not available|not enabled|disabled/i.test(text)) {
     return squash($('#errorMessage').text()) || squash($('#errorArea').text());
-  }
-  return undefined;
-}
-
-function classifyMfa($: CheerioAPI, url: string): Page | undefined {
-  for (const el of $('form').toArray()) {
-    const formNode = $(el);
-    const authMethod = formNode.find('input[name="AuthMethod"]').first().attr('value') ?? '';
-    const hasPassword = formNode.find('input[type="password" i]').length > 0;
-    const hasContext = formNode.find('input[name="Context"]').length > 0;
-    const nonForms = authMethod !== '' && !PRIMARY_AUTH_METHODS.has(authMethod.toLowerCase());
-    if (!nonForms && !hasContext) continue;
-    const form = extractForm($, el, url);
-    const codeField = form.fields.find((f) => f.type !== 'hidden' && f.type !== 'checkbox' && f.type !== 'radio' && CODE_FIELD.test(f.name))?.name;
-    if ((nonForms && !hasPassword) || (hasContext && codeField !== undefined)) {
-      const adapter = nonForms ? authMethod : (fieldValue(form, 'AuthMethod') || 'unknown');
-      return { kind: 'mfa', adapter, form, ...(codeField ? { codeField } : {}) };
-    }
   }
   return undefined;
 }

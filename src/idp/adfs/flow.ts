@@ -17,6 +17,7 @@ import { classify, type Page, type PageKind } from './classify.js';
 import type { HtmlForm } from './form.js';
 import { cacheCredentials, loginFormEntries, passwordPageEntries, usernamePageEntries } from './login.js';
 import { errorPageError, httpStatusError, mfaUnsupportedError, unknownPageError } from './page-error.js';
+import type { MfaChooser, MfaCodeSource, MfaPage, MfaPorts, MfaSettings } from './mfa/ports.js';
 import { chooseRelyingParty, siteSelectionEntries } from './site-selection.js';
 
 export interface SignInCredentials {
@@ -34,8 +35,21 @@ export interface SignInOptions {
   maxSteps?: number;
   /** Deadline for the whole sign-in, prompts excluded (default 120000). */
   timeoutMs?: number;
+  /** Second factors; without it an MFA page ends the sign-in with IDP_MFA_UNSUPPORTED. */
+  mfa?: SignInMfaOptions;
   /** Saves a redacted unknown page (named awsfed-page-<step>.html) and returns where it went; none without it. */
   saveDebugPage?: (name: string, html: string) => Promise<string>;
+}
+
+export interface SignInMfaOptions {
+  codes: MfaCodeSource;
+  chooser: MfaChooser;
+  /** A line on stderr (the push wait, the number to match). */
+  status(line: string): void;
+  settings: MfaSettings;
+  /** Fakes for tests; default setTimeout and performance.now. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
 }
 
 export interface SignInResult {
@@ -57,6 +71,7 @@ export async function signIn(opts: SignInOptions): Promise<SignInResult> {
   try {
     return await converse(opts, {
       signal: deadline.signal,
+      paused: (work) => deadline.paused(work),
       username: () => deadline.paused(() => opts.credentials.username()),
       password: () => deadline.paused(() => opts.credentials.password()),
     });
@@ -74,7 +89,7 @@ function signInTimeoutError(host: string, timeoutMs: number): IdpError {
 
 async function converse(
   opts: SignInOptions,
-  session: { signal: AbortSignal; username(): Promise<string>; password(): Promise<string> },
+  session: { signal: AbortSignal; paused<T>(work: () => Promise<T>): Promise<T>; username(): Promise<string>; password(): Promise<string> },
 ): Promise<SignInResult> {
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
   const creds = cacheCredentials(session);
@@ -92,7 +107,7 @@ async function converse(
     const dump = async (): Promise<string | undefined> => {
       if (!save) return undefined;
       const { redactPage } = await import('./debug-page.js');
-      return save(`awsfed-page-${step}.html`, redactPage(response.body, creds.secrets()));
+      return save(`awsfed-page-${step}.html`, redactPage(response.body, [...creds.secrets(), ...(opts.mfa?.codes.secrets() ?? [])]));
     };
 
     switch (page.kind) {
@@ -100,8 +115,24 @@ async function converse(
         return { samlResponse: page.samlResponse, steps, samlAction: page.action };
       case 'error':
         throw errorPageError(page.reason, page.message, response.url);
-      case 'mfa':
-        throw mfaUnsupportedError(page.adapter, response.url);
+      case 'mfa': {
+        // Each handler runs its own rounds with the adapter (polls, refused codes) and hands back the
+        // first page that is not that adapter's: usually the SAMLResponse.
+        const ports = mfaPorts(opts, session);
+        if (!ports) throw mfaUnsupportedError(page.adapter, response.url);
+        lastPosted = undefined;
+        response = await answerMfa(page, response.url, ports);
+        continue;
+      }
+      case 'mfa-choice': {
+        const ports = mfaPorts(opts, session);
+        if (!ports) throw mfaUnsupportedError('(choice of methods)', response.url);
+        const { chooseMethodEntries } = await import('./mfa/choose-method.js');
+        const entries = await chooseMethodEntries(page, ports);
+        lastPosted = undefined;
+        response = await submit(opts.http, page.form, entries, request);
+        continue;
+      }
       case 'unknown': {
         const saved = await dump();
         if (response.status >= 400) throw httpStatusError(response.status, page.title, response.url, saved);
@@ -132,7 +163,7 @@ async function converse(
 }
 
 async function nextPost(
-  page: Exclude<Page, { kind: 'saml-response' | 'error' | 'mfa' | 'unknown' }>,
+  page: Exclude<Page, { kind: 'saml-response' | 'error' | 'mfa' | 'mfa-choice' | 'unknown' }>,
   opts: SignInOptions,
   creds: ReturnType<typeof cacheCredentials>,
 ): Promise<{ form: HtmlForm; entries: Array<[string, string]> }> {
@@ -164,4 +195,39 @@ function submit(http: HttpClient, form: HtmlForm, entries: Array<[string, string
   const url = new URL(form.action);
   url.search = new URLSearchParams(entries).toString();
   return http.get(url.toString(), request);
+}
+
+function mfaPorts(
+  opts: SignInOptions,
+  session: { signal: AbortSignal; paused<T>(work: () => Promise<T>): Promise<T> },
+): MfaPorts | undefined {
+  const mfa = opts.mfa;
+  if (!mfa) return undefined;
+  return {
+    http: opts.http,
+    classify: (response) => classify(response.body, response.url),
+    signal: session.signal,
+    paused: session.paused,
+    codes: mfa.codes,
+    chooser: mfa.chooser,
+    status: mfa.status,
+    sleep: mfa.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    now: mfa.now ?? (() => performance.now()),
+    settings: mfa.settings,
+    log: opts.log,
+  };
+}
+
+async function answerMfa(page: MfaPage, url: string, ports: MfaPorts): Promise<HttpResponse> {
+  switch (page.step.kind) {
+    case 'push':
+      return (await import('./mfa/azure.js')).waitForPush(page, ports);
+    case 'server-wait':
+      return (await import('./mfa/azure.js')).waitForServer(page, ports);
+    case 'code':
+      return (await import('./mfa/code.js')).answerCodes(page, ports);
+    case 'duo':
+    case 'unsupported':
+      throw mfaUnsupportedError(page.adapter, url);
+  }
 }
