@@ -141,6 +141,8 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
       saveDebugPage,
       credentials,
       timeoutMs: settings.timeout.value * 1000,
+      // Until --mfa-code and --mfa-timeout land (issue 7): a Duo passcode from AWSFED_MFA_CODE, else push or a prompt.
+      mfa: { prompter, code: deps.env.AWSFED_MFA_CODE, status: (line) => deps.err(line) },
     });
     return { samlResponse, assertion: parseSamlResponse(samlResponse), receivedAt: deps.clock() };
   };

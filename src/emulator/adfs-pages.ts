@@ -828,3 +828,46 @@ export function renderKeycloakErrorPage(d: { realm: string; message: string }): 
     </div>`;
   return keycloakShell("We are sorry...", d.realm, content);
 }
+
+export interface AdfsDuoPageData {
+  /** The Duo host (host:port) and signed request of the classic adapter; or the frameless URL of the Universal Prompt. */
+  duo: { flow: 'classic'; host: string; sigRequest: string } | { flow: 'universal'; framelessUrl: string };
+  context: string;
+  action: string;
+  optionsAction: string;
+  errorStyle: ErrorTextStyle;
+  companyName?: string;
+}
+
+/**
+ * The Duo adapter's page (fixtures/adfs/mfa-duo.html, mfa-duo-universal.html). Classic: iframe#duo_iframe
+ * with data-host / data-sig-request (Duo-Web-v2.js reads them) and form#duo_form, into which the script puts
+ * sig_response. Universal Prompt: form#adfs_form posting the adapter's context to Duo's frameless auth URL,
+ * submitted by script at once (Duo's exit page posts duo_code back to the adapter).
+ */
+export function renderAdfsDuoPage(d: AdfsDuoPageData): string {
+  const area =
+    d.duo.flow === 'classic'
+      ? `        <div id="loginMessage" class="groupMargin">Duo Security</div>
+        <iframe id="duo_iframe" title="Two-Factor Authentication" frameborder="0" width="100%" height="330"
+            data-host="${escapeHtml(d.duo.host)}"
+            data-sig-request="${escapeHtml(d.duo.sigRequest)}"
+            data-post-argument="sig_response"></iframe>
+        <form method="post" id="duo_form" action="${escapeHtml(d.action)}">
+            <input type="hidden" name="AuthMethod" value="DuoAdfsAdapter"/>
+            <input type="hidden" name="Context" value="${escapeHtml(d.context)}"/>
+        </form>
+        <script type="text/javascript" src="/adfs/portal/script/Duo-Web-v2.min.js"></script>`
+      : `        <div id="loginMessage" class="groupMargin">Redirecting to Duo Security...</div>
+        <form method="post" id="adfs_form" action="${escapeHtml(d.duo.framelessUrl)}">
+            <input type="hidden" name="context" value="${escapeHtml(d.context)}"/>
+            <input type="hidden" name="authMethod" value="DuoAdfsAdapter"/>
+        </form>
+        <script type="text/javascript">document.getElementById('adfs_form').submit();</script>`;
+  const body = `
+    <div id="authArea" class="groupMargin">
+${area}
+${optionsForm(d.optionsAction, undefined)}
+    </div>`;
+  return adfsShell({ title: 'Sign In', companyName: d.companyName ?? 'Corp Example', body, copyrightYear: d.errorStyle === 'label' ? '2013' : '2016' });
+}

@@ -13,12 +13,14 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody, RequestBodyTooLarge } from './loopback-server.js';
 import { createSelfSignedIdentity, type KeyPair } from './certs.js';
+import type { DuoIntegration } from './duo.js';
 import { issueSamlResponse, type IssuedRole } from './saml-issuer.js';
 import {
   AdfsText,
   escapeHtml,
   mfaAdapterInfo,
   renderAdfs2FormsSignInPage,
+  renderAdfsDuoPage,
   renderAdfsErrorPage,
   renderAdfsLoginPage,
   renderAdfsMfaPage,
@@ -56,6 +58,8 @@ export interface AdfsUser {
    * Undefined: never approved, the wait page comes back forever.
    */
   mfaPushApproveAfterPolls?: number;
+  /** With mfaAdapter 'DuoAdfsAdapter' and the emulator's `duo`: which Duo page hands over. Default 'classic'. */
+  duoFlow?: 'classic' | 'universal';
 }
 
 export interface AdfsRelyingParty {
@@ -78,6 +82,8 @@ export interface AdfsEmulatorOptions {
   clock?: () => Date;
   /** For site selection; default: Amazon Web Services, Microsoft Office 365 Identity Platform, Salesforce. */
   relyingParties?: AdfsRelyingParty[];
+  /** The Duo emulator behind the DuoAdfsAdapter (src/emulator/duo.ts). */
+  duo?: DuoIntegration;
 }
 
 export interface AdfsRequestRecord {
@@ -328,6 +334,7 @@ class AdfsEmulatorServer {
 
     // POST
     if (rp === undefined && form.has('SignInOtherSite')) return this.siteSelectionPost(url, form, session);
+    if (form.has('duo_code')) return this.duoUniversalPost(action, form, rp);
     if (form.has('Context')) return this.mfaPost(action, form, rp);
     return this.formsPost(action, form, rp);
   }
@@ -422,6 +429,14 @@ class AdfsEmulatorServer {
   }
 
   private mfaPage(action: string, user: AdfsUser, context: string, errorText?: string): Reply {
+    const duo = this.opts.duo;
+    if (user.mfaAdapter === 'DuoAdfsAdapter' && duo !== undefined && errorText === undefined) {
+      const redirectUri = `${this.origin}${action}`;
+      const page = user.duoFlow === 'universal'
+        ? { flow: 'universal' as const, framelessUrl: duo.framelessAuthUrl({ username: upnOf(user), redirectUri }) }
+        : { flow: 'classic' as const, host: duo.host, sigRequest: duo.signRequest(upnOf(user)) };
+      return { status: 200, body: renderAdfsDuoPage({ duo: page, context, action, optionsAction: redirectUri, errorStyle: this.errorStyle }) };
+    }
     return {
       status: 200,
       body: renderAdfsMfaPage({
@@ -449,6 +464,14 @@ class AdfsEmulatorServer {
     if (authMethods.length !== 1 || authMethods[0] !== adapter) {
       return this.mfaPage(action, user, key, AdfsText.authMethodUnavailable(upnOf(user)));
     }
+    if (adapter === 'DuoAdfsAdapter' && this.opts.duo !== undefined) {
+      const answers = form.getAll('sig_response');
+      if (answers.length !== 1 || this.opts.duo.verifySigResponse(answers[0] ?? '') !== upnOf(user)) {
+        return this.mfaPage(action, user, key, AdfsText.mfaCodeRejected);
+      }
+      this.mfaContexts.delete(key);
+      return this.authenticated(user, action);
+    }
     const info = mfaAdapterInfo(adapter);
     const codes = form.getAll(info.codeField);
     const code = codes[0];
@@ -466,6 +489,19 @@ class AdfsEmulatorServer {
       }
     }
     return this.mfaPage(action, user, key);
+  }
+
+  /** Duo's exit page posts duo_code, state and the adapter's context back; AD FS redeems the code at Duo. */
+  private duoUniversalPost(action: string, form: URLSearchParams, rp: AdfsRelyingParty | undefined): Reply {
+    const key = form.get('context') ?? '';
+    const context = this.mfaContexts.get(key);
+    const duo = this.opts.duo;
+    const user = context?.user;
+    if (user === undefined || duo === undefined || duo.redeemCode(form.get('duo_code') ?? '', form.get('state') ?? '') !== upnOf(user)) {
+      return this.errorPage({ relyingParty: rp?.id, details: ['The Duo authentication response is missing, invalid or expired.'] });
+    }
+    this.mfaContexts.delete(key);
+    return this.authenticated(user, action);
   }
 
   /** Sign-in done: MSIS cookies and a redirect back to the same URL, which then yields the token. */

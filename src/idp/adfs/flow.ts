@@ -13,6 +13,8 @@ import type { HttpClient, HttpResponse, RequestOptions } from '../../http/client
 import { DeadlineExceeded, hostOf, startDeadline } from '../../http/deadline.js';
 import { displayUrl, urlWithoutQuery } from '../../http/url-policy.js';
 import type { Logger } from '../../log.js';
+import type { Prompter } from '../../ui/prompt.js';
+import { DEFAULT_DUO_TIME_LIMIT_MS, answerDuo, recogniseDuoPage } from '../mfa/duo/answer.js';
 import { classify, type Page, type PageKind } from './classify.js';
 import type { HtmlForm } from './form.js';
 import { cacheCredentials, loginFormEntries, passwordPageEntries, usernamePageEntries } from './login.js';
@@ -36,6 +38,8 @@ export interface SignInOptions {
   timeoutMs?: number;
   /** Saves a redacted unknown page (named awsfed-page-<step>.html) and returns where it went; none without it. */
   saveDebugPage?: (name: string, html: string) => Promise<string>;
+  /** Second factors (Duo): who to ask, a code from a non-interactive source, where the wait line goes (default: log.info). */
+  mfa?: { prompter?: Prompter; code?: string; status?: (line: string) => void };
 }
 
 export interface SignInResult {
@@ -59,6 +63,7 @@ export async function signIn(opts: SignInOptions): Promise<SignInResult> {
       signal: deadline.signal,
       username: () => deadline.paused(() => opts.credentials.username()),
       password: () => deadline.paused(() => opts.credentials.password()),
+      paused: (work) => deadline.paused(work),
     });
   } finally {
     deadline.dispose();
@@ -74,7 +79,7 @@ function signInTimeoutError(host: string, timeoutMs: number): IdpError {
 
 async function converse(
   opts: SignInOptions,
-  session: { signal: AbortSignal; username(): Promise<string>; password(): Promise<string> },
+  session: { signal: AbortSignal; username(): Promise<string>; password(): Promise<string>; paused<T>(work: () => Promise<T>): Promise<T> },
 ): Promise<SignInResult> {
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
   const creds = cacheCredentials(session);
@@ -94,6 +99,14 @@ async function converse(
       const { redactPage } = await import('./debug-page.js');
       return save(`awsfed-page-${step}.html`, redactPage(response.body, creds.secrets()));
     };
+
+    // Duo hands over from an MFA page (classic adapter) or a page that only posts to Duo (Universal
+    // Prompt). Waiting for the user is not the IdP's time: Duo's wait has its own limit.
+    const duo = page.kind === 'mfa' || page.kind === 'unknown' ? recogniseDuoPage(response.body, response.url) : undefined;
+    if (duo) {
+      response = await session.paused(() => answerDuo(duo, duoPorts(opts, session.signal)));
+      continue;
+    }
 
     switch (page.kind) {
       case 'saml-response':
@@ -149,6 +162,20 @@ async function nextPost(
       return { form: page.form, entries: siteSelectionEntries(page.form, rp) };
     }
   }
+}
+
+function duoPorts(opts: SignInOptions, signal: AbortSignal): Parameters<typeof answerDuo>[1] {
+  return {
+    http: opts.http,
+    ...(opts.mfa?.prompter ? { prompter: opts.mfa.prompter } : {}),
+    ...(opts.mfa?.code ? { code: opts.mfa.code } : {}),
+    status: opts.mfa?.status ?? ((line) => opts.log.info(line)),
+    log: opts.log,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now: () => performance.now(),
+    timeLimitMs: DEFAULT_DUO_TIME_LIMIT_MS,
+    signal,
+  };
 }
 
 function submit(http: HttpClient, form: HtmlForm, entries: Array<[string, string]>, request: RequestOptions): Promise<HttpResponse> {
