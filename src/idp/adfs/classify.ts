@@ -7,6 +7,7 @@
  *   4. a non-empty error text (AD FS, Keycloak, Shibboleth, AD FS error page)  -> error
  *      (a login form WITH an error text is an error: re-posting it would loop)
  *   5. a non-forms AuthMethod or a Context blob with a code input              -> mfa
+ *      (and Duo's Universal Prompt hand-off, form#adfs_form to Duo's frameless auth)
  *   6. form#idpForm                                    -> site-selection
  *   7. form#loginFormPaginated without password        -> username-page
  *      form#loginForm with a hidden UserName holder    -> password-page
@@ -165,6 +166,11 @@ function idpInitiatedDisabled($: CheerioAPI, url: string): string | undefined {
 }
 
 function classifyMfa($: CheerioAPI, url: string): Page | undefined {
+  // Duo's Universal Prompt: the adapter's page only posts its context to Duo's frameless endpoint (src/idp/mfa/duo).
+  const duoForm = $('form#adfs_form').first();
+  if (duoForm.length > 0 && /\/frame\/frameless\/v\d+\/auth/.test(duoForm.attr('action') ?? '')) {
+    return { kind: 'mfa', adapter: 'DuoAdfsAdapter', form: extractForm($, duoForm.get(0), url) };
+  }
   for (const el of $('form').toArray()) {
     const formNode = $(el);
     const authMethod = formNode.find('input[name="AuthMethod"]').first().attr('value') ?? '';

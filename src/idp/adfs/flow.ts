@@ -100,9 +100,9 @@ async function converse(
       return save(`awsfed-page-${step}.html`, redactPage(response.body, creds.secrets()));
     };
 
-    // Duo hands over from an MFA page (classic adapter) or a page that only posts to Duo (Universal
-    // Prompt). Waiting for the user is not the IdP's time: Duo's wait has its own limit.
-    const duo = page.kind === 'mfa' || page.kind === 'unknown' ? recogniseDuoPage(response.body, response.url) : undefined;
+    // Duo's adapter pages (classic and Universal Prompt) are answered at Duo. Waiting for the user is not
+    // the IdP's time: Duo's wait has its own limit.
+    const duo = page.kind === 'mfa' && page.adapter === 'DuoAdfsAdapter' ? recogniseDuoPage(response.body, response.url) : undefined;
     if (duo) {
       response = await session.paused(() => answerDuo(duo, duoPorts(opts, session.signal)));
       continue;

@@ -221,7 +221,7 @@ describe('the sign-in loop hands Duo pages to the handler', () => {
         mfa: { code: DUO_EMULATOR_PASSCODE, status: (l) => lines.push(l) },
       });
       expect(result.samlResponse.length).toBeGreaterThan(100);
-      expect(result.steps).toEqual(flow === 'classic' ? ['login-form', 'mfa', 'saml-response'] : ['login-form', 'unknown', 'saml-response']);
+      expect(result.steps).toEqual(['login-form', 'mfa', 'saml-response']);
       expect(lines).toEqual([]);
       expect(debug.join('\n')).not.toContain(DUO_EMULATOR_PASSCODE);
       expect(w.adfs.requests.slice(adfsBefore).flatMap((r) => r.fieldNames)).not.toContain('passcode');
