@@ -32,7 +32,7 @@ export interface DuoEmulatorOptions {
   /** Status polls answered "pushed"/"calling" before the outcome. Default 2. */
   answerAfterPolls?: number;
   passcode?: string;
-  /** Pushes carry a step_up_code the user types into Duo Mobile. */
+  /** Universal Prompt pushes carry a step_up_code the user types into Duo Mobile. */
   verifiedPush?: boolean;
   /** Factors on the prompt page. Default Duo Push, Phone Call, Passcode. */
   factors?: string[];
@@ -256,7 +256,8 @@ class DuoServer {
       return ok({
         status_code: phone ? 'calling' : 'pushed',
         status: phone ? 'Calling your phone...' : 'Pushed a login request to your device...',
-        ...(!phone && this.opts.verifiedPush ? { step_up_code: DUO_VERIFIED_PUSH_CODE } : {}),
+        // Verified Push is a Universal Prompt feature.
+        ...(!phone && this.opts.verifiedPush && session.flow === 'universal' ? { step_up_code: DUO_VERIFIED_PUSH_CODE } : {}),
       });
     }
     if (outcome === 'approve') return allow();
