@@ -123,3 +123,33 @@ describe('Duo denies', () => {
     expect(w.env.sts.calls.length).toBe(before);
   });
 });
+
+describe('Duo under --debug', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world({ answerAfterPolls: 1 });
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  for (const [flow, username] of [['classic', CLASSIC_USER], ['Universal Prompt', UNIVERSAL_USER]] as const) {
+    it(`${flow}: the debug lines show the Duo steps but no passcode, sid, _xsrf, signed request or answer`, async () => {
+      const home = await makeTempHome();
+      homes.push(home);
+      const caFile = join(home.home, 'duo-ca.pem');
+      await writeFile(caFile, ca.ca.certPem);
+      const result = await runCli(
+        ['login', '--debug', '--idp-url', w.env.adfs.entryUrl, '--username', username, '--role', '*ReadOnly', '--no-prompt', '--password-stdin', '--ca-bundle', caFile],
+        { env: { ...home.env, AWS_ENDPOINT_URL_STS: w.env.sts.url, AWSFED_MFA_CODE: DUO_EMULATOR_PASSCODE, TMPDIR: home.home }, input: DEMO_USER.password },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      expectNoSecrets(result, [DEMO_USER.password, DUO_EMULATOR_PASSCODE]);
+      expect(result.stderr).toMatch(/duo status: allow/);
+      expect(result.stderr).toMatch(/\/frame\//);
+      // Duo's session ids, tokens and signed values are 16+ hex digits or TX|/AUTH|/APP| strings.
+      expect(result.stderr).not.toMatch(/(?:sid|_xsrf|txid|tx|duo_code|state|request)=[0-9a-f]{8}/);
+      expect(result.stderr).not.toMatch(/(?:TX|APP|AUTH)\|/);
+    });
+  }
+});
