@@ -36,7 +36,7 @@ export async function answerDuoUniversal(page: Extract<DuoPage, { kind: 'duo-uni
   const device = factor === 'passcode' ? 'None' : (offer.device ?? 'phone1');
   const fields: Array<[string, string]> = [['sid', sid], ['factor', DUO_FACTOR_NAMES[factor]], ['device', device]];
   if (passcode !== undefined) fields.push(['passcode', passcode]);
-  const started = duoJson(await ports.http.postForm(`${origin}/frame/v4/prompt`, fields, { signal: ports.signal, }), 'the factor request');
+  const started = duoJson(await ports.http.postForm(`${origin}/frame/v4/prompt`, fields, request), 'the factor request');
   const txid = stringField(started, 'txid');
   if (!txid) throw duoFailed('Duo accepted the factor request but sent no transaction id');
 
