@@ -4,7 +4,8 @@
  */
 // `session` covers the AWS federation endpoint's Session JSON (secret key and session token).
 // `pin` and `answer` cover the MFA code fields classify.ts treats as codes (PIN, ChallengeQuestionAnswer).
-const SECRET_FIELD = /pass|pwd|otp|code|token|secret|samlresponse|context|session|pin|answer/i;
+// `sid`, `_xsrf` and `sig_*` are Duo's session id, anti-forgery token and signed request/answer.
+const SECRET_FIELD = /pass|pwd|otp|code|token|secret|samlresponse|context|session|pin|answer|^sid$|xsrf|^sig_|^tx$/i;
 
 export function isSecretFieldName(name: string): boolean {
   return SECRET_FIELD.test(name);

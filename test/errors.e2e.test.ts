@@ -116,7 +116,7 @@ describe('the IdP says no (AD FS 3.0 emulator)', () => {
         demoUser(),
         demoUser({ username: 'bob@corp.example', locked: true }),
         demoUser({ username: 'carol@corp.example', passwordExpired: true }),
-        demoUser({ username: 'dave@corp.example', mfaAdapter: 'DuoAdfsAdapter' }),
+        demoUser({ username: 'dave@corp.example', mfaAdapter: 'ThirdPartyWebAdapter' }),
         demoUser({ username: 'erin@corp.example', roles: [] }),
       ],
     });
@@ -160,7 +160,7 @@ describe('the IdP says no (AD FS 3.0 emulator)', () => {
   it('an MFA page names the adapter that is not supported yet', async () => {
     const home = await preparedHome();
     const result = await run(home, args('dave@corp.example', '--role', '*ReadOnly'), 3);
-    expect(result.stderr).toMatch(/^awsfed: MFA adapter DuoAdfsAdapter is not supported yet/m);
+    expect(result.stderr).toMatch(/^awsfed: MFA adapter ThirdPartyWebAdapter is not supported yet/m);
   });
 
   it('no roles in the assertion: exit 4, says there is no AWS role', async () => {

@@ -198,6 +198,7 @@ async function mfaOptions(ctx: LoginContext, stdinCode: (() => Promise<string>) 
       interactive: prompter.interactive,
       choose: (message, methods) => prompter.choose(message, methods.map((m) => ({ value: m.id, name: `${m.name} (${m.id})` }))),
     },
+    prompter,
     status: deps.err,
     settings: {
       timeoutMs: settings.mfaTimeout.value * 1000,

@@ -435,7 +435,8 @@ export function renderAdfsSignedInPage(d: { relyingPartyName: string; companyNam
   return adfsShell({ title: 'Sign In', companyName: d.companyName ?? 'Corp Example', body, copyrightYear: '2013' });
 }
 
-export type MfaAdapterKind = 'code' | 'push' | 'server' | 'duo';
+/** 'web': a third-party adapter whose page is its own web app (an iframe), nothing a terminal can type into. */
+export type MfaAdapterKind = 'code' | 'push' | 'server' | 'duo' | 'web';
 
 export interface MfaAdapterInfo {
   kind: MfaAdapterKind;
@@ -476,6 +477,8 @@ export function mfaAdapterInfo(adapter: string): MfaAdapterInfo {
       return { kind: 'push', codeField: 'VerificationCode', codeId: 'verificationCodeInput', title: 'Sign In', prompt: AdfsText.azureMfaPush, choiceName: 'Use Azure Multi-Factor Authentication' };
     case 'AzureMfaServerAuthentication':
       return { kind: 'server', codeField: '', codeId: '', title: 'Sign In', prompt: AdfsText.azureMfaServerWait, choiceName: 'Use Azure Multi-Factor Authentication Server' };
+    case 'ThirdPartyWebAdapter':
+      return { kind: 'web', codeField: '', codeId: '', title: 'Sign In', prompt: 'Continue in the window below.', choiceName: 'Use the third-party app' };
     case 'DuoAdfsAdapter':
       return { kind: 'duo', codeField: '', codeId: '', title: 'Sign In', prompt: 'Duo Security', choiceName: 'Use Duo Security' };
     default:
@@ -549,6 +552,13 @@ export function renderAdfsMfaPage(d: AdfsMfaPageData): string {
     <div class="submitMargin">
       <input id="submitButton" type="submit" name="Submit" tabindex="3" value="Submit" />
     </div>
+  </form>
+</div>`;
+  } else if (info.kind === 'web') {
+    form = `<div id="loginArea">
+  <p id="instructions" class="groupMargin">${escapeHtml(info.prompt)}</p>
+  <iframe id="adapterFrame" title="Second factor" frameborder="0" width="100%" height="330" src="/adapter/app"></iframe>
+  <form method="post" id="adapterForm" action="${escapeHtml(d.action)}">${hidden}
   </form>
 </div>`;
   } else if (info.kind === 'duo') {
@@ -936,4 +946,47 @@ export function renderKeycloakErrorPage(d: { realm: string; message: string }): 
         <p class="instruction">${escapeHtml(d.message)}</p>
     </div>`;
   return keycloakShell("We are sorry...", d.realm, content);
+}
+
+export interface AdfsDuoPageData {
+  /** The Duo host (host:port) and signed request of the classic adapter; or the frameless URL of the Universal Prompt. */
+  duo: { flow: 'classic'; host: string; sigRequest: string } | { flow: 'universal'; framelessUrl: string };
+  context: string;
+  action: string;
+  optionsAction: string;
+  errorStyle: ErrorTextStyle;
+  companyName?: string;
+}
+
+/**
+ * The Duo adapter's page (fixtures/adfs/mfa-duo.html, mfa-duo-universal.html). Classic: iframe#duo_iframe
+ * with data-host / data-sig-request (Duo-Web-v2.js reads them) and form#duo_form, into which the script puts
+ * sig_response. Universal Prompt: form#adfs_form posting the adapter's context to Duo's frameless auth URL,
+ * submitted by script at once (Duo's exit page posts duo_code back to the adapter).
+ */
+export function renderAdfsDuoPage(d: AdfsDuoPageData): string {
+  const area =
+    d.duo.flow === 'classic'
+      ? `        <div id="loginMessage" class="groupMargin">Duo Security</div>
+        <iframe id="duo_iframe" title="Two-Factor Authentication" frameborder="0" width="100%" height="330"
+            data-host="${escapeHtml(d.duo.host)}"
+            data-sig-request="${escapeHtml(d.duo.sigRequest)}"
+            data-post-argument="sig_response"></iframe>
+        <form method="post" id="duo_form" action="${escapeHtml(d.action)}">
+            <input type="hidden" name="AuthMethod" value="DuoAdfsAdapter"/>
+            <input type="hidden" name="Context" value="${escapeHtml(d.context)}"/>
+        </form>
+        <script type="text/javascript" src="/adfs/portal/script/Duo-Web-v2.min.js"></script>`
+      : `        <div id="loginMessage" class="groupMargin">Redirecting to Duo Security...</div>
+        <form method="post" id="adfs_form" action="${escapeHtml(d.duo.framelessUrl)}">
+            <input type="hidden" name="context" value="${escapeHtml(d.context)}"/>
+            <input type="hidden" name="authMethod" value="DuoAdfsAdapter"/>
+        </form>
+        <script type="text/javascript">document.getElementById('adfs_form').submit();</script>`;
+  const body = `
+    <div id="authArea" class="groupMargin">
+${area}
+${optionsForm(d.optionsAction, undefined)}
+    </div>`;
+  return adfsShell({ title: 'Sign In', companyName: d.companyName ?? 'Corp Example', body, copyrightYear: d.errorStyle === 'label' ? '2013' : '2016' });
 }

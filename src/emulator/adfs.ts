@@ -13,12 +13,14 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody, RequestBodyTooLarge } from './loopback-server.js';
 import { createSelfSignedIdentity, type KeyPair } from './certs.js';
+import type { DuoIntegration } from './duo.js';
 import { issueSamlResponse, type IssuedRole } from './saml-issuer.js';
 import {
   AdfsText,
   escapeHtml,
   mfaAdapterInfo,
   renderAdfs2FormsSignInPage,
+  renderAdfsDuoPage,
   renderAdfsErrorPage,
   renderAdfsLoginPage,
   renderAdfsMfaChoicePage,
@@ -76,6 +78,8 @@ export interface AdfsUser {
   mfaMaxAttempts?: number;
   /** Several additional providers: the "choose a method" page offers these AuthMethod values first. */
   mfaMethods?: string[];
+  /** With mfaAdapter 'DuoAdfsAdapter' and the emulator's `duo`: which Duo page hands over. Default 'classic'. */
+  duoFlow?: 'classic' | 'universal';
 }
 
 export interface AdfsRelyingParty {
@@ -98,6 +102,8 @@ export interface AdfsEmulatorOptions {
   clock?: () => Date;
   /** For site selection; default: Amazon Web Services, Microsoft Office 365 Identity Platform, Salesforce. */
   relyingParties?: AdfsRelyingParty[];
+  /** The Duo emulator behind the DuoAdfsAdapter (src/emulator/duo.ts). */
+  duo?: DuoIntegration;
 }
 
 export interface AdfsRequestRecord {
@@ -356,6 +362,7 @@ class AdfsEmulatorServer {
 
     // POST
     if (rp === undefined && form.has('SignInOtherSite')) return this.siteSelectionPost(url, form, session);
+    if (form.has('duo_code')) return this.duoUniversalPost(action, form, rp);
     if (form.has('Context')) return this.mfaPost(action, form, rp);
     return this.formsPost(action, form, rp);
   }
@@ -458,6 +465,14 @@ class AdfsEmulatorServer {
 
   private mfaPage(action: string, state: MfaContext, context: string, errorText?: string): Reply {
     const { user } = state;
+    const duo = this.opts.duo;
+    if (state.adapter === 'DuoAdfsAdapter' && duo !== undefined && errorText === undefined) {
+      const redirectUri = `${this.origin}${action}`;
+      const page = user.duoFlow === 'universal'
+        ? { flow: 'universal' as const, framelessUrl: duo.framelessAuthUrl({ username: upnOf(user), redirectUri }) }
+        : { flow: 'classic' as const, host: duo.host, sigRequest: duo.signRequest(upnOf(user)) };
+      return { status: 200, body: renderAdfsDuoPage({ duo: page, context, action, optionsAction: redirectUri, errorStyle: this.errorStyle }) };
+    }
     if (state.adapter === undefined) {
       return {
         status: 200,
@@ -507,6 +522,11 @@ class AdfsEmulatorServer {
     }
     const adapter = state.adapter;
     if (authMethods.length !== 1 || authMethods[0] !== adapter) return again(AdfsText.authMethodUnavailable(upnOf(user)));
+    if (adapter === 'DuoAdfsAdapter' && this.opts.duo !== undefined) {
+      const answers = form.getAll('sig_response');
+      if (answers.length !== 1 || this.opts.duo.verifySigResponse(answers[0] ?? '') !== upnOf(user)) return again(AdfsText.mfaCodeRejected);
+      return this.authenticated(user, action);
+    }
     const info = mfaAdapterInfo(adapter);
 
     if (info.kind === 'server') {
@@ -547,6 +567,19 @@ class AdfsEmulatorServer {
         return again();
       }
     }
+    return this.authenticated(user, action);
+  }
+
+  /** Duo's exit page posts duo_code, state and the adapter's context back; AD FS redeems the code at Duo. */
+  private duoUniversalPost(action: string, form: URLSearchParams, rp: AdfsRelyingParty | undefined): Reply {
+    const key = form.get('context') ?? '';
+    const context = this.mfaContexts.get(key);
+    const duo = this.opts.duo;
+    const user = context?.user;
+    if (user === undefined || duo === undefined || duo.redeemCode(form.get('duo_code') ?? '', form.get('state') ?? '') !== upnOf(user)) {
+      return this.errorPage({ relyingParty: rp?.id, details: ['The Duo authentication response is missing, invalid or expired.'] });
+    }
+    this.mfaContexts.delete(key);
     return this.authenticated(user, action);
   }
 

@@ -10,6 +10,7 @@ import { startStsEmulator } from './sts.js';
 import type { KeyPair, TestCa } from './certs.js';
 import { createSelfSignedIdentity, createTestCa } from './certs.js';
 import type { IssuedRole } from './saml-issuer.js';
+import type { DuoIntegration } from './duo.js';
 
 export const DEMO_USER = { username: 'alice@corp.example', password: 'Demo-Passw0rd!' } as const;
 
@@ -32,6 +33,8 @@ export interface DemoEnvironmentOptions {
   /** Serve the AD FS emulator over TLS with a certificate from a generated CA. */
   https?: boolean;
   clock?: () => Date;
+  /** A Duo emulator behind the DuoAdfsAdapter (src/emulator/duo.ts). */
+  duo?: DuoIntegration;
 }
 
 export interface DemoEnvironment {
@@ -68,6 +71,7 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions = {})
     signer,
     https: ca?.issueServerCert(['127.0.0.1', 'localhost']),
     clock: options.clock,
+    duo: options.duo,
   }).catch(async (error: unknown) => {
     await sts.close();
     throw error;

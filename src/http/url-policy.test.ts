@@ -33,4 +33,10 @@ describe('displayUrl', () => {
       'https://h/p?loginToRp=urn%3Aamazon%3Awebservices&Password=%E2%80%A6&Session=%E2%80%A6&SAMLRequest=%E2%80%A6',
     );
   });
+
+  it("hides Duo's session id, transaction, anti-forgery token and signed request", () => {
+    expect(displayUrl('https://api-1.duosecurity.com/frame/frameless/v4/auth?sid=abc&tx=def&_xsrf=ghi&client_id=DI1&request=jwt&v=2.6')).toBe(
+      'https://api-1.duosecurity.com/frame/frameless/v4/auth?sid=%E2%80%A6&tx=%E2%80%A6&_xsrf=%E2%80%A6&client_id=DI1&request=%E2%80%A6&v=2.6',
+    );
+  });
 });

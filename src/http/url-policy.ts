@@ -38,8 +38,8 @@ export function assertAllowedUrl(url: string): URL {
   });
 }
 
-// SAMLRequest, Signature and RelayState are not secrets, but they are long and say nothing useful in a log line.
-const NOISY_PARAM = /^(samlrequest|signature|relaystate|sigalg)$/i;
+// SAMLRequest, Signature and RelayState (and Duo's signed OIDC `request`) are not secrets, but they are long and say nothing useful in a log line.
+const NOISY_PARAM = /^(samlrequest|signature|relaystate|sigalg|request)$/i;
 
 /** The URL for logs and error messages: query values that look secret (or are just noise) are replaced. */
 export function displayUrl(url: string): string {

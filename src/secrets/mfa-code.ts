@@ -70,6 +70,14 @@ export function createMfaCodeSource(sources: MfaCodeSources): MfaCodeSource {
       });
       return give(code.trim(), sources.prompter.interactive);
     },
+    async preset(): Promise<string | undefined> {
+      if (!givenUsed) {
+        givenUsed = true;
+        const code = await given();
+        if (code !== undefined) return give(code, false).code;
+      }
+      return sources.command ? give(await runMfaCommand(sources), false).code : undefined;
+    },
     secrets: () => [...handedOut],
   };
 }

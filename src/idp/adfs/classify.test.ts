@@ -98,6 +98,8 @@ const rows: Row[] = [
   { file: 'mfa-azure-server.html', expect: (p) => expect(p).toMatchObject({ kind: 'mfa', adapter: 'AzureMfaServerAuthentication' }) },
   { file: 'mfa-securid.html', expect: (p) => expect(p).toMatchObject({ kind: 'mfa', adapter: 'SecurIDAuthentication', codeField: 'passcode' }) },
   { file: 'mfa-duo.html', expect: (p) => expect(p).toMatchObject({ kind: 'mfa', adapter: 'DuoAdfsAdapter' }) },
+  { file: 'mfa-duo-inputs.html', expect: (p) => expect(p).toMatchObject({ kind: 'mfa', adapter: 'DuoAdfsAdapter' }) },
+  { file: 'mfa-duo-universal.html', expect: (p) => expect(p).toMatchObject({ kind: 'mfa', adapter: 'DuoAdfsAdapter' }) },
   { file: 'error-locked.html', expect: (p) => expect(p).toMatchObject({ kind: 'error', reason: 'locked', message: expect.stringContaining('locked out') }) },
   {
     file: 'error-password-expired.html',

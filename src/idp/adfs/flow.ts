@@ -13,11 +13,14 @@ import type { HttpClient, HttpResponse, RequestOptions } from '../../http/client
 import { DeadlineExceeded, hostOf, startDeadline } from '../../http/deadline.js';
 import { displayUrl, urlWithoutQuery } from '../../http/url-policy.js';
 import type { Logger } from '../../log.js';
+import type { Prompter } from '../../ui/prompt.js';
+import { answerDuo, recogniseDuoPage } from '../mfa/duo/answer.js';
 import { classify, type Page, type PageKind } from './classify.js';
 import type { HtmlForm } from './form.js';
 import { cacheCredentials, loginFormEntries, passwordPageEntries, usernamePageEntries } from './login.js';
 import { errorPageError, httpStatusError, mfaUnsupportedError, unknownPageError } from './page-error.js';
 import type { MfaChooser, MfaCodeSource, MfaPage, MfaPorts, MfaSettings } from './mfa/ports.js';
+import { DEFAULT_MFA_TIMEOUT_MS } from './mfa/ports.js';
 import { chooseRelyingParty, siteSelectionEntries } from './site-selection.js';
 
 export interface SignInCredentials {
@@ -47,6 +50,8 @@ export interface SignInMfaOptions {
   /** A line on stderr (the push wait, the number to match). */
   status(line: string): void;
   settings: MfaSettings;
+  /** Duo asks which factor to use and reads a passcode itself (src/idp/mfa/duo); absent: push, or a preset code. */
+  prompter?: Pick<Prompter, 'interactive' | 'choose' | 'password'>;
   /** Fakes for tests; default setTimeout and performance.now. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -109,6 +114,14 @@ async function converse(
       const { redactPage } = await import('./debug-page.js');
       return save(`awsfed-page-${step}.html`, redactPage(response.body, [...creds.secrets(), ...(opts.mfa?.codes.secrets() ?? [])]));
     };
+
+    // Duo's adapter pages (classic and Universal Prompt) are answered at Duo. Waiting for the user is not
+    // the IdP's time: Duo's wait has its own limit.
+    const duo = page.kind === 'mfa' && page.adapter === 'DuoAdfsAdapter' ? recogniseDuoPage(response.body, response.url) : undefined;
+    if (duo) {
+      response = await session.paused(async () => answerDuo(duo, await duoPorts(opts, session.signal)));
+      continue;
+    }
 
     switch (page.kind) {
       case 'saml-response':
@@ -180,6 +193,23 @@ async function nextPost(
       return { form: page.form, entries: siteSelectionEntries(page.form, rp) };
     }
   }
+}
+
+/** Duo's ports from the second-factor options: a preset code (flag, stdin, variable, command) answers as a passcode. */
+async function duoPorts(opts: SignInOptions, signal: AbortSignal): Promise<Parameters<typeof answerDuo>[1]> {
+  const mfa = opts.mfa;
+  const code = await mfa?.codes.preset();
+  return {
+    http: opts.http,
+    ...(mfa?.prompter ? { prompter: mfa.prompter } : {}),
+    ...(code ? { code } : {}),
+    status: mfa?.status ?? ((line) => opts.log.info(line)),
+    log: opts.log,
+    sleep: mfa?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    now: mfa?.now ?? (() => performance.now()),
+    timeLimitMs: mfa?.settings.timeoutMs ?? DEFAULT_MFA_TIMEOUT_MS,
+    signal,
+  };
 }
 
 function submit(http: HttpClient, form: HtmlForm, entries: Array<[string, string]>, request: RequestOptions): Promise<HttpResponse> {

@@ -35,6 +35,7 @@ function harness(answers: Array<string | CodeAnswer> = [], options: { timeoutMs?
     sleeps,
     mfa: {
       codes: {
+        preset: async () => undefined,
         next: async (request) => {
           asked.push(request);
           const answer = answers.shift();
@@ -187,8 +188,8 @@ describe('code adapters', () => {
     expect(pin.asked.map((a) => a.purpose)).toEqual(['code', 'new-pin']);
   });
 
-  it('Duo stays recognised, with a "not supported yet" error', async () => {
-    await expect(login({ mfaAdapter: 'DuoAdfsAdapter' }, harness())).rejects.toMatchObject({ code: 'IDP_MFA_UNSUPPORTED', message: expect.stringContaining('DuoAdfsAdapter is not supported yet') });
+  it('an adapter page with nothing to type into is named, with a "not supported yet" error', async () => {
+    await expect(login({ mfaAdapter: 'ThirdPartyWebAdapter' }, harness())).rejects.toMatchObject({ code: 'IDP_MFA_UNSUPPORTED', message: expect.stringContaining('ThirdPartyWebAdapter is not supported yet') });
   });
 });
 

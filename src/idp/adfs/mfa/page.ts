@@ -81,6 +81,12 @@ const DUO = /duo/i;
 
 /** The MFA page of an adapter, or undefined when the page is none. */
 export function classifyMfaPage($: CheerioAPI, url: string): MfaPageDetails | undefined {
+  // Duo's Universal Prompt: the adapter's page only posts its context to Duo's frameless endpoint, with no
+  // AuthMethod or Context of AD FS's own (src/idp/mfa/duo answers it).
+  const duoForm = $('form#adfs_form').first();
+  if (duoForm.length > 0 && /\/frame\/frameless\/v\d+\/auth/.test(duoForm.attr('action') ?? '')) {
+    return { adapter: 'DuoAdfsAdapter', form: extractForm($, duoForm.get(0)!, url), step: { kind: 'duo' } };
+  }
   for (const el of $('form').toArray()) {
     const formNode = $(el);
     const authMethod = formNode.find('input[name="AuthMethod"]').first().attr('value') ?? '';

@@ -33,6 +33,11 @@ export interface CodeAnswer {
 /** Where codes come from: --mfa-code, AWSFED_MFA_CODE, --mfa-code-stdin, awsfed_mfa_command, then the prompt. */
 export interface MfaCodeSource {
   next(request: CodeRequest): Promise<CodeAnswer>;
+  /**
+   * The code of a non-interactive source (flag, stdin, variable, command), or undefined: never prompts.
+   * For adapters that choose between a push and a code themselves (Duo). It counts as the first code.
+   */
+  preset(): Promise<string | undefined>;
   /** Codes handed out so far, to scrub from debug dumps. */
   secrets(): string[];
 }
