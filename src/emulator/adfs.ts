@@ -78,6 +78,12 @@ export interface AdfsEmulatorOptions {
   clock?: () => Date;
   /** For site selection; default: Amazon Web Services, Microsoft Office 365 Identity Platform, Salesforce. */
   relyingParties?: AdfsRelyingParty[];
+  /**
+   * How long a sign-in's MSISAuth session is honoured, counted from the sign-in like AD FS's SSO lifetime
+   * (Set-AdfsProperties -SsoLifetime, 480 minutes by default; a reuse does not extend it). After that, a
+   * GET with the cookies gets the login page again. Default 28800 s.
+   */
+  sessionLifetimeSeconds?: number;
 }
 
 export interface AdfsRequestRecord {
@@ -94,6 +100,8 @@ export interface AdfsEmulator {
   entryUrl: string;
   signer: KeyPair;
   requests: AdfsRequestRecord[];
+  /** Ends every sign-in session on the server (as an AD FS restart or an admin revocation would). */
+  endSessions(): void;
   close(): Promise<void>;
 }
 
@@ -119,6 +127,8 @@ const KEYCLOAK_AUTHENTICATE_PATH = `/realms/${KEYCLOAK_REALM}/login-actions/auth
 const IDP_INITIATED_PATH = /^\/adfs\/ls\/idpinitiatedsignon(\.aspx)?$/i;
 const ADFS2_FORMS_PATH = /^\/adfs\/ls\/formssignin\.aspx$/i;
 const MAX_BODY_BYTES = 1024 * 1024;
+/** AD FS's default SSO lifetime: 480 minutes. */
+const DEFAULT_SESSION_LIFETIME_SECONDS = 8 * 60 * 60;
 
 /** AD FS shows relying parties by opaque GUIDs; derive stable ones from the identifier. */
 export function relyingPartyGuid(id: string): string {
@@ -177,6 +187,7 @@ interface Reply {
 
 interface AdfsSession {
   user: AdfsUser;
+  authenticatedAt: Date;
 }
 
 interface MfaContext {
@@ -471,9 +482,9 @@ class AdfsEmulatorServer {
   /** Sign-in done: MSIS cookies and a redirect back to the same URL, which then yields the token. */
   private authenticated(user: AdfsUser, location: string): Reply {
     const token = randomBytes(48).toString('base64');
-    this.sessions.set(token, { user });
-    const attrs = `path=/adfs; HttpOnly${this.secure ? '; Secure' : ''}`;
     const now = this.clock();
+    this.sessions.set(token, { user, authenticatedAt: now });
+    const attrs = `path=/adfs; HttpOnly${this.secure ? '; Secure' : ''}`;
     return {
       status: 302,
       location,
@@ -492,7 +503,19 @@ class AdfsEmulatorServer {
 
   private sessionFrom(cookies: Map<string, string>): AdfsSession | undefined {
     const token = cookies.get('MSISAuth');
-    return token === undefined ? undefined : this.sessions.get(token);
+    const session = token === undefined ? undefined : this.sessions.get(token);
+    if (session === undefined) return undefined;
+    const lifetimeMs = (this.opts.sessionLifetimeSeconds ?? DEFAULT_SESSION_LIFETIME_SECONDS) * 1000;
+    if (this.clock().getTime() - session.authenticatedAt.getTime() >= lifetimeMs) {
+      // Past the SSO lifetime the cookie is worthless: AD FS shows the sign-in page again.
+      this.sessions.delete(token!);
+      return undefined;
+    }
+    return session;
+  }
+
+  endSessions(): void {
+    this.sessions.clear();
   }
 
   /** The page a signed-in user gets for a relying party: the auto-post form (or "signed in" without one). */
@@ -666,6 +689,7 @@ export async function startAdfsEmulator(opts: AdfsEmulatorOptions): Promise<Adfs
     entryUrl: emulator.entryUrl,
     signer,
     requests: emulator.requests,
+    endSessions: () => emulator.endSessions(),
     close: () => server.close(),
   };
 }
