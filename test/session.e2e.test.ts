@@ -165,6 +165,16 @@ describe('one sign-in per IdP session', () => {
     expect(result.stderr).toMatch(/IdP session cache: ignoring .*not valid JSON/);
     expect((await cli(home, loginArgs())).code).toBe(0);
   });
+
+  it('a cache directory that cannot be written costs a warning, never the login', async () => {
+    const home = await newHome();
+    // A file where the awsfed directory should be: nothing can be created under it.
+    await writeFile(join(home.home, '.cache'), 'not a directory');
+    const result = await cli(home, loginArgs(), withPassword);
+    expect(result.code, explain(result)).toBe(0);
+    expect(result.stderr).toMatch(/warning: could not save the IdP session in .*; the next sign-in will ask again\./);
+    expect(await home.read('credentials')).toContain('[saml]');
+  });
 });
 
 const CHAIN_CONFIG = `[profile saml]
