@@ -89,8 +89,13 @@ describe('chooseRole and the role the profile last held', () => {
     // Within what --role allows: a glob matching two roles, one of them last held.
     const readOrAdmin = { lastPrincipalArn: held('111111111111', 'ReadOnly'), reuse: true };
     await expect(chooseRole(assertion, settingsFor({ role: '111111111111/*' }), refusing, undefined, readOrAdmin)).resolves.toBe(ROLES[1]);
-    // --role naming another role wins over the last one.
+    // --role naming another role for this run wins over the last one...
     await expect(chooseRole(assertion, settingsFor({ role: 'Admins' }), refusing, undefined, last)).resolves.toBe(ROLES[0]);
+    // ...a stored awsfed_role does not: the user chose the last role after storing it.
+    const stored = resolveSettings({}, {}, PROFILE, { awsfed_role: 'Admins' });
+    await expect(chooseRole(assertion, stored, refusing, undefined, last)).resolves.toBe(ROLES[2]);
+    // A plain login still follows awsfed_role.
+    await expect(chooseRole(assertion, stored, refusing, undefined, { lastPrincipalArn: last.lastPrincipalArn })).resolves.toBe(ROLES[0]);
   });
 
   it('a re-login whose last role is gone from the assertion still needs a choice', async () => {

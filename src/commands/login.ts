@@ -385,6 +385,9 @@ export async function chooseRole(
     ? [previous, ...sorted.filter((r) => r !== previous && sameAccount(r)), ...sorted.filter((r) => !sameAccount(r))]
     : sorted;
   const listing = () => roles.map((r) => `  ${r.roleArn}`).join('\n');
+  // A re-login keeps the role the profile held, over a stored awsfed_role too (the user may have
+  // chosen another one with --role since); a --role or AWSFED_ROLE given for this run still rules.
+  if (last.reuse && previous && (settings.role.source === 'profile' || settings.role.source === 'default')) return previous;
   const pattern = settings.role.value;
   let candidates = roles;
   if (pattern !== undefined) {
@@ -395,8 +398,8 @@ export async function chooseRole(
         hint: 'Use a full role ARN, ACCOUNT/ROLE-NAME, or a glob on the role name such as "*Admin*".',
       });
     }
-    if (candidates.length === 1) return candidates[0]!;
     if (last.reuse && previous && candidates.includes(previous)) return previous;
+    if (candidates.length === 1) return candidates[0]!;
     if (!prompter.interactive) {
       throw new SamlError('ROLE_AMBIGUOUS', `${where} "${pattern}" matches ${candidates.length} roles:\n${candidates.map((r) => `  ${r.roleArn}`).join('\n')}`, {
         hint: 'Make --role more specific, e.g. ACCOUNT/ROLE-NAME or the full ARN.',
@@ -404,8 +407,6 @@ export async function chooseRole(
     }
   } else if (roles.length === 1) {
     return roles[0]!;
-  } else if (last.reuse && previous) {
-    return previous;
   } else if (!prompter.interactive) {
     throw new SamlError('ROLE_CHOICE_NEEDED', `Your sign-in offers ${roles.length} roles and none was chosen:\n${listing()}`, {
       hint: 'Pick one with --role ARN|ACCOUNT/ROLE-NAME|GLOB, AWSFED_ROLE, or `awsfed configure --role`.',
