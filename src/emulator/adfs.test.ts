@@ -246,6 +246,22 @@ describe('adfs3 (AD FS 2012 R2 forms page)', () => {
     expect(cheerio.load(again.body)('form#loginForm').length).toBe(1);
   });
 
+  it('Kmsi=true makes the cookies persistent and the session last the KMSI lifetime', async () => {
+    let now = new Date('2026-12-01T08:00:00Z');
+    const emu = await start('adfs3', { clock: () => now, sessionLifetimeSeconds: 3600, kmsiLifetimeSeconds: 7200 });
+    const b = new Browser();
+    const page = await b.get(emu.entryUrl);
+    const $ = cheerio.load(page.body);
+    const fields = setField(setField(setField(formFields($, '#loginForm'), 'UserName', 'alice'), 'Password', 'Correct-Horse-1'), 'Kmsi', 'true');
+    await b.post(actionUrl(page, $, '#loginForm'), fields);
+    const msisAuth = b.setCookieHeaders.find((c) => c.startsWith('MSISAuth='));
+    expect(msisAuth).toMatch(/; expires=Tue, 01 Dec 2026 10:00:00 GMT;/);
+    now = new Date('2026-12-01T09:30:00Z');
+    expect(samlResponseOf(await b.get(emu.entryUrl))).toBeTruthy();
+    now = new Date('2026-12-01T10:00:00Z');
+    expect(samlResponseOf(await b.get(emu.entryUrl))).toBeUndefined();
+  });
+
   it('endSessions ends every session: the cookies then get the login page', async () => {
     const emu = await start('adfs3');
     const b = new Browser();

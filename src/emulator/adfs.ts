@@ -84,6 +84,12 @@ export interface AdfsEmulatorOptions {
    * GET with the cookies gets the login page again. Default 28800 s.
    */
   sessionLifetimeSeconds?: number;
+  /**
+   * With "Keep me signed in" (Kmsi=true posted with the password, when AD FS has KMSI enabled) the
+   * session cookies become persistent (Expires) and the session lasts this long instead
+   * (Set-AdfsProperties -KmsiLifetimeMins, 1440 by default). Default 86400 s.
+   */
+  kmsiLifetimeSeconds?: number;
 }
 
 export interface AdfsRequestRecord {
@@ -129,6 +135,8 @@ const ADFS2_FORMS_PATH = /^\/adfs\/ls\/formssignin\.aspx$/i;
 const MAX_BODY_BYTES = 1024 * 1024;
 /** AD FS's default SSO lifetime: 480 minutes. */
 const DEFAULT_SESSION_LIFETIME_SECONDS = 8 * 60 * 60;
+/** AD FS's default KMSI lifetime: 1440 minutes. */
+const DEFAULT_KMSI_LIFETIME_SECONDS = 24 * 60 * 60;
 
 /** AD FS shows relying parties by opaque GUIDs; derive stable ones from the identifier. */
 export function relyingPartyGuid(id: string): string {
@@ -188,6 +196,7 @@ interface Reply {
 interface AdfsSession {
   user: AdfsUser;
   authenticatedAt: Date;
+  lifetimeSeconds: number;
 }
 
 interface MfaContext {
@@ -422,7 +431,7 @@ class AdfsEmulatorServer {
       };
     }
     if (user.mfaAdapter !== undefined) return this.mfaPage(action, user, this.newMfaContext(user));
-    return this.authenticated(user, action);
+    return this.authenticated(user, action, form.get('Kmsi') === 'true');
   }
 
   private newMfaContext(user: AdfsUser): string {
@@ -480,11 +489,16 @@ class AdfsEmulatorServer {
   }
 
   /** Sign-in done: MSIS cookies and a redirect back to the same URL, which then yields the token. */
-  private authenticated(user: AdfsUser, location: string): Reply {
+  private authenticated(user: AdfsUser, location: string, kmsi = false): Reply {
     const token = randomBytes(48).toString('base64');
     const now = this.clock();
-    this.sessions.set(token, { user, authenticatedAt: now });
-    const attrs = `path=/adfs; HttpOnly${this.secure ? '; Secure' : ''}`;
+    const lifetimeSeconds = kmsi
+      ? (this.opts.kmsiLifetimeSeconds ?? DEFAULT_KMSI_LIFETIME_SECONDS)
+      : (this.opts.sessionLifetimeSeconds ?? DEFAULT_SESSION_LIFETIME_SECONDS);
+    this.sessions.set(token, { user, authenticatedAt: now, lifetimeSeconds });
+    // Without KMSI the MSIS cookies are session cookies (no Expires): gone when the browser closes.
+    const expires = kmsi ? `; expires=${new Date(now.getTime() + lifetimeSeconds * 1000).toUTCString()}` : '';
+    const attrs = `path=/adfs${expires}; HttpOnly${this.secure ? '; Secure' : ''}`;
     return {
       status: 302,
       location,
@@ -505,8 +519,7 @@ class AdfsEmulatorServer {
     const token = cookies.get('MSISAuth');
     const session = token === undefined ? undefined : this.sessions.get(token);
     if (session === undefined) return undefined;
-    const lifetimeMs = (this.opts.sessionLifetimeSeconds ?? DEFAULT_SESSION_LIFETIME_SECONDS) * 1000;
-    if (this.clock().getTime() - session.authenticatedAt.getTime() >= lifetimeMs) {
+    if (this.clock().getTime() - session.authenticatedAt.getTime() >= session.lifetimeSeconds * 1000) {
       // Past the SSO lifetime the cookie is worthless: AD FS shows the sign-in page again.
       this.sessions.delete(token!);
       return undefined;
