@@ -108,6 +108,20 @@ describe('session store', () => {
     expect(MAX_SESSION_AGE_MS).toBe(8 * 3600 * 1000);
   });
 
+  it('ignores a file whose cookies have all passed their own Expires, or that holds none', async () => {
+    const jar = new CookieJar();
+    await jar.setCookie(`MSISAuth=x; Path=/adfs; Expires=${new Date(T0.getTime() + 3_600_000).toUTCString()}`, `https://${HOST}/adfs/ls/`);
+    await store().save(HOST, jar, T0);
+    now = new Date(T0.getTime() + 3_599_000);
+    expect(await store().load(HOST)).toBeDefined();
+    now = new Date(T0.getTime() + 3_600_000);
+    expect(await store().load(HOST)).toBeUndefined();
+    expect(debug.join('\n')).toMatch(/every cookie in it has expired/);
+    await store().save(HOST, new CookieJar(), T0);
+    expect(await store().load(HOST)).toBeUndefined();
+    expect(debug.join('\n')).toMatch(/holds no cookies/);
+  });
+
   it('honours a shorter maximum age', async () => {
     await store({ maxAgeMs: 60_000 }).save(HOST, await adfsJar(), T0);
     now = new Date(T0.getTime() + 61_000);

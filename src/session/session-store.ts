@@ -62,6 +62,8 @@ interface SessionFile {
 
 interface SerializedCookie {
   domain?: unknown;
+  /** ISO time; absent for a session cookie. */
+  expires?: unknown;
 }
 
 export function createSessionStore(opts: SessionStoreOptions): SessionStore {
@@ -119,7 +121,9 @@ export function createSessionStore(opts: SessionStoreOptions): SessionStore {
     const cookies = (await jar.serialize()).cookies as SerializedCookie[];
     const hostname = hostnameOf(host);
     if (cookies.some((c) => typeof c.domain !== 'string' || !domainMatch(hostname, c.domain))) return skip(file, 'it holds cookies of another host');
-    // Cookies past their own Expires are dropped by the jar itself when it sends them.
+    // Cookies past their own Expires would not be sent: a file holding only those is a spent session.
+    const live = cookies.filter((c) => typeof c.expires !== 'string' || Date.parse(c.expires) > now);
+    if (live.length === 0) return skip(file, cookies.length === 0 ? 'it holds no cookies' : 'every cookie in it has expired');
     opts.log.debug(`IdP session cache: using the saved session for ${host} (${cookies.length} cookies)`);
     return { jar, authenticatedAt };
   }
