@@ -164,6 +164,14 @@ describe('session store', () => {
     expect(debug.join('\n')).toMatch(/not by this user/);
   });
 
+  it("refuses to save into another user's directory, writing nothing", async () => {
+    await store().save(HOST, await adfsJar(), T0);
+    await expect(store({ uid: process.getuid!() + 1 }).save('other.example', await adfsJar('other.example'), T0)).rejects.toMatchObject({
+      code: 'EFOREIGNDIR',
+    });
+    expect(await readdir(dir)).toEqual([sessionFileName(HOST)]);
+  });
+
   it('ignores a file other users can read, and a symbolic link', async () => {
     await store().save(HOST, await adfsJar(), T0);
     const file = store().fileFor(HOST);

@@ -141,7 +141,7 @@ export function createSessionStore(opts: SessionStoreOptions): SessionStore {
       savedAt: opts.clock().toISOString(),
       cookies: serialized,
     };
-    await ensurePrivateDir(opts.dir);
+    await ensurePrivateDir(opts.dir, uid);
     const temp = join(dirname(file), `.${sessionFileName(host)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     const handle = await fs.open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, FILE_MODE);
     try {
@@ -174,8 +174,11 @@ export function createSessionStore(opts: SessionStoreOptions): SessionStore {
   return { load, save, clear, fileFor };
 }
 
-/** Creates the directory (and awsfed/ above it) 0700, and tightens one that exists with a looser mode. */
-async function ensurePrivateDir(dir: string): Promise<void> {
+/**
+ * Creates the directory (and awsfed/ above it) 0700, and tightens one that exists with a looser mode.
+ * A directory of another user is refused: its owner could read or swap what we write there.
+ */
+async function ensurePrivateDir(dir: string, uid: number | undefined): Promise<void> {
   const parent = dirname(dir);
   await fs.mkdir(parent, { recursive: true, mode: DIR_MODE });
   await fs.mkdir(dir, { mode: DIR_MODE }).catch((error: NodeJS.ErrnoException) => {
@@ -183,6 +186,9 @@ async function ensurePrivateDir(dir: string): Promise<void> {
   });
   for (const d of [parent, dir]) {
     const stat = await fs.stat(d);
+    if (uid !== undefined && stat.uid !== uid) {
+      throw Object.assign(new Error(`${d} belongs to uid ${stat.uid}`), { code: 'EFOREIGNDIR' });
+    }
     if ((stat.mode & 0o077) !== 0 && process.platform !== 'win32') await fs.chmod(d, DIR_MODE);
   }
 }
