@@ -41,6 +41,13 @@ Examples:
 Exit status: 0 when every profile was refreshed, 5 when any failed (the others are still written),
 7 when a gateway sign-in needed a prompt that could not be shown (--no-prompt or no terminal).`;
 
+const LOGOUT_EXAMPLES = `
+Examples:
+  $ awsfed logout                                  # the next \`awsfed login\` asks for the password (and MFA) again
+  $ awsfed logout --profile corp --credentials     # and remove corp's temporary keys
+  $ awsfed login --no-session                      # one sign-in that neither uses nor saves the session
+The IdP session is saved per IdP host after each sign-in and reused for 8 hours at most.`;
+
 const DEMO_EXAMPLES = `
 Examples:
   $ awsfed demo                                    # interactive: type the shown password, pick a role
@@ -94,6 +101,7 @@ Examples:
     .option('--account-aliases <list>', 'account aliases for {alias}: "111111111111=gateway 222222222222=prod"')
     .option('--chain', 'then refresh every destination profile whose chain starts at this profile (see awsfed refresh)')
     .addOption(new Option('--no-prompt', 'fail instead of prompting (env AWSFED_NO_PROMPT=1)'))
+    .addOption(new Option('--no-session', 'neither use nor save the IdP session cache in this run'))
     .addHelpText('after', LOGIN_EXAMPLES)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const deps = ctx.deps({ debug: debugOf(cmd) });
@@ -103,6 +111,7 @@ Examples:
         mfaCodeStdin: Boolean(opts.mfaCodeStdin),
         noPrompt: noPromptOf(opts, deps.env),
         debug: debugOf(cmd),
+        noSession: opts.session === false,
       };
       if (opts.allRoles) {
         const { loginAllRoles, formatAllRolesSummary, allRolesExitCode } = await import('./commands/login-all-roles.js');
@@ -118,7 +127,7 @@ Examples:
       const { refresh, formatRefreshTable, refreshNotes } = await import('./commands/refresh.js');
       const flags = { stsEndpoint: opts.stsEndpoint, region: opts.region, caBundle: opts.caBundle } as Record<string, string | undefined>;
       const chained = await refresh(
-        { root: result.profile, rootCredentials: result.credentials, flags, noPrompt: loginOptions.noPrompt, ...(opts.duration ? { duration: String(opts.duration) } : {}) },
+        { root: result.profile, rootCredentials: result.credentials, flags, noPrompt: loginOptions.noPrompt, noSession: loginOptions.noSession, ...(opts.duration ? { duration: String(opts.duration) } : {}) },
         deps,
       );
       for (const note of refreshNotes(chained)) deps.err(`note: ${note}`);
@@ -175,6 +184,7 @@ Examples:
     .option('-d, --duration <time>', 'session length for destinations without duration_seconds; at most 1h (role chaining)')
     .option('--json', 'print the results as JSON')
     .addOption(new Option('--no-prompt', 'fail instead of prompting when a gateway login is needed (env AWSFED_NO_PROMPT=1)'))
+    .addOption(new Option('--no-session', 'neither use nor save the IdP session cache in this run'))
     .addHelpText('after', REFRESH_EXAMPLES)
     .action(async (names: string[], opts: Record<string, unknown>, cmd: Command) => {
       const deps = ctx.deps({ debug: debugOf(cmd) });
@@ -186,12 +196,35 @@ Examples:
           ...(opts.concurrency !== undefined ? { concurrency: String(opts.concurrency) } : {}),
           ...(opts.duration !== undefined ? { duration: String(opts.duration) } : {}),
           noPrompt: noPromptOf(opts, deps.env),
+          noSession: opts.session === false,
         },
         deps,
       );
       for (const note of refreshNotes(result)) deps.err(`note: ${note}`);
       deps.out(opts.json ? refreshJson(result) : formatRefreshTable(result, deps.clock()));
       setResult(result.exitCode);
+    });
+
+  program
+    .command('logout')
+    .description('forget the saved IdP session of a profile, so that the next sign-in asks again')
+    .option('-p, --profile <name>', 'the gateway profile whose IdP session to forget (env AWSFED_PROFILE; default saml)')
+    .option('--idp-url <url>', 'the IdP, when the profile has none (env AWSFED_IDP_URL)')
+    .option('--credentials', 'also remove the temporary keys awsfed wrote for the profile')
+    .addHelpText('after', LOGOUT_EXAMPLES)
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      const deps = ctx.deps({ debug: debugOf(cmd) });
+      const { logout, formatLogoutSummary } = await import('./commands/logout.js');
+      const result = await logout(
+        {
+          ...(typeof opts.profile === 'string' ? { profile: opts.profile } : {}),
+          ...(typeof opts.idpUrl === 'string' ? { idpUrl: opts.idpUrl } : {}),
+          credentials: Boolean(opts.credentials),
+        },
+        deps,
+      );
+      deps.out(formatLogoutSummary(result));
+      setResult(0);
     });
 
   addConsoleCommands(program, ctx, setResult);
@@ -393,6 +426,7 @@ function addShellCommands(program: Command, ctx: CliContext, setResult: (code: n
     .option('--unset', 'print statements that clear every variable switch sets')
     .option('--nest', 'allow running inside a command started by awsfed exec (AWSFED_EXEC_PROFILE set)')
     .addOption(new Option('--no-prompt', 'fail instead of prompting when a gateway login is needed (env AWSFED_NO_PROMPT=1)'))
+    .addOption(new Option('--no-session', 'neither use nor save the IdP session cache in this run'))
     .addHelpText('after', SWITCH_EXAMPLES)
     .action(async (name: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
       const deps = ctx.deps({ debug: debugOf(cmd) });
@@ -409,6 +443,7 @@ function addShellCommands(program: Command, ctx: CliContext, setResult: (code: n
           format: opts.format === undefined ? undefined : String(opts.format),
           noPrompt: noPromptOf(opts, deps.env),
           nest: Boolean(opts.nest),
+          noSession: opts.session === false,
           stdoutIsTerminal: Boolean(process.stdout.isTTY),
         },
         deps,
@@ -424,6 +459,7 @@ function addShellCommands(program: Command, ctx: CliContext, setResult: (code: n
     .argument('[command...]', 'the command and its arguments, after --')
     .option('--nest', 'allow running inside another awsfed environment (AWSFED_ACTIVE_PROFILE or AWSFED_EXEC_PROFILE set)')
     .addOption(new Option('--no-prompt', 'fail instead of prompting when a gateway login is needed (env AWSFED_NO_PROMPT=1)'))
+    .addOption(new Option('--no-session', 'neither use nor save the IdP session cache in this run'))
     // An unknown option here is nearly always the command's own, typed without -- before the command.
     .showHelpAfterError('  hint: put -- before the command, whose options are then its own: awsfed exec NAME -- COMMAND [ARGS...]')
     .addHelpText('after', EXEC_EXAMPLES)
@@ -431,7 +467,7 @@ function addShellCommands(program: Command, ctx: CliContext, setResult: (code: n
       const deps = ctx.deps({ debug: debugOf(cmd) });
       const { execInProfile } = await import('./commands/exec.js');
       const result = await execInProfile(
-        { profile: name, command, noPrompt: noPromptOf(opts, deps.env), nest: Boolean(opts.nest) },
+        { profile: name, command, noPrompt: noPromptOf(opts, deps.env), nest: Boolean(opts.nest), noSession: opts.session === false },
         deps,
       );
       setResult(result.exitCode);

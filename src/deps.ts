@@ -30,6 +30,8 @@ export interface RunCommandOptions {
 export interface Deps {
   env: Env;
   homeDir: string;
+  /** process.platform (where the user's cache directory is); fakes may leave it out (then Linux rules). */
+  platform?: NodeJS.Platform;
   clock: () => Date;
   /** Writes to stdout (results). */
   out: (text: string) => void;
@@ -58,6 +60,7 @@ export function createDeps(options: { debug: boolean }): Deps {
   return {
     env: process.env,
     homeDir: homedir(),
+    platform: process.platform,
     clock: () => new Date(),
     out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err,

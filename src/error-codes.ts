@@ -69,6 +69,7 @@ export const ERROR_CODES = {
   // settings: flags, environment and ~/.aws/config values that are not valid
   IDP_URL_MISSING: { area: 'settings', exit: ExitCode.usage, what: 'no IdP URL is configured for the profile (or none was typed at the prompt)', todo: '`awsfed configure --idp-url adfs.corp.example`, or `--idp-url` / `AWSFED_IDP_URL`' },
   IDP_URL_INVALID: { area: 'settings', exit: ExitCode.usage, what: 'the IdP URL is empty, not a host/https URL, plain `http://` to another machine, or carries a user name or password', todo: 'give the AD FS host name or its `https://` IdP-initiated sign-on URL' },
+  LOGOUT_NO_IDP: { area: 'settings', exit: ExitCode.usage, what: '`awsfed logout` names a profile without an IdP URL, so there is no IdP session to forget', todo: 'name the profile you sign in with (`--profile NAME`) or the IdP (`--idp-url`)' },
   DURATION_INVALID: { area: 'settings', exit: ExitCode.usage, what: '`--duration` / `AWSFED_DURATION` / `awsfed_duration` is not a duration', todo: 'give seconds (`3600`) or `1h`, `90m`' },
   DURATION_OUT_OF_RANGE: { area: 'settings', exit: ExitCode.usage, what: 'the duration is outside STS\'s 900..43200 s', todo: '`--duration 15m` .. `12h`' },
   TIMEOUT_INVALID: { area: 'settings', exit: ExitCode.usage, what: '`--timeout` / `AWSFED_TIMEOUT` / `awsfed_timeout` is not a time from 1 s to 1 h', todo: 'give seconds (`90`) or a unit (`90s`, `2m`, `1h`); the default is 2m' },

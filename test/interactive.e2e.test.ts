@@ -110,6 +110,32 @@ describe('awsfed login in a terminal', () => {
     expect(assumeRoleCalls()).toEqual([ROLE('111111111111', 'ADFS-ReadOnly')]);
   });
 
+  it('inside the IdP session the next login asks for no user name and no password, and lists the last role first', async () => {
+    await setUp();
+    // The morning login, held ADFS-Developers; its IdP session is saved in the temporary HOME.
+    const first = await runCli(['login', '--role', '*Developers', '--no-prompt'], {
+      env: { ...home!.env, AWS_ENDPOINT_URL_STS: environment!.sts.url, AWSFED_PASSWORD: DEMO_USER.password },
+    });
+    expect(first.code, first.stderr).toBe(0);
+
+    const t = await startLogin();
+    const list = await t.waitFor('the role list', (s) => /Choose a role/.test(s) && s.includes('ADFS-Admins'));
+    expect(list).not.toMatch(/User name:|Password for/);
+    const lines = list.split('\n');
+    const index = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    // The role last held, with its account, comes first, the cursor on it; the other account follows.
+    expect(index(/222222222222/) < index(/ADFS-Developers/) && index(/ADFS-Developers/) < index(/111111111111/), list).toBe(true);
+    expect(index(/111111111111/) < index(/ADFS-Admins/), list).toBe(true);
+    expect(lines[index(/ADFS-Developers/)], list).toMatch(/❯/);
+    await t.keys('Enter');
+
+    const { code, screen } = await exitCode(t);
+    expect(code, screen).toBe(0);
+    expect(screen).toMatch(/role\s+ADFS-Developers/);
+    expect(screen).not.toMatch(/User name:|Password for/);
+    expect(assumeRoleCalls()).toEqual([ROLE('222222222222', 'ADFS-Developers'), ROLE('222222222222', 'ADFS-Developers')]);
+  });
+
   it('narrows the role list as you type: "Dev" then Enter picks ADFS-Developers', async () => {
     await setUp();
     const t = await startLogin();

@@ -14,7 +14,11 @@ import { parseIni } from '../ini/document.js';
 import { issueSamlResponse } from '../emulator/saml-issuer.js';
 import { assumeRoleWithSaml } from '../sts/client.js';
 import type { SamlCredentials } from '../sts/client.js';
+import { createGatewaySignIn } from '../commands/gateway-sign-in.js';
 import { ensureProfileCredentials } from './credentials.js';
+import type { GatewaySignIn } from './credentials.js';
+
+const SIGN_IN = createGatewaySignIn();
 
 const GATEWAY = DEMO_ROLES[0]!;
 const SHARED = 'arn:aws:iam::333333333333:role/Shared';
@@ -114,7 +118,7 @@ describe('ensureProfileCredentials', () => {
     const gw = await gatewayKeys();
     const { deps } = await setup({ saml: gw, prod: { ...gw, accessKeyId: 'ASIACACHEDPROD000000', expiration: new Date(Date.now() + 3000_000) } });
     const before = env.sts.calls.length;
-    const r = await ensureProfileCredentials('prod', deps, { noPrompt: true });
+    const r = await ensureProfileCredentials('prod', deps, { noPrompt: true, signIn: SIGN_IN });
     expect(r).toMatchObject({ profile: 'prod', source: 'cache', region: 'eu-west-1', credentials: { accessKeyId: 'ASIACACHEDPROD000000' } });
     expect(callsSince(before)).toEqual([]);
   });
@@ -124,7 +128,7 @@ describe('ensureProfileCredentials', () => {
     const config = CONFIG.replace('awsfed_role_session_name = alice.session\n', '').replace(`awsfed_username = ${DEMO_USER.username}`, 'awsfed_username = CORP\\alice');
     const { deps } = await setup({ saml: gw }, config);
     const before = env.sts.calls.length;
-    await ensureProfileCredentials('shared', deps, { noPrompt: true });
+    await ensureProfileCredentials('shared', deps, { noPrompt: true, signIn: SIGN_IN });
     expect(env.sts.calls.slice(before).map((c) => c.params.RoleSessionName)).toEqual(['alice']);
   });
 
@@ -132,7 +136,7 @@ describe('ensureProfileCredentials', () => {
     const gw = await gatewayKeys();
     const { deps, stored } = await setup({ saml: gw, prod: { ...gw, expiration: new Date(Date.now() + 120_000) } });
     const before = env.sts.calls.length;
-    const r = await ensureProfileCredentials('prod', deps, { noPrompt: true });
+    const r = await ensureProfileCredentials('prod', deps, { noPrompt: true, signIn: SIGN_IN });
     expect(r.source).toBe('assumed');
     expect(r.region).toBe('eu-west-1');
     expect(callsSince(before)).toEqual([`AssumeRole ${SHARED}`, `AssumeRole ${PROD}`]);
@@ -146,9 +150,9 @@ describe('ensureProfileCredentials', () => {
   it('starts from a cached intermediate profile when its keys are still valid', async () => {
     const gw = await gatewayKeys();
     const { deps } = await setup({ saml: gw });
-    await ensureProfileCredentials('shared', deps, { noPrompt: true });
+    await ensureProfileCredentials('shared', deps, { noPrompt: true, signIn: SIGN_IN });
     const before = env.sts.calls.length;
-    const r = await ensureProfileCredentials('prod', deps, { noPrompt: true, minValiditySeconds: 300 });
+    const r = await ensureProfileCredentials('prod', deps, { noPrompt: true, signIn: SIGN_IN, minValiditySeconds: 300 });
     expect(r.source).toBe('assumed');
     expect(callsSince(before)).toEqual([`AssumeRole ${PROD}`]);
   });
@@ -157,7 +161,7 @@ describe('ensureProfileCredentials', () => {
     const gw = await gatewayKeys();
     const { deps, stored } = await setup({ saml: past(gw) });
     const before = env.sts.calls.length;
-    const r = await ensureProfileCredentials('shared', deps, { noPrompt: true });
+    const r = await ensureProfileCredentials('shared', deps, { noPrompt: true, signIn: SIGN_IN });
     expect(r.source).toBe('login');
     expect(r.region).toBe('us-east-1');
     expect(callsSince(before)).toEqual([`AssumeRoleWithSAML ${GATEWAY.roleArn}`, `AssumeRole ${SHARED}`]);
@@ -167,29 +171,29 @@ describe('ensureProfileCredentials', () => {
   it('a gateway target with expired keys is a login', async () => {
     const gw = await gatewayKeys();
     const { deps } = await setup({ saml: past(gw) });
-    const r = await ensureProfileCredentials('saml', deps, { noPrompt: true });
+    const r = await ensureProfileCredentials('saml', deps, { noPrompt: true, signIn: SIGN_IN });
     expect(r).toMatchObject({ profile: 'saml', source: 'login', region: 'us-east-1' });
   });
 
   it('throws the failing hop\'s error and writes nothing for it', async () => {
     const gw = await gatewayKeys();
     const { deps, stored } = await setup({ saml: gw });
-    await expect(ensureProfileCredentials('denied', deps, { noPrompt: true })).rejects.toMatchObject({ code: 'STS_ACCESS_DENIED' });
+    await expect(ensureProfileCredentials('denied', deps, { noPrompt: true, signIn: SIGN_IN })).rejects.toMatchObject({ code: 'STS_ACCESS_DENIED' });
     expect(await stored('denied')).toBeUndefined();
   });
 
   it('throws chain errors with the whole path, and refuses a root that is not a gateway', async () => {
     const { deps } = await setup({});
-    await expect(ensureProfileCredentials('loop', deps, { noPrompt: true })).rejects.toMatchObject({ code: 'CHAIN_CYCLE', message: 'profile chain loops: loop -> loop2 -> loop' });
-    await expect(ensureProfileCredentials('nope', deps, { noPrompt: true })).rejects.toMatchObject({ code: 'CHAIN_NO_SUCH_PROFILE' });
-    await expect(ensureProfileCredentials('from-static', deps, { noPrompt: true })).rejects.toMatchObject({ code: 'CHAIN_ROOT_NO_CREDENTIALS' });
+    await expect(ensureProfileCredentials('loop', deps, { noPrompt: true, signIn: SIGN_IN })).rejects.toMatchObject({ code: 'CHAIN_CYCLE', message: 'profile chain loops: loop -> loop2 -> loop' });
+    await expect(ensureProfileCredentials('nope', deps, { noPrompt: true, signIn: SIGN_IN })).rejects.toMatchObject({ code: 'CHAIN_NO_SUCH_PROFILE' });
+    await expect(ensureProfileCredentials('from-static', deps, { noPrompt: true, signIn: SIGN_IN })).rejects.toMatchObject({ code: 'CHAIN_ROOT_NO_CREDENTIALS' });
   });
 
   it('a gateway login that cannot prompt fails with the prompt error', async () => {
     const gw = await gatewayKeys();
     const { deps } = await setup({ saml: past(gw) });
     delete deps.env.AWSFED_PASSWORD;
-    await expect(ensureProfileCredentials('prod', deps, { noPrompt: true })).rejects.toMatchObject({ code: 'PROMPT_UNAVAILABLE' });
+    await expect(ensureProfileCredentials('prod', deps, { noPrompt: true, signIn: SIGN_IN })).rejects.toMatchObject({ code: 'PROMPT_UNAVAILABLE' });
   });
 });
 
@@ -197,8 +201,49 @@ describe('ensureProfileCredentials on the gateway itself', () => {
   it('signs in again when its keys would not last minValiditySeconds', async () => {
     const gw = await gatewayKeys();
     const { deps } = await setup({ saml: { ...gw, expiration: new Date(Date.now() + 200_000) } });
-    const r = await ensureProfileCredentials('saml', deps, { noPrompt: true, minValiditySeconds: 300 });
+    const r = await ensureProfileCredentials('saml', deps, { noPrompt: true, signIn: SIGN_IN, minValiditySeconds: 300 });
     expect(r.source).toBe('login');
     expect(r.credentials.expiration.getTime() - Date.now()).toBeGreaterThan(300_000);
+  });
+});
+
+describe('the gateway sign-in is a port', () => {
+  it('a gateway without valid keys is signed in through the function passed in, with its profile and --no-prompt', async () => {
+    const gw = await gatewayKeys();
+    const { deps } = await setup({ saml: past(gw) });
+    const requests: Array<{ profile: string; noPrompt: boolean }> = [];
+    const signIn: GatewaySignIn = async (request) => {
+      requests.push({ profile: request.profile, noPrompt: request.noPrompt });
+      return { credentials: gw, accountId: '111111111111', roleName: 'ADFS-Admins' };
+    };
+    const before = env.sts.calls.length;
+    const r = await ensureProfileCredentials('shared', deps, { noPrompt: true, signIn });
+    expect(requests).toEqual([{ profile: 'saml', noPrompt: true }]);
+    expect(r.source).toBe('login');
+    // No SAML call of its own: the keys came from the port.
+    expect(callsSince(before)).toEqual([`AssumeRole ${SHARED}`]);
+    expect(deps.stderr.join('\n')).toContain('Signed in to gateway saml (111111111111/ADFS-Admins).');
+  });
+
+  it('a re-login rides on the IdP session of the previous sign-in: no password needed', async () => {
+    const gw = await gatewayKeys();
+    const { deps, stored } = await setup({ saml: past(gw) });
+    await ensureProfileCredentials('saml', deps, { noPrompt: true, signIn: SIGN_IN });
+    const first = await stored('saml');
+    // Expire the new keys by hand and take the password away: only the session can sign in now.
+    const credentialsFile = deps.env.AWS_SHARED_CREDENTIALS_FILE!;
+    const doc = parseIni(await readFile(credentialsFile, 'utf8'), credentialsFile);
+    applyCredentials(doc, 'saml', { ...first!, expiration: new Date(Date.now() - 60_000) });
+    await writeFile(credentialsFile, doc.toString(), { mode: 0o600 });
+    delete deps.env.AWSFED_PASSWORD;
+    const r = await ensureProfileCredentials('saml', deps, { noPrompt: true, signIn: SIGN_IN });
+    expect(r.source).toBe('login');
+    expect(r.credentials.expiration.getTime()).toBeGreaterThan(Date.now());
+    // ...and a sign-in that skips the session needs the password again.
+    applyCredentials(doc, 'saml', { ...first!, expiration: new Date(Date.now() - 60_000) });
+    await writeFile(credentialsFile, doc.toString(), { mode: 0o600 });
+    await expect(ensureProfileCredentials('saml', deps, { noPrompt: true, signIn: createGatewaySignIn({ noSession: true }) })).rejects.toMatchObject({
+      code: 'PROMPT_UNAVAILABLE',
+    });
   });
 });

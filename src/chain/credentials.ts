@@ -41,6 +41,16 @@ export interface ResolvedCredentials {
 const ROOT_MARGIN_SECONDS = 60;
 const DEFAULT_MIN_VALIDITY_SECONDS = 300;
 
+/**
+ * Signs in to a gateway profile (the login command, passed in by the commands that chain: the chain
+ * code never imports a command). A re-login keeps the role the profile last held and rides on the
+ * IdP session when there is one.
+ */
+export type GatewaySignIn = (
+  request: { profile: string; noPrompt: boolean; flags?: Flags },
+  deps: Deps,
+) => Promise<{ credentials: AwsCredentials; accountId: string; roleName: string }>;
+
 /** What a chain needs from its root: keys (or why there are none), where STS is, whose name to use. */
 export interface RootContext {
   profile: string;
@@ -59,6 +69,8 @@ export interface RootContext {
 
 export interface PrepareRootsOptions {
   noPrompt: boolean;
+  /** How a gateway root without valid keys is signed in to (unless `login` is false). */
+  signIn: GatewaySignIn;
   /** Keys already in hand (e.g. from the login that just ran), by root profile. */
   provided?: Map<string, AwsCredentials>;
   /** Flags that apply to these roots' STS settings (login --chain passes its --sts-endpoint, --region, --ca-bundle). */
@@ -119,10 +131,9 @@ export async function prepareRoots(roots: string[], paths: AwsPaths, deps: Deps,
     }
     deps.err(`Gateway ${root}: ${why}; signing in.`);
     try {
-      const { login } = await import('../commands/login.js');
-      const result = await login({ profile: root, noPrompt: opts.noPrompt, ...(opts.flags ?? {}) }, deps);
+      const result = await opts.signIn({ profile: root, noPrompt: opts.noPrompt, ...(opts.flags ? { flags: opts.flags } : {}) }, deps);
       found.set(root, { credentials: result.credentials, loggedIn: true });
-      deps.err(`Signed in to gateway ${root} (${result.role.accountId}/${result.role.roleName}).`);
+      deps.err(`Signed in to gateway ${root} (${result.accountId}/${result.roleName}).`);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       found.set(root, { loggedIn: false, error });
@@ -244,7 +255,7 @@ export async function runChains(hops: Hop[], roots: Map<string, RootContext>, pa
 export async function ensureProfileCredentials(
   name: string,
   deps: Deps,
-  opts: { noPrompt: boolean; minValiditySeconds?: number },
+  opts: { noPrompt: boolean; signIn: GatewaySignIn; minValiditySeconds?: number },
 ): Promise<ResolvedCredentials> {
   const minValidity = opts.minValiditySeconds ?? DEFAULT_MIN_VALIDITY_SECONDS;
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
@@ -269,7 +280,7 @@ export async function ensureProfileCredentials(
 
   if (path.length === 1) {
     // The target is a root: only a gateway login can refresh it.
-    const contexts = await prepareRoots([root], paths, deps, { noPrompt: opts.noPrompt, minValiditySeconds: minValidity });
+    const contexts = await prepareRoots([root], paths, deps, { noPrompt: opts.noPrompt, signIn: opts.signIn, minValiditySeconds: minValidity });
     const context = contexts.get(root)!;
     if (!context.credentials) throw context.error!;
     return withRegion({ profile: name, credentials: context.credentials, source: context.loggedIn ? 'login' : 'cache' });
@@ -289,7 +300,11 @@ export async function ensureProfileCredentials(
   const startProfile = path[start]!;
   const hopsNeeded = planChains(config, [name]).hops.filter((h) => path.indexOf(h.profile) < start);
   // Hops are planned from the root; when a cached intermediate is the start, it acts as the root.
-  const contexts = await prepareRoots([root], paths, deps, { noPrompt: opts.noPrompt, ...(start < path.length - 1 ? { login: false } : {}) });
+  const contexts = await prepareRoots([root], paths, deps, {
+    noPrompt: opts.noPrompt,
+    signIn: opts.signIn,
+    ...(start < path.length - 1 ? { login: false } : {}),
+  });
   const rootContext = contexts.get(root)!;
   let startContext: RootContext;
   if (start === path.length - 1) {

@@ -74,7 +74,8 @@ export async function consoleCommand(options: ConsoleOptions, deps: Deps): Promi
   const destination = readDestination(config, name);
 
   const { ensureProfileCredentials } = await import('../chain/credentials.js');
-  const resolved = await ensureProfileCredentials(name, deps, { noPrompt: Boolean(options.noPrompt) });
+  const { createGatewaySignIn } = await import('./gateway-sign-in.js');
+  const resolved = await ensureProfileCredentials(name, deps, { noPrompt: Boolean(options.noPrompt), signIn: createGatewaySignIn() });
   const credentials = await readIniFile(paths.credentialsFile);
 
   const partition: Partition = destination?.partition ?? partitionOfArn(credentials?.get(name, 'x_principal_arn'));

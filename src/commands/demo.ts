@@ -24,6 +24,9 @@ export async function demo(options: DemoOptions, deps: Deps): Promise<void> {
     const env = {
       ...withoutAwsVariables(deps.env),
       HOME: dir,
+      // The demo's IdP session goes into its temporary directory, never into the user's cache.
+      XDG_CACHE_HOME: join(dir, '.cache'),
+      LOCALAPPDATA: join(dir, 'AppData', 'Local'),
       AWS_CONFIG_FILE: join(awsDir, 'config'),
       AWS_SHARED_CREDENTIALS_FILE: join(awsDir, 'credentials'),
       AWS_ENDPOINT_URL_STS: environment.sts.url,

@@ -16,6 +16,8 @@ export interface ExecOptions {
   command: string[];
   noPrompt: boolean;
   nest: boolean;
+  /** --no-session: a gateway re-login neither uses nor saves the IdP session cache. */
+  noSession?: boolean;
 }
 
 export interface ExecResult {
@@ -31,7 +33,8 @@ export async function execInProfile(options: ExecOptions, deps: Deps, ensure?: E
   }
   assertNotNested(deps.env, { nest: options.nest, command: 'exec', profile: options.profile });
   const resolve = ensure ?? (await import('../chain/credentials.js')).ensureProfileCredentials;
-  const resolved = await resolve(options.profile, deps, { noPrompt: options.noPrompt });
+  const { createGatewaySignIn } = await import('./gateway-sign-in.js');
+  const resolved = await resolve(options.profile, deps, { noPrompt: options.noPrompt, signIn: createGatewaySignIn({ noSession: Boolean(options.noSession) }) });
   const env = childEnvironment(deps.env, { profile: resolved.profile, credentials: resolved.credentials, region: resolved.region });
   deps.log.debug(`exec: running ${program} with the credentials of ${resolved.profile} (${resolved.source})`);
   const spawn = deps.spawnInherit ?? (await import('../shell/spawn.js')).spawnInherit;

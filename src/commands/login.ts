@@ -18,7 +18,8 @@ import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { urlWithoutQuery } from '../http/url-policy.js';
 import { loadCaBundle } from '../config/ca-bundle.js';
 import { stsRegionFor } from '../partition.js';
-import { applyCredentials } from '../credentials/credentials.js';
+import { CredentialKeys, applyCredentials } from '../credentials/credentials.js';
+import { parseAssumedRoleArn } from '../identifiers/identifiers.js';
 import { obtainPassword } from '../secrets/password.js';
 import type { Prompter } from '../ui/prompt.js';
 import type { SamlAssertion, SamlRole } from '../saml/types.js';
@@ -35,6 +36,13 @@ export interface LoginOptions extends Flags {
   mfaCodeStdin?: boolean;
   noPrompt?: boolean;
   debug?: boolean;
+  /** --no-session: neither read nor write the IdP session cache in this run. */
+  noSession?: boolean;
+  /**
+   * A re-login started by refresh/switch/exec: the role the profile last held is taken without asking
+   * (when the assertion still offers it and --role/awsfed_role allow it).
+   */
+  reuseLastRole?: boolean;
 }
 
 export interface LoginResult {
@@ -57,13 +65,15 @@ export interface LoginContext {
   settings: Settings;
   prompter: Prompter;
   caBundlePem: string | undefined;
+  /** x_principal_arn of the profile's keys (expired or not): the role it last held. */
+  lastPrincipalArn?: string;
 }
 
 export async function prepareLogin(options: LoginOptions, deps: Deps): Promise<LoginContext> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
   const config = await readIniFile(paths.configFile);
   // A credentials file we could not update fails the run now, before the password is posted and STS is called.
-  await readIniFile(paths.credentialsFile);
+  const credentialsDoc = await readIniFile(paths.credentialsFile);
   const profile = resolveProfileName(options.profile, deps.env, (name) =>
     Boolean(config?.get(configSectionName(name), 'awsfed_idp_url')),
   );
@@ -74,7 +84,8 @@ export async function prepareLogin(options: LoginOptions, deps: Deps): Promise<L
   checkProfileSettings(settings, deps.env, paths.configFile);
   const prompter = await deps.prompter(Boolean(options.noPrompt));
   const caBundlePem = await loadCaBundle(settings.caBundle.value);
-  return { options, deps, paths, config, profile, settings, prompter, caBundlePem };
+  const lastPrincipalArn = credentialsDoc?.get(profile.value, CredentialKeys.principalArn)?.trim();
+  return { options, deps, paths, config, profile, settings, prompter, caBundlePem, ...(lastPrincipalArn ? { lastPrincipalArn } : {}) };
 }
 
 /**
@@ -109,18 +120,22 @@ export interface AssertionSource {
 export async function createAssertionSource(ctx: LoginContext): Promise<AssertionSource> {
   const { settings, prompter, deps, options } = ctx;
   const entryUrl = await resolveEntryUrl(settings, prompter);
-  const [{ createHttpClient }, { signIn }, { parseSamlResponse }] = await Promise.all([
+  const [{ createHttpClient }, { signIn }, { parseSamlResponse }, session] = await Promise.all([
     import('../http/client.js'),
     import('../idp/adfs/flow.js'),
     import('../saml/parse.js'),
+    openIdpSession(ctx, entryUrl),
   ]);
   let username: Promise<string> | undefined;
   let password: Promise<string> | undefined;
   const stdin = splitStdin(options, deps.readStdin);
+  let askedForPassword = false;
   const credentials = {
     username: () => (username ??= chooseUsername(settings, prompter)),
-    password: async () =>
-      (password ??= obtainPassword({
+    password: async () => {
+      // The IdP wanted the password: whatever session the cookies held is over, a new one starts now.
+      askedForPassword = true;
+      return (password ??= obtainPassword({
         passwordStdin: Boolean(options.passwordStdin),
         env: deps.env,
         passwordCommand: settings.passwordCommand.value,
@@ -129,7 +144,8 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
         runCommand: deps.runCommand,
         prompter,
         username: username ? await username : undefined,
-      })),
+      }));
+    },
   };
   const mfa = await mfaOptions(ctx, stdin.code);
   const saveDebugPage = options.debug ? debugPageSaver(deps.env.TMPDIR) : undefined;
@@ -138,8 +154,11 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
   const fetchAssertion = async (): Promise<SignedAssertion> => {
     signIns += 1;
     deps.log.debug(`signing in at ${urlWithoutQuery(entryUrl)} as profile ${ctx.profile.value} (sign-in ${signIns})`);
-    // A fresh cookie jar per sign-in: AD FS would otherwise answer from its MSISAuth session.
-    const http = createHttpClient({ caBundlePem: ctx.caBundlePem, log: deps.log });
+    // With the session cache, one jar for the run: a re-sign-in for a fresh assertion rides on the
+    // MSISAuth session. Without it (--no-session), a fresh jar per sign-in, so each one really signs in.
+    const jar = session?.jar;
+    const http = createHttpClient({ caBundlePem: ctx.caBundlePem, log: deps.log, ...(jar ? { jar } : {}) });
+    askedForPassword = false;
     const { samlResponse } = await signIn({
       entryUrl,
       relyingParty: settings.relyingParty.value,
@@ -150,7 +169,9 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
       mfa,
       timeoutMs: settings.timeout.value * 1000,
     });
-    return { samlResponse, assertion: parseSamlResponse(samlResponse), receivedAt: deps.clock() };
+    const assertion = parseSamlResponse(samlResponse);
+    if (session) await session.save(askedForPassword);
+    return { samlResponse, assertion, receivedAt: deps.clock() };
   };
   return {
     current: () => (latest ??= fetchAssertion()),
@@ -205,6 +226,47 @@ async function mfaOptions(ctx: LoginContext, stdinCode: (() => Promise<string>) 
       // A countdown only on a terminal; a script's log gets the one waiting line.
       ...(deps.isInteractive ? { remindEveryMs: 30_000 } : {}),
       ...(method !== undefined ? { method: { value: method, where: settingWhere('mfaMethod', settings.mfaMethod.source, ctx.paths.configFile) } } : {}),
+    },
+  };
+}
+
+interface IdpSession {
+  jar: import('tough-cookie').CookieJar;
+  /** Keeps the jar's cookies for the next run; `fresh` when this sign-in asked for the password. */
+  save(fresh: boolean): Promise<void>;
+}
+
+/**
+ * The IdP session for this run (issue 7, section 4): the cookies saved by an earlier run for the entry
+ * URL's host, or an empty jar; undefined under --no-session. Saving never fails the sign-in: a cache
+ * that cannot be written costs the next run a password prompt, so it is a warning.
+ */
+async function openIdpSession(ctx: LoginContext, entryUrl: string): Promise<IdpSession | undefined> {
+  const { deps, options } = ctx;
+  if (options.noSession) {
+    deps.log.debug('IdP session cache: skipped (--no-session)');
+    return undefined;
+  }
+  const [{ CookieJar }, { createSessionStore }, { sessionCacheDir }] = await Promise.all([
+    import('tough-cookie'),
+    import('../session/session-store.js'),
+    import('../session/cache-dir.js'),
+  ]);
+  const host = new URL(entryUrl).host;
+  const store = createSessionStore({ dir: sessionCacheDir(deps.env, deps.homeDir, deps.platform ?? 'linux'), clock: deps.clock, log: deps.log });
+  const cached = await store.load(host);
+  const jar = cached?.jar ?? new CookieJar();
+  let authenticatedAt = cached?.authenticatedAt;
+  return {
+    jar,
+    save: async (fresh) => {
+      if (fresh || authenticatedAt === undefined) authenticatedAt = deps.clock();
+      try {
+        await store.save(host, jar, authenticatedAt);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        deps.log.warn(`could not save the IdP session in ${store.fileFor(host)} (${code ?? 'error'}); the next sign-in will ask again.`);
+      }
     },
   };
 }
@@ -277,7 +339,10 @@ export async function login(options: LoginOptions, deps: Deps): Promise<LoginRes
   const ctx = await prepareLogin(options, deps);
   const source = await createAssertionSource(ctx);
   const { assertion } = await source.current();
-  const role = await chooseRole(assertion, ctx.settings, ctx.prompter, ctx.paths.configFile);
+  const role = await chooseRole(assertion, ctx.settings, ctx.prompter, ctx.paths.configFile, {
+    ...(ctx.lastPrincipalArn ? { lastPrincipalArn: ctx.lastPrincipalArn } : {}),
+    reuse: Boolean(options.reuseLastRole),
+  });
 
   const notes: string[] = [];
   const { credentials, durationSeconds } = await redeemRole(ctx, source, role, requestedDuration(ctx, assertion), notes);
@@ -335,9 +400,44 @@ async function chooseUsername(settings: Settings, prompter: Prompter): Promise<s
   return answer;
 }
 
-export async function chooseRole(assertion: SamlAssertion, settings: Settings, prompter: Prompter, configFile = '~/.aws/config'): Promise<SamlRole> {
-  const roles = sortRoles(assertion.roles);
+export interface LastRole {
+  /** x_principal_arn the profile's keys were issued to (arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION). */
+  lastPrincipalArn?: string;
+  /** Take that role without asking when it is a candidate (a re-login by refresh/switch/exec). */
+  reuse?: boolean;
+}
+
+/**
+ * The role the profile last held, among the assertion's roles. The assumed-role ARN has no role path,
+ * so partition, account and name are compared (IAM role names are unique per account, case-insensitively).
+ */
+export function lastHeldRole(roles: readonly SamlRole[], lastPrincipalArn: string | undefined): SamlRole | undefined {
+  const held = lastPrincipalArn ? parseAssumedRoleArn(lastPrincipalArn) : undefined;
+  if (!held) return undefined;
+  return roles.find(
+    (r) => r.partition === held.partition && r.accountId === held.accountId && r.roleName.toLowerCase() === held.roleName.toLowerCase(),
+  );
+}
+
+export async function chooseRole(
+  assertion: SamlAssertion,
+  settings: Settings,
+  prompter: Prompter,
+  configFile = '~/.aws/config',
+  last: LastRole = {},
+): Promise<SamlRole> {
+  const sorted = sortRoles(assertion.roles);
+  const previous = lastHeldRole(sorted, last.lastPrincipalArn);
+  // The role last held comes first in the list (and is the one taken by a re-login), followed by the
+  // other roles of its account so that the list's account groups stay whole.
+  const sameAccount = (r: SamlRole) => r.accountId === previous?.accountId && r.partition === previous.partition;
+  const roles = previous
+    ? [previous, ...sorted.filter((r) => r !== previous && sameAccount(r)), ...sorted.filter((r) => !sameAccount(r))]
+    : sorted;
   const listing = () => roles.map((r) => `  ${r.roleArn}`).join('\n');
+  // A re-login keeps the role the profile held, over a stored awsfed_role too (the user may have
+  // chosen another one with --role since); a --role or AWSFED_ROLE given for this run still rules.
+  if (last.reuse && previous && (settings.role.source === 'profile' || settings.role.source === 'default')) return previous;
   const pattern = settings.role.value;
   let candidates = roles;
   if (pattern !== undefined) {
@@ -348,6 +448,7 @@ export async function chooseRole(assertion: SamlAssertion, settings: Settings, p
         hint: 'Use a full role ARN, ACCOUNT/ROLE-NAME, or a glob on the role name such as "*Admin*".',
       });
     }
+    if (last.reuse && previous && candidates.includes(previous)) return previous;
     if (candidates.length === 1) return candidates[0]!;
     if (!prompter.interactive) {
       throw new SamlError('ROLE_AMBIGUOUS', `${where} "${pattern}" matches ${candidates.length} roles:\n${candidates.map((r) => `  ${r.roleArn}`).join('\n')}`, {

@@ -17,6 +17,7 @@ import { parseIni } from '../ini/document.js';
 import type { AwsCredentials } from '../sts/client.js';
 import { parseRoleArn, readDestinations } from '../catalog/destination.js';
 import { prepareRoots, runChains } from '../chain/credentials.js';
+import { createGatewaySignIn } from './gateway-sign-in.js';
 import type { ExecuteOptions } from '../chain/execute.js';
 import { chainRoot, planChains } from '../chain/plan.js';
 import { formatExpiry, formatTimestamp } from '../ui/format.js';
@@ -29,6 +30,8 @@ export interface RefreshOptions {
   /** DurationSeconds for destinations without duration_seconds ("1h", "900"); role chaining caps it at 3600. */
   duration?: string | number;
   noPrompt?: boolean;
+  /** --no-session: a gateway re-login neither uses nor saves the IdP session cache. */
+  noSession?: boolean;
   /** login --chain: every destination whose chain root is this profile. */
   root?: string;
   /** Keys the caller already holds for `root` (the login that just ran). */
@@ -109,6 +112,7 @@ export async function refresh(options: RefreshOptions, deps: Deps): Promise<Refr
   if (options.root !== undefined && options.rootCredentials) provided.set(options.root, options.rootCredentials);
   const roots = await prepareRoots(plan.roots, paths, deps, {
     noPrompt: Boolean(options.noPrompt),
+    signIn: createGatewaySignIn({ noSession: Boolean(options.noSession) }),
     provided,
     ...(options.flags ? { flags: options.flags } : {}),
   });

@@ -5,14 +5,14 @@
  * meant to carry keys: stdout only; every note goes to stderr. The gateway login happens first when its
  * credentials are missing or expired (ensureProfileCredentials).
  */
-import type { ResolvedCredentials } from '../chain/credentials.js';
+import type { GatewaySignIn, ResolvedCredentials } from '../chain/credentials.js';
 import type { Deps } from '../deps.js';
 import { type ShellFormat, detectShellFormat, evalHint, parseShellFormat, quoteSh, renderExports, renderUnsetAll } from '../shell/exports.js';
 import { ShellError } from '../shell/errors.js';
 import { assertNotNested } from '../shell/nesting.js';
 import { formatExpiry } from '../ui/format.js';
 
-export type EnsureCredentials = (name: string, deps: Deps, opts: { noPrompt: boolean }) => Promise<ResolvedCredentials>;
+export type EnsureCredentials = (name: string, deps: Deps, opts: { noPrompt: boolean; signIn: GatewaySignIn }) => Promise<ResolvedCredentials>;
 
 export interface SwitchOptions {
   profile: string;
@@ -20,6 +20,8 @@ export interface SwitchOptions {
   format?: string | undefined;
   noPrompt: boolean;
   nest: boolean;
+  /** --no-session: a gateway re-login neither uses nor saves the IdP session cache. */
+  noSession?: boolean;
   /** Whether stdout is a terminal (nobody is evaluating the output): then a hint goes to stderr. */
   stdoutIsTerminal?: boolean;
 }
@@ -70,7 +72,9 @@ export function checkSwitchArguments(profile: string | undefined, unset: boolean
 export async function switchProfile(options: SwitchOptions, deps: Deps, ensure?: EnsureCredentials): Promise<SwitchResult> {
   const format = options.format !== undefined ? parseShellFormat(options.format) : detectShellFormat(deps.env);
   assertNotNested(deps.env, { nest: options.nest, command: 'switch', profile: options.profile });
-  const resolved = await (ensure ?? (await defaultEnsure()))(options.profile, deps, { noPrompt: options.noPrompt });
+  const { createGatewaySignIn } = await import('./gateway-sign-in.js');
+  const signIn = createGatewaySignIn({ noSession: Boolean(options.noSession) });
+  const resolved = await (ensure ?? (await defaultEnsure()))(options.profile, deps, { noPrompt: options.noPrompt, signIn });
   const text = renderExports({ profile: resolved.profile, credentials: resolved.credentials, region: resolved.region }, format);
   if (options.stdoutIsTerminal) {
     const commandLine = `awsfed switch ${quoteSh(options.profile)}${options.format !== undefined ? ` --format ${format}` : ''}`;

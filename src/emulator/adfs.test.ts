@@ -232,6 +232,57 @@ describe('adfs3 (AD FS 2012 R2 forms page)', () => {
     expect(samlResponseOf(await new Browser().get(emu.entryUrl))).toBeUndefined();
   });
 
+  it('honours the MSISAuth session for its lifetime, counted from the sign-in, then asks again', async () => {
+    let now = new Date('2026-12-01T08:00:00Z');
+    const emu = await start('adfs3', { clock: () => now, sessionLifetimeSeconds: 3600 });
+    const b = new Browser();
+    await adfsLogin(b, emu.entryUrl, 'alice', 'Correct-Horse-1');
+    now = new Date('2026-12-01T08:59:59Z');
+    // A second IdP-initiated GET goes straight to the SAMLResponse, and does not extend the session.
+    expect(samlResponseOf(await b.get(emu.entryUrl))).toBeTruthy();
+    now = new Date('2026-12-01T09:00:00Z');
+    const again = await b.get(emu.entryUrl);
+    expect(samlResponseOf(again)).toBeUndefined();
+    expect(cheerio.load(again.body)('form#loginForm').length).toBe(1);
+  });
+
+  it('Kmsi=true makes the cookies persistent and the session last the KMSI lifetime', async () => {
+    let now = new Date('2026-12-01T08:00:00Z');
+    const emu = await start('adfs3', { clock: () => now, sessionLifetimeSeconds: 3600, kmsiLifetimeSeconds: 7200 });
+    const b = new Browser();
+    const page = await b.get(emu.entryUrl);
+    const $ = cheerio.load(page.body);
+    const fields = setField(setField(setField(formFields($, '#loginForm'), 'UserName', 'alice'), 'Password', 'Correct-Horse-1'), 'Kmsi', 'true');
+    await b.post(actionUrl(page, $, '#loginForm'), fields);
+    const msisAuth = b.setCookieHeaders.find((c) => c.startsWith('MSISAuth='));
+    expect(msisAuth).toMatch(/; expires=Tue, 01 Dec 2026 10:00:00 GMT;/);
+    now = new Date('2026-12-01T09:30:00Z');
+    expect(samlResponseOf(await b.get(emu.entryUrl))).toBeTruthy();
+    now = new Date('2026-12-01T10:00:00Z');
+    expect(samlResponseOf(await b.get(emu.entryUrl))).toBeUndefined();
+  });
+
+  it('endSessions ends every session: the cookies then get the login page', async () => {
+    const emu = await start('adfs3');
+    const b = new Browser();
+    await adfsLogin(b, emu.entryUrl, 'alice', 'Correct-Horse-1');
+    emu.endSessions();
+    expect(cheerio.load((await b.get(emu.entryUrl)).body)('form#loginForm').length).toBe(1);
+  });
+
+  it('a session after MFA skips the MFA page too', async () => {
+    const emu = await start('adfs3');
+    const b = new Browser();
+    const mfa = await adfsLogin(b, emu.entryUrl, 'dave', 'Daves-Password-4');
+    const $ = cheerio.load(mfa.body);
+    expect($('input[name="Context"]').length).toBe(1);
+    const ok = await b.post(actionUrl(mfa, $, '#passcodeForm'), setField(formFields($, '#passcodeForm'), 'Passcode', '123456'));
+    expect(samlResponseOf(ok)).toBeTruthy();
+    const again = await b.get(emu.entryUrl);
+    expect(samlResponseOf(again)).toBeTruthy();
+    expect(again.body).not.toContain('SecurIDAuthentication');
+  });
+
   it('accepts a direct POST to the entry URL, as aws-adfs does', async () => {
     const emu = await start('adfs3');
     const page = await new Browser().post(emu.entryUrl, [

@@ -104,6 +104,18 @@ export interface AdfsEmulatorOptions {
   relyingParties?: AdfsRelyingParty[];
   /** The Duo emulator behind the DuoAdfsAdapter (src/emulator/duo.ts). */
   duo?: DuoIntegration;
+  /**
+   * How long a sign-in's MSISAuth session is honoured, counted from the sign-in like AD FS's SSO lifetime
+   * (Set-AdfsProperties -SsoLifetime, 480 minutes by default; a reuse does not extend it). After that, a
+   * GET with the cookies gets the login page again. Default 28800 s.
+   */
+  sessionLifetimeSeconds?: number;
+  /**
+   * With "Keep me signed in" (Kmsi=true posted with the password, when AD FS has KMSI enabled) the
+   * session cookies become persistent (Expires) and the session lasts this long instead
+   * (Set-AdfsProperties -KmsiLifetimeMins, 1440 by default). Default 86400 s.
+   */
+  kmsiLifetimeSeconds?: number;
 }
 
 export interface AdfsRequestRecord {
@@ -120,6 +132,8 @@ export interface AdfsEmulator {
   entryUrl: string;
   signer: KeyPair;
   requests: AdfsRequestRecord[];
+  /** Ends every sign-in session on the server (as an AD FS restart or an admin revocation would). */
+  endSessions(): void;
   close(): Promise<void>;
 }
 
@@ -149,6 +163,10 @@ const KEYCLOAK_AUTHENTICATE_PATH = `/realms/${KEYCLOAK_REALM}/login-actions/auth
 const IDP_INITIATED_PATH = /^\/adfs\/ls\/idpinitiatedsignon(\.aspx)?$/i;
 const ADFS2_FORMS_PATH = /^\/adfs\/ls\/formssignin\.aspx$/i;
 const MAX_BODY_BYTES = 1024 * 1024;
+/** AD FS's default SSO lifetime: 480 minutes. */
+const DEFAULT_SESSION_LIFETIME_SECONDS = 8 * 60 * 60;
+/** AD FS's default KMSI lifetime: 1440 minutes. */
+const DEFAULT_KMSI_LIFETIME_SECONDS = 24 * 60 * 60;
 
 /** AD FS shows relying parties by opaque GUIDs; derive stable ones from the identifier. */
 export function relyingPartyGuid(id: string): string {
@@ -207,6 +225,8 @@ interface Reply {
 
 interface AdfsSession {
   user: AdfsUser;
+  authenticatedAt: Date;
+  lifetimeSeconds: number;
 }
 
 interface MfaContext {
@@ -453,7 +473,7 @@ class AdfsEmulatorServer {
       const state: MfaContext = { user, adapter: user.mfaAdapter, polls: 0, wrong: 0, stage: 'main' };
       return this.mfaPage(action, state, this.newMfaContext(state));
     }
-    return this.authenticated(user, action);
+    return this.authenticated(user, action, form.get('Kmsi') === 'true');
   }
 
   /** Real Context values are large encrypted blobs that change every round; only the latest is accepted. */
@@ -584,11 +604,16 @@ class AdfsEmulatorServer {
   }
 
   /** Sign-in done: MSIS cookies and a redirect back to the same URL, which then yields the token. */
-  private authenticated(user: AdfsUser, location: string): Reply {
+  private authenticated(user: AdfsUser, location: string, kmsi = false): Reply {
     const token = randomBytes(48).toString('base64');
-    this.sessions.set(token, { user });
-    const attrs = `path=/adfs; HttpOnly${this.secure ? '; Secure' : ''}`;
     const now = this.clock();
+    const lifetimeSeconds = kmsi
+      ? (this.opts.kmsiLifetimeSeconds ?? DEFAULT_KMSI_LIFETIME_SECONDS)
+      : (this.opts.sessionLifetimeSeconds ?? DEFAULT_SESSION_LIFETIME_SECONDS);
+    this.sessions.set(token, { user, authenticatedAt: now, lifetimeSeconds });
+    // Without KMSI the MSIS cookies are session cookies (no Expires): gone when the browser closes.
+    const expires = kmsi ? `; expires=${new Date(now.getTime() + lifetimeSeconds * 1000).toUTCString()}` : '';
+    const attrs = `path=/adfs${expires}; HttpOnly${this.secure ? '; Secure' : ''}`;
     return {
       status: 302,
       location,
@@ -607,7 +632,18 @@ class AdfsEmulatorServer {
 
   private sessionFrom(cookies: Map<string, string>): AdfsSession | undefined {
     const token = cookies.get('MSISAuth');
-    return token === undefined ? undefined : this.sessions.get(token);
+    const session = token === undefined ? undefined : this.sessions.get(token);
+    if (session === undefined) return undefined;
+    if (this.clock().getTime() - session.authenticatedAt.getTime() >= session.lifetimeSeconds * 1000) {
+      // Past the SSO lifetime the cookie is worthless: AD FS shows the sign-in page again.
+      this.sessions.delete(token!);
+      return undefined;
+    }
+    return session;
+  }
+
+  endSessions(): void {
+    this.sessions.clear();
   }
 
   /** The page a signed-in user gets for a relying party: the auto-post form (or "signed in" without one). */
@@ -781,6 +817,7 @@ export async function startAdfsEmulator(opts: AdfsEmulatorOptions): Promise<Adfs
     entryUrl: emulator.entryUrl,
     signer,
     requests: emulator.requests,
+    endSessions: () => emulator.endSessions(),
     close: () => server.close(),
   };
 }

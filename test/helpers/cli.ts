@@ -44,6 +44,8 @@ export async function makeTempHome(): Promise<TempHome> {
       TMPDIR: home,
       AWS_CONFIG_FILE: configFile,
       AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
+      // The IdP session cache stays inside this home, never in the developer's cache directory.
+      XDG_CACHE_HOME: join(home, '.cache'),
       // The AWS CLI and SDK must never reach the instance metadata service from a test.
       AWS_EC2_METADATA_DISABLED: 'true',
       LANG: 'C.UTF-8',

@@ -1,0 +1,103 @@
+/**
+ * awsfed logout [--profile P] [--credentials]: forgets the IdP session saved for the profile's IdP host
+ * (issue 7, section 4), so that the next sign-in asks for the password (and MFA) again; with
+ * --credentials, also removes the temporary keys awsfed wrote for the profile. Keys in a section awsfed
+ * did not write (no x_security_token_expires) are left alone.
+ *
+ * The session is forgotten here, on this machine; the IdP's own session ends at its SSO lifetime.
+ */
+import { configSectionName, resolveAwsPaths } from '../config/paths.js';
+import { resolveProfileName, resolveSettings } from '../config/settings.js';
+import { CredentialKeys } from '../credentials/credentials.js';
+import { unwritable } from '../credentials/file-errors.js';
+import { readIniFile, updateIniFile } from '../credentials/file-store.js';
+import type { Deps } from '../deps.js';
+import { UsageError } from '../errors.js';
+import { normalizeIdpUrl } from '../idp/entry-url.js';
+import { sessionCacheDir } from '../session/cache-dir.js';
+import { createSessionStore } from '../session/session-store.js';
+
+export interface LogoutOptions {
+  profile?: string;
+  idpUrl?: string;
+  credentials?: boolean;
+}
+
+export interface LogoutResult {
+  profile: string;
+  /** The IdP host whose session was looked for; undefined when the profile has no IdP URL. */
+  host?: string;
+  sessionFile?: string;
+  clearedSession: boolean;
+  removedCredentials: boolean;
+  /** [P] exists in the credentials file but awsfed did not write it: left alone. */
+  keptCredentials: boolean;
+  credentialsFile: string;
+  /** --credentials was given. */
+  credentialsRequested: boolean;
+}
+
+const AWSFED_KEYS = Object.values(CredentialKeys);
+
+export async function logout(options: LogoutOptions, deps: Deps): Promise<LogoutResult> {
+  const paths = resolveAwsPaths(deps.env, deps.homeDir);
+  const config = await readIniFile(paths.configFile);
+  const profile = resolveProfileName(options.profile, deps.env, (name) => Boolean(config?.get(configSectionName(name), 'awsfed_idp_url')));
+  const settings = resolveSettings({ idpUrl: options.idpUrl }, deps.env, profile, config?.getSection(configSectionName(profile.value)));
+  const result: LogoutResult = {
+    profile: profile.value,
+    clearedSession: false,
+    removedCredentials: false,
+    keptCredentials: false,
+    credentialsFile: paths.credentialsFile,
+    credentialsRequested: Boolean(options.credentials),
+  };
+  if (settings.idpUrl.value === undefined && !options.credentials) {
+    throw new UsageError('LOGOUT_NO_IDP', `Profile ${profile.value} has no IdP URL, so there is no IdP session to forget.`, {
+      hint: 'Name the profile you sign in with (--profile NAME), or the IdP (--idp-url); `awsfed list` shows the gateways.',
+    });
+  }
+  if (settings.idpUrl.value !== undefined) {
+    const host = new URL(normalizeIdpUrl(settings.idpUrl.value)).host;
+    const store = createSessionStore({ dir: sessionCacheDir(deps.env, deps.homeDir, deps.platform ?? 'linux'), clock: deps.clock, log: deps.log });
+    result.host = host;
+    result.sessionFile = store.fileFor(host);
+    try {
+      result.clearedSession = await store.clear(host);
+    } catch (error) {
+      throw unwritable(store.fileFor(host), error);
+    }
+  }
+  if (options.credentials) {
+    const credentials = await readIniFile(paths.credentialsFile);
+    if (credentials?.hasSection(profile.value)) {
+      await updateIniFile(paths.credentialsFile, (doc) => {
+        // Checked under the lock: only a section awsfed wrote (it carries our expiry key) loses its keys.
+        if (doc.get(profile.value, CredentialKeys.expires) === undefined) {
+          result.keptCredentials = true;
+          return;
+        }
+        for (const key of AWSFED_KEYS) doc.delete(profile.value, key);
+        // A section left with nothing in it would only be noise for the AWS CLI.
+        if (Object.keys(doc.getSection(profile.value) ?? {}).length === 0) doc.deleteSection(profile.value);
+        result.removedCredentials = true;
+      }, { onWait: deps.err });
+    }
+  }
+  return result;
+}
+
+export function formatLogoutSummary(result: LogoutResult): string {
+  const lines: string[] = [];
+  if (result.host !== undefined) {
+    lines.push(
+      result.clearedSession
+        ? `Forgot the IdP session for ${result.host} (removed ${result.sessionFile}); the next sign-in asks for your password again.`
+        : `No IdP session was saved for ${result.host}; nothing to forget.`,
+    );
+  }
+  if (result.removedCredentials) lines.push(`Removed the temporary keys of [${result.profile}] from ${result.credentialsFile}.`);
+  else if (result.keptCredentials) lines.push(`Kept [${result.profile}] in ${result.credentialsFile}: awsfed did not write it.`);
+  else if (result.credentialsRequested) lines.push(`No keys of [${result.profile}] in ${result.credentialsFile}.`);
+  return lines.join('\n');
+}

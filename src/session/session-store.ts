@@ -1,0 +1,203 @@
+/**
+ * The IdP session cache (issue 7, section 4): the cookies of a successful sign-in, kept per IdP host so
+ * that the next run inside the IdP's session goes straight to the SAMLResponse (no password, no MFA).
+ *
+ * The file is a bearer session, as secret as a password: 0600 in a 0700 directory, written to a temp
+ * file and renamed, never printed, never in a debug line (only its path and why it was skipped).
+ * Reading never fails a run: a missing, corrupt, foreign (another host's cookies, another user's file,
+ * a file others can read) or expired file is skipped with a debug line, and the sign-in asks as usual.
+ *
+ * Lifetime: AD FS ends a session 8 hours after the sign-in by default (SSO lifetime 480 minutes), and
+ * session cookies (no Expires, the usual MSISAuth) would otherwise live forever on disk; every file
+ * carries the time of the sign-in that asked for credentials and is ignored MAX_SESSION_AGE_MS later.
+ * A reuse keeps that time (AD FS does not extend its SSO lifetime on reuse either).
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CookieJar, domainMatch } from 'tough-cookie';
+import type { Logger } from '../log.js';
+import { sessionFileName } from './cache-dir.js';
+
+/** AD FS's default SSO lifetime (480 minutes). */
+export const MAX_SESSION_AGE_MS = 8 * 60 * 60 * 1000;
+const FORMAT_VERSION = 1;
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+/** A cookie file is a few KiB; anything much larger is not ours. */
+const MAX_FILE_BYTES = 256 * 1024;
+
+export interface CachedSession {
+  jar: CookieJar;
+  /** When the user last gave credentials to this IdP (the session's start). */
+  authenticatedAt: Date;
+}
+
+export interface SessionStore {
+  /** The host's saved session, or undefined (missing, unusable: a debug line says why). */
+  load(host: string): Promise<CachedSession | undefined>;
+  /** Saves the host's cookies from `jar` (other hosts' cookies are dropped). */
+  save(host: string, jar: CookieJar, authenticatedAt: Date): Promise<void>;
+  /** Removes the host's file; true when there was one. */
+  clear(host: string): Promise<boolean>;
+  fileFor(host: string): string;
+}
+
+export interface SessionStoreOptions {
+  dir: string;
+  clock: () => Date;
+  log: Logger;
+  maxAgeMs?: number;
+  /** The user the files must belong to; default process.getuid() where it exists (not on Windows). */
+  uid?: number;
+}
+
+interface SessionFile {
+  version: number;
+  host: string;
+  authenticatedAt: string;
+  savedAt: string;
+  cookies: unknown;
+}
+
+interface SerializedCookie {
+  domain?: unknown;
+  /** ISO time; absent for a session cookie. */
+  expires?: unknown;
+}
+
+export function createSessionStore(opts: SessionStoreOptions): SessionStore {
+  const maxAgeMs = opts.maxAgeMs ?? MAX_SESSION_AGE_MS;
+  const uid = opts.uid ?? (typeof process.getuid === 'function' ? process.getuid() : undefined);
+  const fileFor = (host: string): string => join(opts.dir, sessionFileName(host));
+  const skip = (file: string, why: string): undefined => {
+    opts.log.debug(`IdP session cache: ignoring ${file}: ${why}`);
+    return undefined;
+  };
+
+  async function load(host: string): Promise<CachedSession | undefined> {
+    const file = fileFor(host);
+    let text: string;
+    try {
+      // O_NOFOLLOW: a symbolic link planted in the directory is not followed to someone else's file.
+      const handle = await fs.open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+      try {
+        const stat = await handle.stat();
+        if (!stat.isFile()) return skip(file, 'not a regular file');
+        if (uid !== undefined && stat.uid !== uid) return skip(file, `owned by uid ${stat.uid}, not by this user`);
+        if (uid !== undefined && (stat.mode & 0o077) !== 0) return skip(file, `mode ${(stat.mode & 0o777).toString(8)} lets other users read it`);
+        if (stat.size > MAX_FILE_BYTES) return skip(file, `${stat.size} bytes, too large to be a cookie file`);
+        text = await handle.readFile('utf8');
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        opts.log.debug(`IdP session cache: no saved session for ${host}`);
+        return undefined;
+      }
+      return skip(file, `cannot be read (${code ?? 'error'})`);
+    }
+    let data: SessionFile;
+    try {
+      data = JSON.parse(text) as SessionFile;
+    } catch {
+      return skip(file, 'not valid JSON');
+    }
+    if (typeof data !== 'object' || data === null || data.version !== FORMAT_VERSION) return skip(file, 'unknown format');
+    if (typeof data.host !== 'string' || data.host.toLowerCase() !== host.toLowerCase()) return skip(file, 'saved for another host');
+    const authenticatedAt = new Date(typeof data.authenticatedAt === 'string' ? data.authenticatedAt : Number.NaN);
+    if (Number.isNaN(authenticatedAt.getTime())) return skip(file, 'no sign-in time');
+    const now = opts.clock().getTime();
+    if (now - authenticatedAt.getTime() >= maxAgeMs) return skip(file, `the session started more than ${maxAgeMs / 3_600_000} h ago`);
+    if (authenticatedAt.getTime() - now > 5 * 60 * 1000) return skip(file, 'its sign-in time is in the future');
+    let jar: CookieJar;
+    try {
+      jar = await CookieJar.deserialize(data.cookies as never);
+    } catch {
+      return skip(file, 'the cookies cannot be read');
+    }
+    const cookies = (await jar.serialize()).cookies as SerializedCookie[];
+    const hostname = hostnameOf(host);
+    if (cookies.some((c) => typeof c.domain !== 'string' || !domainMatch(hostname, c.domain))) return skip(file, 'it holds cookies of another host');
+    // Cookies past their own Expires would not be sent: a file holding only those is a spent session.
+    const live = cookies.filter((c) => typeof c.expires !== 'string' || Date.parse(c.expires) > now);
+    if (live.length === 0) return skip(file, cookies.length === 0 ? 'it holds no cookies' : 'every cookie in it has expired');
+    opts.log.debug(`IdP session cache: using the saved session for ${host} (${cookies.length} cookies)`);
+    return { jar, authenticatedAt };
+  }
+
+  async function save(host: string, jar: CookieJar, authenticatedAt: Date): Promise<void> {
+    const file = fileFor(host);
+    const hostname = hostnameOf(host);
+    const serialized = await jar.serialize();
+    // One host per file: a jar also holds cookies of hosts the sign-in passed through.
+    serialized.cookies = serialized.cookies.filter((c) => typeof c.domain === 'string' && domainMatch(hostname, c.domain));
+    const data: SessionFile = {
+      version: FORMAT_VERSION,
+      host: host.toLowerCase(),
+      authenticatedAt: authenticatedAt.toISOString(),
+      savedAt: opts.clock().toISOString(),
+      cookies: serialized,
+    };
+    await ensurePrivateDir(opts.dir, uid);
+    const temp = join(dirname(file), `.${sessionFileName(host)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    const handle = await fs.open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, FILE_MODE);
+    try {
+      try {
+        // open() applies the umask; the mode must be exactly 0600.
+        await handle.chmod(FILE_MODE);
+        await handle.writeFile(JSON.stringify(data), 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fs.rename(temp, file);
+    } catch (error) {
+      await fs.unlink(temp).catch(() => undefined);
+      throw error;
+    }
+    opts.log.debug(`IdP session cache: saved the session for ${host} to ${file}`);
+  }
+
+  async function clear(host: string): Promise<boolean> {
+    try {
+      await fs.unlink(fileFor(host));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+
+  return { load, save, clear, fileFor };
+}
+
+/**
+ * Creates the directory (and awsfed/ above it) 0700, and tightens one that exists with a looser mode.
+ * A directory of another user is refused: its owner could read or swap what we write there.
+ */
+async function ensurePrivateDir(dir: string, uid: number | undefined): Promise<void> {
+  const parent = dirname(dir);
+  await fs.mkdir(parent, { recursive: true, mode: DIR_MODE });
+  await fs.mkdir(dir, { mode: DIR_MODE }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+  for (const d of [parent, dir]) {
+    const stat = await fs.stat(d);
+    if (uid !== undefined && stat.uid !== uid) {
+      throw Object.assign(new Error(`${d} belongs to uid ${stat.uid}`), { code: 'EFOREIGNDIR' });
+    }
+    if ((stat.mode & 0o077) !== 0 && process.platform !== 'win32') await fs.chmod(d, DIR_MODE);
+  }
+}
+
+/** "adfs.corp.example:8443" -> "adfs.corp.example" (cookies are scoped by host name, not port). */
+function hostnameOf(host: string): string {
+  try {
+    return new URL(`http://${host}`).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return host;
+  }
+}
