@@ -180,3 +180,30 @@ describe('error texts of re-shown login forms are quoted, never "unrecognised pa
     });
   });
 });
+
+describe('PingID status answers awsfed does not know', () => {
+  it('an HTML or unknown status is MFA_PUSH_STATUS_UNKNOWN, not an endless wait', async () => {
+    const { waitForPingPush } = await import('./pingid.js');
+    const h = harness();
+    const page = {
+      kind: 'mfa' as const,
+      adapter: 'PingID',
+      form: { action: 'http://127.0.0.1:1/pingid/ppm/auth', method: 'POST' as const, fields: [], submits: [] },
+      step: { kind: 'ping-push' as const, statusUrl: 'http://127.0.0.1:1/pingid/ppm/auth/status' },
+    };
+    for (const body of ['<html><title>Maintenance</title></html>', '{"status":"SOMETHING_NEW"}']) {
+      const ports = {
+        http: { get: async () => Promise.reject(new Error('no GET')), postForm: async (url: string) => ({ status: 200, url, body, headers: {} }) },
+        signal: new AbortController().signal,
+        paused: <T>(work: () => Promise<T>) => work(),
+        status: h.mfa.status,
+        sleep: h.mfa.sleep!,
+        now: h.mfa.now!,
+        settings: h.mfa.settings,
+        log: silentLogger,
+      };
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      await expect(waitForPingPush(page, ports as any)).rejects.toMatchObject({ code: 'MFA_PUSH_STATUS_UNKNOWN' });
+    }
+  });
+});

@@ -11,7 +11,7 @@ import { hostOf } from '../../../http/deadline.js';
 import { IdpError } from '../../../errors.js';
 import { urlWithoutQuery } from '../../../http/url-policy.js';
 import { formEntries } from '../form.js';
-import { formatLimit, numberBanner } from '../mfa/azure.js';
+import { formatLimit } from '../mfa/azure.js';
 import { mfaFailureError, mfaTimeoutError } from '../mfa/errors.js';
 import { DEFAULT_POLL_INTERVAL_MS, type MfaPage, type MfaPorts } from '../mfa/ports.js';
 import { underMfaLimit } from '../mfa/wait.js';
@@ -28,7 +28,7 @@ export async function waitForPingPush(page: MfaPage, ports: Ports): Promise<Http
   const { statusUrl, numberToMatch } = page.step;
   const limitMs = ports.settings.timeoutMs;
   const interval = ports.settings.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  if (numberToMatch !== undefined) ports.status(numberBanner(numberToMatch).replace('Authenticator', 'PingID'));
+  if (numberToMatch !== undefined) ports.status(pingBanner(numberToMatch));
   ports.status(`Approve the sign-in in the PingID app on your phone${numberToMatch !== undefined ? ` by choosing ${numberToMatch}` : ''}; waiting up to ${formatLimit(limitMs)} (--mfa-timeout)...`);
   const hidden = formEntries(page.form, { submit: null });
   return underMfaLimit(ports, PINGID_LABEL, 'push notification', async (signal) => {
@@ -49,6 +49,13 @@ export async function waitForPingPush(page: MfaPage, ports: Ports): Promise<Http
 }
 
 const PINGID_LABEL = 'PingID';
+
+/** The number set apart on its own lines, as for Azure MFA (mfa/azure.ts numberBanner). */
+export function pingBanner(number: string): string {
+  const text = `  Number to enter in PingID:  ${number}  `;
+  const rule = `+${'-'.repeat(text.length)}+`;
+  return `${rule}\n|${text}|\n${rule}`;
+}
 
 function statusOf(response: HttpResponse): string | undefined {
   if (response.status >= 400) return undefined;

@@ -118,3 +118,13 @@ describe('classify: other IdPs, edge cases', () => {
     expect(classify('<html><body><p class="output--failure">Unknown user</p></body></html>', URL_)).toMatchObject({ kind: 'error', message: 'Unknown user' });
   });
 });
+
+describe('--debug page copies of other IdPs', () => {
+  it("blank PingID's number to match and the code fields", async () => {
+    const { redactPage } = await import('../debug-page.js');
+    const swipe = redactPage(fixture('pingfed', 'pingid-number-matching.html'));
+    expect(swipe).not.toMatch(/numbermatching">\s*47/);
+    const f5 = redactPage(fixture('f5', 'mfa.html').replace('name="mfatoken" class="credentials_input_text" value=""', 'name="mfatoken" class="credentials_input_text" value="314159"'));
+    expect(f5).not.toContain('314159');
+  });
+});
