@@ -4,7 +4,10 @@
  * (src/emulator/other-idp.ts) and the STS emulator. Each IdP gets its own emulator per test.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempHome, runCli } from './helpers/cli.js';
+import { BIN, makeTempHome, runCli } from './helpers/cli.js';
+import { requireTool } from './helpers/peers.js';
+import { EXIT_MARK, startTmux } from './helpers/tmux.js';
+import type { TmuxTerminal } from './helpers/tmux.js';
 import type { RunResult, TempHome } from './helpers/cli.js';
 import { DEMO_ROLES } from '../src/emulator/demo-environment.js';
 import { EMULATOR_MFA_CODE } from '../src/emulator/adfs.js';
@@ -103,5 +106,34 @@ describe("a re-shown login form quotes the IdP's message", () => {
     expect(result.stderr).toContain(text);
     expect(result.stderr).not.toMatch(/Unrecognised/);
     await noCredentialsWritten();
+  });
+});
+
+describe('a Keycloak code typed in a terminal', () => {
+  let terminal: TmuxTerminal | undefined;
+  afterEach(async () => {
+    await terminal?.kill();
+    terminal = undefined;
+  });
+
+  it('asks for the code, asks again after a wrong one quoting Keycloak, then signs in', async () => {
+    requireTool('tmux');
+    env = await startOtherIdpEnvironment({ kind: 'keycloak', users: [{ username: 'alice@corp.example', password: PASSWORD, roles: DEMO_ROLES, second: 'otp' }] });
+    terminal = await startTmux({
+      command: [process.execPath, BIN, 'login', '--idp-url', env.idp.entryUrl, '--username', 'alice@corp.example', '--role', '*ReadOnly'],
+      env: { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url, AWSFED_PASSWORD: PASSWORD },
+    });
+    const t = terminal;
+    await t.waitFor('the code prompt', /Keycloak code:/);
+    await t.type('000111');
+    await t.keys('Enter');
+    await t.waitFor('the refusal and a second prompt', (s) => s.includes(OtherIdpText.keycloakBadOtp) && (s.match(/Keycloak code:/g) ?? []).length >= 2);
+    await t.type(EMULATOR_MFA_CODE);
+    await t.keys('Enter');
+    const screen = await t.waitFor('the program to exit', EXIT_MARK);
+    expect(Number(EXIT_MARK.exec(screen)![1]), screen).toBe(0);
+    expect(screen).toContain('Signed in.');
+    expect(screen).not.toContain('000111');
+    expect(screen).not.toContain(EMULATOR_MFA_CODE);
   });
 });
