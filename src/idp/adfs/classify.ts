@@ -8,7 +8,8 @@
  *      then other IdPs' second factors (Keycloak, PingID, F5 APM, WebAuthn, one code field; other/)
  *      (before error texts: an adapter re-shows its page with its own error, e.g. a wrong code, and
  *      the adapter's handler tells a retry from a denial; mfa/page.ts)
- *   5. a non-empty error text (AD FS, Keycloak, Shibboleth, AD FS error page)  -> error
+ *   5. a non-empty error text (AD FS, Keycloak, Shibboleth, AD FS error page; then PingFederate,
+ *      SimpleSAMLphp and the generic role=alert rule, other/error-text.ts)         -> error
  *      (a login form WITH an error text is an error: re-posting it would loop)
  *   5b. form#options alone with one link per provider ("choose a method")      -> mfa-choice
  *   6. form#idpForm                                    -> site-selection
