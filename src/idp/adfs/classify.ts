@@ -5,9 +5,11 @@
  *   2. AD FS "IdP-initiated sign-on is disabled"      -> error (idp-initiated-disabled)
  *   3. an update-password page                         -> error (password-expired)
  *   4. a non-forms AuthMethod or a Context blob with a code input              -> mfa
+ *      then other IdPs' second factors (Keycloak, PingID, F5 APM, WebAuthn, one code field; other/)
  *      (before error texts: an adapter re-shows its page with its own error, e.g. a wrong code, and
  *      the adapter's handler tells a retry from a denial; mfa/page.ts)
- *   5. a non-empty error text (AD FS, Keycloak, Shibboleth, AD FS error page)  -> error
+ *   5. a non-empty error text (AD FS, Keycloak, Shibboleth, AD FS error page; then PingFederate,
+ *      SimpleSAMLphp and the generic role=alert rule, other/error-text.ts)         -> error
  *      (a login form WITH an error text is an error: re-posting it would loop)
  *   5b. form#options alone with one link per provider ("choose a method")      -> mfa-choice
  *   6. form#idpForm                                    -> site-selection
@@ -21,6 +23,8 @@ import { type CheerioAPI, load } from 'cheerio';
 import { extractForm, type HtmlForm } from './form.js';
 import { pageTooComplexError } from './page-error.js';
 import { classifyMethodChoice, classifyMfaPage, type MfaChoicePage, type MfaPage } from './mfa/page.js';
+import { otherErrorText } from './other/error-text.js';
+import { classifyOtherMfaPage } from './other/second-factor.js';
 
 export type ErrorReason = 'bad-credentials' | 'locked' | 'password-expired' | 'idp-initiated-disabled' | 'other';
 
@@ -67,7 +71,9 @@ export function classify(html: string, url: string): Page {
     return { kind: 'error', message: text, reason: 'password-expired' };
   }
 
-  const mfa = classifyMfaPage($, url);
+  // AD FS adapters first (AuthMethod + Context), then Keycloak, PingID, F5 APM, WebAuthn and the generic
+  // one-code form (src/idp/adfs/other/second-factor.ts).
+  const mfa = classifyMfaPage($, url) ?? classifyOtherMfaPage($, url);
   if (mfa) {
     const codeField = mfa.step.kind === 'code' ? mfa.step.codeField : undefined;
     return {
@@ -149,7 +155,8 @@ function errorText($: CheerioAPI): string | undefined {
   const msis = /MSIS\d{4}[^.]*\.?/.exec(squash($('#diagnosticInfo, #errorArea').text()))?.[0];
   if (message && msis) return `${message} (${msis})`;
   if (message || msis) return message || msis;
-  return undefined;
+  // PingFederate, Shibboleth 4+, SimpleSAMLphp and the generic role=alert / error-class rule.
+  return otherErrorText($);
 }
 
 function errorReason(message: string): ErrorReason {

@@ -17,8 +17,8 @@ export function redactPage(html: string, secrets: string[] = []): string {
       if ((el as { tagName?: string }).tagName === 'textarea') node.text('');
     }
   });
-  // The number to match is shown on stderr only, never saved (a copy with it could approve someone else's push).
-  $('#validEntropyNumber').text('');
+  // The number to match (Azure MFA, PingID) is shown on stderr only, never saved (a copy with it could approve someone else's push).
+  $('#validEntropyNumber, div.numbermatching').text('');
   return redactValues($.html(), secrets);
 }
 

@@ -131,6 +131,10 @@ async function converse(
       case 'mfa': {
         // Each handler runs its own rounds with the adapter (polls, refused codes) and hands back the
         // first page that is not that adapter's: usually the SAMLResponse.
+        if (page.step.kind === 'security-key') {
+          const { securityKeyError } = await import('./other/webauthn.js');
+          throw securityKeyError(page.step.method, page.step.alternative, response.url);
+        }
         const ports = mfaPorts(opts, session);
         if (!ports) throw mfaUnsupportedError(page.adapter, response.url);
         lastPosted = undefined;
@@ -254,10 +258,15 @@ async function answerMfa(page: MfaPage, url: string, ports: MfaPorts): Promise<H
       return (await import('./mfa/azure.js')).waitForPush(page, ports);
     case 'server-wait':
       return (await import('./mfa/azure.js')).waitForServer(page, ports);
-    case 'code':
-      return (await import('./mfa/code.js')).answerCodes(page, ports);
+    case 'code': {
+      const chosen = page.step.choice ? await (await import('./other/device-choice.js')).withChosenDevice(page, ports) : page;
+      return (await import('./mfa/code.js')).answerCodes(chosen, ports);
+    }
+    case 'ping-push':
+      return (await import('./other/pingid.js')).waitForPingPush(page, ports);
     case 'duo':
     case 'unsupported':
+    case 'security-key':
       throw mfaUnsupportedError(page.adapter, url);
   }
 }

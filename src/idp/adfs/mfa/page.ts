@@ -15,11 +15,25 @@ export type MfaStep =
   /** Azure MFA Server: one POST that blocks until the phone answers. */
   | { kind: 'server-wait' }
   /** A one-time code: Azure VerificationCode, SecurID Passcode, VIP, SafeNet, OATH, Defender, ... */
-  | { kind: 'code'; codeField: string; purpose: CodePurpose; confirmField?: string }
+  | { kind: 'code'; codeField: string; purpose: CodePurpose; confirmField?: string; choice?: MfaDeviceChoice }
+  /** PingID swipe / push: the page polls a status URL until the phone answers (src/idp/adfs/other/pingid.ts). */
+  | { kind: 'ping-push'; statusUrl: string; numberToMatch?: string }
+  /** WebAuthn / a security key: a browser-only ceremony, answered with a clear error (src/idp/adfs/other/webauthn.ts). */
+  | { kind: 'security-key'; method: string; alternative?: string }
   /** Duo: a browser-frame conversation, not answered yet. */
   | { kind: 'duo' }
   /** An adapter page with nothing awsfed can type into. */
   | { kind: 'unsupported' };
+
+/**
+ * Other IdPs put a device or method choice beside the code field: Keycloak's `selectedCredentialId`
+ * radios (one per OTP device), F5 APM's `mfamethod` select. The page's own default is kept unless
+ * --mfa-method names one (src/idp/adfs/other/device-choice.ts).
+ */
+export interface MfaDeviceChoice {
+  field: string;
+  options: Array<{ value: string; label: string }>;
+}
 
 /** SecurID asks for a passcode, then sometimes the next tokencode, or a new PIN (typed twice). */
 export type CodePurpose = 'code' | 'next-tokencode' | 'new-pin';
