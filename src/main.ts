@@ -9,6 +9,9 @@ import type { Deps } from './deps.js';
 import { isAppError } from './errors.js';
 
 export async function main(argv: string[], makeDeps: (o: { debug: boolean }) => Deps = createDeps): Promise<number> {
+  // `awsfed ... | head`: once the reader is gone, further output has nowhere to go. That is the reader's
+  // choice, not a failure of ours (as with cat or git): drop the output and finish quietly.
+  process.stdout.on('error', ignoreClosedPipe);
   // Arguments after `--` belong to the command run by `awsfed exec`, not to awsfed.
   const end = argv.indexOf('--');
   const debug = (end === -1 ? argv : argv.slice(0, end)).includes('--debug');
@@ -25,6 +28,10 @@ export async function main(argv: string[], makeDeps: (o: { debug: boolean }) => 
     process.stderr.write(`${formatError(error, debug)}\n`);
     return isAppError(error) ? error.exitCode : 1;
   }
+}
+
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
 }
 
 export function formatError(error: unknown, debug: boolean): string {

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ROLES, DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environment.js';
 import type { DemoEnvironment } from '../src/emulator/demo-environment.js';
 import { parseIni } from '../src/ini/document.js';
-import { explain, makeTempHome, runCli } from './helpers/cli.js';
+import { BIN, explain, makeTempHome, runCli, runProcess } from './helpers/cli.js';
 import type { TempHome } from './helpers/cli.js';
 
 const homes: TempHome[] = [];
@@ -28,6 +28,15 @@ async function newHome(): Promise<TempHome> {
 const HUMAN_TIME = /\d{4}-\d\d-\d\d \d\d:\d\d (UTC|[+-]\d\d:\d\d)/;
 
 describe('help and usage exits', () => {
+  it('help piped into a reader that has already gone (awsfed login --help | true) ends quietly, exit 0', async () => {
+    // `true` exits long before node has started, so every write awsfed makes meets a closed pipe (EPIPE).
+    const r = await runProcess('bash', ['-c', `"${process.execPath}" "${BIN}" login --help | true; echo "status=\${PIPESTATUS[0]}" >&2`], {
+      env: (await newHome()).env,
+    });
+    expect(r.stderr, explain(r)).toContain('status=0');
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled|at .*\.js:\d+/);
+  });
+
   it('bare awsfed prints the help on stderr and exits 2, like the AWS CLI', async () => {
     const r = await runCli([], { env: (await newHome()).env });
     expect(r.code, explain(r)).toBe(2);
