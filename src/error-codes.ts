@@ -221,7 +221,6 @@ export const ERROR_CODES = {
   // console: awsfed console
   CONSOLE_NO_DESTINATIONS: { area: 'console', exit: ExitCode.usage, what: '`console --switch-links` found no (such) destination', todo: '`awsfed add NAME --account 123456789012 --role ROLE`; `awsfed list`' },
   CONSOLE_BAD_DESTINATION: { area: 'console', exit: ExitCode.usage, what: '`--destination` is neither an https console URL nor a service name', todo: 'give a service name (`s3`) or an `https://` console URL' },
-  CONSOLE_BAD_REGION: { area: 'console', exit: ExitCode.usage, what: 'the console region is not a region name', todo: 'use a region such as `eu-west-1`, or leave it out' },
   CONSOLE_BAD_DURATION: { area: 'console', exit: ExitCode.usage, what: 'the console session duration is outside 900..43200 s', todo: '`--duration 15m` .. `12h`' },
   CONSOLE_SIGNIN_REFUSED: { area: 'console', exit: ExitCode.sts, what: 'the federation endpoint refused the keys', todo: '`awsfed refresh NAME` (or `awsfed login`) and try again' },
   CONSOLE_SIGNIN_UNREACHABLE: { area: 'console', exit: ExitCode.sts, what: 'the federation endpoint cannot be reached', todo: 'check the network or proxy (`AWS_CA_BUNDLE` for a TLS-inspecting one)' },

@@ -18,6 +18,7 @@ import type { Logger } from '../log.js';
 import { assumeRole as stsAssumeRole } from '../sts/client.js';
 import type { AwsCredentials, SamlCredentials, StsTarget } from '../sts/client.js';
 import type { Hop } from './plan.js';
+import { ROLE_CHAINING_MAX_SECONDS } from '../identifiers/identifiers.js';
 import { sanitizeSessionName } from '../catalog/session-name.js';
 
 export type HopOutcome =
@@ -44,7 +45,6 @@ export interface ExecuteOptions {
 
 export const DEFAULT_CONCURRENCY = 8;
 /** Role chaining limit: a role assumed with role credentials gets at most one hour. */
-export const CHAINED_SESSION_LIMIT_SECONDS = 3600;
 const DEFAULT_MAX_ATTEMPTS = 4;
 const DEFAULT_BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 5000;
@@ -93,10 +93,10 @@ export async function executeHops(hops: Hop[], roots: Map<string, AwsCredentials
       };
     }
     const notes: string[] = [];
-    const requested = hop.durationSeconds ?? CHAINED_SESSION_LIMIT_SECONDS;
-    const durationSeconds = Math.min(requested, CHAINED_SESSION_LIMIT_SECONDS);
-    if (requested > CHAINED_SESSION_LIMIT_SECONDS) {
-      notes.push(`${hop.profile} asked for ${requested} s; role chaining caps sessions at ${CHAINED_SESSION_LIMIT_SECONDS} s.`);
+    const requested = hop.durationSeconds ?? ROLE_CHAINING_MAX_SECONDS;
+    const durationSeconds = Math.min(requested, ROLE_CHAINING_MAX_SECONDS);
+    if (requested > ROLE_CHAINING_MAX_SECONDS) {
+      notes.push(`${hop.profile} asked for ${requested} s; role chaining caps sessions at ${ROLE_CHAINING_MAX_SECONDS} s.`);
     }
     const roleSessionName = sanitizeSessionName(hop.roleSessionName ?? opts.defaultSessionName);
     // Our loop retries throttling with its own backoff; SDK retries on top would multiply the attempts.

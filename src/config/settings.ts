@@ -252,15 +252,13 @@ export function settingOrigin(name: SettingName, resolved: Resolved<unknown>, en
 
 /** Accepts seconds ("3600") or a unit ("1h", "90m", "12h"); STS allows 900..43200 seconds. */
 export function parseDuration(text: string, source: SettingSource = 'flag', configFile = DEFAULT_CONFIG_FILE_NAME): number {
-  const match = /^\s*(\d+)\s*([smh]?)\s*$/i.exec(text);
+  const seconds = secondsOf(text);
   const where = settingWhere('duration', source, configFile);
-  if (!match) {
+  if (seconds === undefined) {
     throw new UsageError('DURATION_INVALID', `${where} is "${text}", which is not a duration.`, {
       hint: 'Give seconds (3600) or hours/minutes (1h, 90m), between 15m and 12h.',
     });
   }
-  const unit = (match[2] ?? '').toLowerCase();
-  const seconds = Number(match[1]) * (unit === 'h' ? 3600 : unit === 'm' ? 60 : 1);
   if (seconds < 900 || seconds > 43200) {
     throw new UsageError('DURATION_OUT_OF_RANGE', `${where} is ${seconds} seconds; STS accepts 900 to 43200.`, {
       hint: 'Pick a duration between 15m and 12h (900..43200 seconds).',
@@ -286,10 +284,16 @@ export function settingWhere(name: SettingName, source: SettingSource, configFil
 
 /** A time limit: seconds ("90") or with a unit ("90s", "2m", "1h"); undefined when not 1 s..1 h. */
 function limitSeconds(text: string): number | undefined {
+  const seconds = secondsOf(text);
+  return seconds !== undefined && seconds >= 1 && seconds <= 3600 ? seconds : undefined;
+}
+
+/** Seconds ("3600") or with a unit ("90s", "90m", "12h"); undefined when it is neither. */
+function secondsOf(text: string): number | undefined {
   const match = /^\s*(\d+)\s*([smh]?)\s*$/i.exec(text);
-  const unit = (match?.[2] ?? '').toLowerCase();
-  const seconds = match ? Number(match[1]) * (unit === 'h' ? 3600 : unit === 'm' ? 60 : 1) : Number.NaN;
-  return seconds >= 1 && seconds <= 3600 ? seconds : undefined;
+  if (!match) return undefined;
+  const unit = (match[2] ?? '').toLowerCase();
+  return Number(match[1]) * (unit === 'h' ? 3600 : unit === 'm' ? 60 : 1);
 }
 
 /** The sign-in deadline (--timeout): 1 s to 1 h. */

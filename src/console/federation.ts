@@ -15,6 +15,7 @@
  * 15 minutes): callers never log them.
  */
 import { UsageError } from '../errors.js';
+import { checkRegion } from '../identifiers/identifiers.js';
 import type { Partition } from '../saml/types.js';
 
 export interface PartitionHosts {
@@ -72,7 +73,6 @@ export function loginUrl(base: string, opts: { destination: string; signinToken:
 }
 
 const SERVICE = /^[a-z0-9][a-z0-9-]*$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /**
  * Where the console opens: a full https URL as given; a service name ("s3", "cloudwatch") as
@@ -82,9 +82,7 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 export function consoleDestination(partition: Partition, opts: { region?: string; destination?: string } = {}): string {
   const host = PARTITION_HOSTS[partition].console;
   const region = opts.region?.trim() || undefined;
-  if (region !== undefined && !REGION.test(region)) {
-    throw new UsageError('CONSOLE_BAD_REGION', `"${region}" is not an AWS region name`, { hint: 'Use a region such as eu-west-1, or leave it out.' });
-  }
+  if (region !== undefined) checkRegion(region, 'the console region');
   const query = region === undefined ? '' : `?region=${region}`;
   const dest = opts.destination?.trim();
   if (dest === undefined || dest === '') return region === undefined ? `https://${host}/` : `https://${host}/console/home${query}`;

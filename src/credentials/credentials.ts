@@ -7,6 +7,7 @@
 import { FileError } from '../errors.js';
 import type { IniDocument } from '../ini/document.js';
 import { parseAssumedRoleArn, parseRoleArn } from '../identifiers/identifiers.js';
+import { formatTimestamp } from '../ui/format.js';
 
 export interface StoredCredentials {
   accessKeyId: string;
@@ -33,7 +34,7 @@ export function formatExpiration(date: Date): string {
       hint: 'This is a bug in awsfed; the credentials file was not changed.',
     });
   }
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return formatTimestamp(date);
 }
 
 export function applyCredentials(doc: IniDocument, section: string, creds: StoredCredentials): void {
