@@ -210,8 +210,9 @@ export const ERROR_CODES = {
 
   // files: ~/.aws/config, ~/.aws/credentials, the CA bundle
   FILE_PARSE: { area: 'files', exit: ExitCode.files, what: '`~/.aws/config` or `credentials` has a line awsfed cannot parse (`path:line` given), or is not UTF-8', todo: 'fix that line; awsfed never rewrites a file it cannot parse' },
-  FILE_UNREADABLE: { area: 'files', exit: ExitCode.files, what: 'a file cannot be read (permissions, a directory in the way)', todo: 'check the permissions of the file named in the message' },
+  FILE_UNREADABLE: { area: 'files', exit: ExitCode.files, what: 'a file cannot be read (permissions, a directory, FIFO or device in the way)', todo: 'check the permissions of the file named in the message' },
   FILE_UNWRITABLE: { area: 'files', exit: ExitCode.files, what: 'a file cannot be written (permissions, read-only disk, full disk)', todo: 'check the permissions and free space of the directory named in the message' },
+  FILE_TOO_LARGE: { area: 'files', exit: ExitCode.files, what: 'a config or credentials file is over 16 MiB', todo: 'check the file named in the message; something may be writing into it' },
   FILE_LOCKED: { area: 'files', exit: ExitCode.files, what: 'another awsfed run holds the lock', todo: 'wait for it; remove a stale `.lock` file named in the message' },
   FILE_INVALID_VALUE: { area: 'files', exit: ExitCode.files, what: 'a section name, key or value cannot be written to an INI file (the file was not changed)', todo: 'check the setting value; otherwise report it as a bug' },
   CA_BUNDLE_UNREADABLE: { area: 'files', exit: ExitCode.files, what: 'the CA bundle path cannot be read', todo: 'check `--ca-bundle` / `AWSFED_CA_BUNDLE` / `AWS_CA_BUNDLE` / `awsfed_ca_bundle`' },
