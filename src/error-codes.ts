@@ -147,7 +147,7 @@ export const ERROR_CODES = {
   STS_UNREACHABLE: { area: 'sts', exit: ExitCode.sts, what: 'the STS endpoint cannot be reached', todo: 'check the network, proxy and `--sts-endpoint` / `AWS_ENDPOINT_URL_STS`' },
   STS_TIMEOUT: { area: 'sts', exit: ExitCode.sts, what: 'an STS call (all its retries) took longer than 60 s, a trickling answer included', todo: 'check the network, proxy and `--sts-endpoint` / `AWS_ENDPOINT_URL_STS`, then try again' },
   STS_TLS: { area: 'sts', exit: ExitCode.sts, what: 'the STS endpoint\'s certificate is not trusted', todo: '`--ca-bundle` (or `AWS_CA_BUNDLE`) for a proxy or private endpoint' },
-  STS_BAD_RESPONSE: { area: 'sts', exit: ExitCode.sts, what: 'a non-STS answer (HTML page, proxy, wrong endpoint)', todo: 'check `--sts-endpoint` / `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`' },
+  STS_BAD_RESPONSE: { area: 'sts', exit: ExitCode.sts, what: 'a non-STS answer (HTML page, proxy, wrong endpoint), one over 1 MiB, or keys that are malformed or already expired', todo: 'check `--sts-endpoint` / `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`' },
   STS_UNEXPECTED_SIGNING: { area: 'sts', exit: ExitCode.sts, what: 'the SDK tried to sign AssumeRoleWithSAML (a bug)', todo: 'report it with the `--debug` output' },
   STS_ERROR: { area: 'sts', exit: ExitCode.sts, what: 'another STS failure, or an answer without credentials', todo: 'see the AWS error in the message; `--debug` for details' },
 
