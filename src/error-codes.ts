@@ -120,7 +120,7 @@ export const ERROR_CODES = {
   SAML_ENCRYPTED: { area: 'saml', exit: ExitCode.saml, what: 'the IdP returned an encrypted assertion', todo: 'disable assertion encryption on the AWS relying party trust' },
   SAML_NO_ROLES: { area: 'saml', exit: ExitCode.saml, what: 'no `Role` attribute, or one without values', todo: 'AD FS claim rules must map your groups to `role-arn,provider-arn`' },
   SAML_BAD_ROLE: { area: 'saml', exit: ExitCode.saml, what: 'a `Role` value is not `role-arn,provider-arn`', todo: 'fix the AD FS claim rule that builds the Role values' },
-  SAML_BAD_ATTRIBUTE: { area: 'saml', exit: ExitCode.saml, what: 'the `SessionDuration` attribute is not a whole number of seconds', todo: 'fix the claim rule (e.g. `28800`), or remove it and pass `--duration`' },
+  SAML_BAD_ATTRIBUTE: { area: 'saml', exit: ExitCode.saml, what: 'the `SessionDuration` attribute is not a whole number of seconds, or `RoleSessionName` is not 2-64 of `[A-Za-z0-9_+=,.@-]`', todo: 'fix the claim rule (e.g. `28800`, the UPN), or remove `SessionDuration` and pass `--duration`' },
 
   // roles: choosing a role, and profile names for login --all-roles
   ROLE_NOT_FOUND: { area: 'roles', exit: ExitCode.saml, what: '`--role` matches none of your roles', todo: 'the message lists your roles; use `ACCOUNT/ROLE-NAME` or the ARN' },
