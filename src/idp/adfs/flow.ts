@@ -124,6 +124,7 @@ async function converse(
     }
     const { form, entries } = await nextPost(page, opts, creds);
     lastPosted = page.kind;
+    assertSameOriginCredentials(form, entries, response.url);
     response = await submit(opts.http, form, entries, request);
   }
   throw new IdpError('IDP_TOO_MANY_STEPS', `Sign-in did not finish after ${maxSteps} pages (${steps.join(' -> ')})`, {
@@ -149,6 +150,34 @@ async function nextPost(
       return { form: page.form, entries: siteSelectionEntries(page.form, rp) };
     }
   }
+}
+
+/**
+ * The user name and password go only to the origin that served the form (https may replace http on the
+ * same host and port). A browser would post a form wherever its action points; awsfed does not, so
+ * that a form injected into the sign-in page, or rewritten by a proxy, cannot send the password to
+ * another host, even over https. AD FS, Keycloak, Shibboleth and PingFederate all post their sign-in
+ * forms back to their own host; a redirect to another IdP host is still followed, and that host's own
+ * form is posted back to it. Forms without credentials (the relying-party picker) are not concerned.
+ */
+function assertSameOriginCredentials(form: HtmlForm, entries: Array<[string, string]>, pageUrl: string): void {
+  const credentialFields = [form.userNameField, form.passwordField, 'UserName'].filter((name): name is string => name !== undefined);
+  if (!entries.some(([name]) => credentialFields.includes(name))) return;
+  let page: URL;
+  let action: URL;
+  try {
+    page = new URL(pageUrl);
+    action = new URL(form.action);
+  } catch {
+    return; // the URL policy refuses what does not parse, with its own message
+  }
+  if (action.origin === page.origin) return;
+  const upgraded = page.protocol === 'http:' && action.protocol === 'https:' && action.hostname === page.hostname && action.port === page.port;
+  if (upgraded) return;
+  const actionHost = action.host || action.protocol;
+  throw new IdpError('IDP_CROSS_ORIGIN_FORM', `The sign-in form at ${urlWithoutQuery(pageUrl)} would send your user name or password to another host (${actionHost}, not ${page.host})`, {
+    hint: 'awsfed posts credentials only to the host that served the form. If that other host is your real IdP, give its sign-in URL as the IdP URL (--idp-url); otherwise the page may have been tampered with: report it to your IdP administrator.',
+  });
 }
 
 function submit(http: HttpClient, form: HtmlForm, entries: Array<[string, string]>, request: RequestOptions): Promise<HttpResponse> {
