@@ -16,6 +16,7 @@ import { adoptSessionName } from '../catalog/session-name.js';
 import { checkLoginTarget } from '../catalog/login-target.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { urlWithoutQuery } from '../http/url-policy.js';
+import { redactingLogger } from '../redact.js';
 import { loadCaBundle } from '../config/ca-bundle.js';
 import { stsRegionFor } from '../partition.js';
 import { applyCredentials } from '../credentials/credentials.js';
@@ -111,6 +112,9 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
   ]);
   let username: Promise<string> | undefined;
   let password: Promise<string> | undefined;
+  let knownPassword: string | undefined;
+  // The HTTP client's debug lines show URLs, which an IdP that echoes the posted password can fill with it.
+  const httpLog = redactingLogger(deps.log, () => (knownPassword ? [knownPassword] : []));
   const credentials = {
     username: () => (username ??= chooseUsername(settings, prompter)),
     password: async () =>
@@ -123,7 +127,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
         runCommand: deps.runCommand,
         prompter,
         username: username ? await username : undefined,
-      })),
+      }).then((value) => (knownPassword = value))),
   };
   const saveDebugPage = options.debug ? debugPageSaver(deps.env.TMPDIR) : undefined;
   let signIns = 0;
@@ -132,7 +136,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     signIns += 1;
     deps.log.debug(`signing in at ${urlWithoutQuery(entryUrl)} as profile ${ctx.profile.value} (sign-in ${signIns})`);
     // A fresh cookie jar per sign-in: AD FS would otherwise answer from its MSISAuth session.
-    const http = createHttpClient({ caBundlePem: ctx.caBundlePem, log: deps.log });
+    const http = createHttpClient({ caBundlePem: ctx.caBundlePem, log: httpLog });
     const { samlResponse } = await signIn({
       entryUrl,
       relyingParty: settings.relyingParty.value,

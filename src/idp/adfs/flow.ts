@@ -13,9 +13,10 @@ import type { HttpClient, HttpResponse, RequestOptions } from '../../http/client
 import { DeadlineExceeded, hostOf, startDeadline } from '../../http/deadline.js';
 import { displayUrl, urlWithoutQuery } from '../../http/url-policy.js';
 import type { Logger } from '../../log.js';
+import { redactError, redactingLogger } from '../../redact.js';
 import { classify, type Page, type PageKind } from './classify.js';
 import type { HtmlForm } from './form.js';
-import { cacheCredentials, loginFormEntries, passwordPageEntries, usernamePageEntries } from './login.js';
+import { type CredentialCache, cacheCredentials, loginFormEntries, passwordPageEntries, usernamePageEntries } from './login.js';
 import { errorPageError, httpStatusError, mfaUnsupportedError, unknownPageError } from './page-error.js';
 import { chooseRelyingParty, siteSelectionEntries } from './site-selection.js';
 
@@ -54,12 +55,16 @@ const CREDENTIAL_KINDS: ReadonlySet<PageKind> = new Set(['login-form', 'password
 export async function signIn(opts: SignInOptions): Promise<SignInResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SIGNIN_TIMEOUT_MS;
   const deadline = startDeadline(timeoutMs, new DeadlineExceeded((host) => signInTimeoutError(host, timeoutMs)));
+  const creds = cacheCredentials({
+    username: () => deadline.paused(() => opts.credentials.username()),
+    password: () => deadline.paused(() => opts.credentials.password()),
+  });
   try {
-    return await converse(opts, {
-      signal: deadline.signal,
-      username: () => deadline.paused(() => opts.credentials.username()),
-      password: () => deadline.paused(() => opts.credentials.password()),
-    });
+    // What the IdP says is quoted in errors and debug lines (error texts, titles, adapter names, URLs):
+    // an IdP or proxy that echoes the posted password must not get it printed.
+    return await converse({ ...opts, log: redactingLogger(opts.log, () => creds.secrets()) }, { signal: deadline.signal, creds });
+  } catch (error) {
+    throw redactError(error, creds.secrets());
   } finally {
     deadline.dispose();
   }
@@ -74,10 +79,10 @@ function signInTimeoutError(host: string, timeoutMs: number): IdpError {
 
 async function converse(
   opts: SignInOptions,
-  session: { signal: AbortSignal; username(): Promise<string>; password(): Promise<string> },
+  session: { signal: AbortSignal; creds: CredentialCache },
 ): Promise<SignInResult> {
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
-  const creds = cacheCredentials(session);
+  const { creds } = session;
   const steps: string[] = [];
   const save = opts.saveDebugPage;
   const request = { signal: session.signal };
@@ -135,7 +140,7 @@ async function converse(
 async function nextPost(
   page: Exclude<Page, { kind: 'saml-response' | 'error' | 'mfa' | 'unknown' }>,
   opts: SignInOptions,
-  creds: ReturnType<typeof cacheCredentials>,
+  creds: CredentialCache,
 ): Promise<{ form: HtmlForm; entries: Array<[string, string]> }> {
   switch (page.kind) {
     case 'login-form':
