@@ -106,6 +106,19 @@ describe('createHttpClient', () => {
     await expect(createHttpClient({}).get(`${base}/`)).resolves.toMatchObject({ status: 503, body: 'busy' });
   });
 
+  // The host was reached and answered: "Cannot reach ... check your network" sent people to the wrong
+  // place. Headers over Node's 16 KiB (a cookie flood), bytes that are not HTTP, a body that is not the
+  // gzip it claims: IDP_BAD_RESPONSE, naming the host and what was wrong.
+  it.each<[string, (res: ServerResponse) => void, RegExp]>([
+    ['headers over 16 KiB (a cookie flood)', (res) => res.writeHead(200, { 'set-cookie': Array.from({ length: 40 }, (_, i) => `c${i}=${'x'.repeat(1000)}`) }).end('hi'), /headers/],
+    ['a body that is not the gzip it claims', (res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end('not gzip at all'), /compress/],
+  ])('maps %s to IDP_BAD_RESPONSE naming the host', async (_label, answer, what) => {
+    const base = await httpServer((_req, res) => answer(res));
+    const error = await createHttpClient({}).get(`${base}/adfs/ls/`).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'IDP_BAD_RESPONSE', exitCode: 3, message: expect.stringContaining(new URL(base).host) });
+    expect((error as IdpError).message).toMatch(what);
+  });
+
   it('maps a refused connection to IDP_UNREACHABLE naming the URL', async () => {
     const port = await listen(createHttpServer());
     await new Promise<void>((resolve) => servers.pop()?.close(() => resolve()));

@@ -284,6 +284,14 @@ function mapNetworkError(error: unknown, url: string): IdpError {
       cause,
     });
   }
+  const broken = brokenAnswer(code);
+  if (broken) {
+    // The host was reached and answered, so "cannot reach" would send people to check the wrong thing.
+    return new IdpError('IDP_BAD_RESPONSE', `${host} sent an answer awsfed cannot read: ${broken} (${code}, at ${displayUrl(url)})`, {
+      hint: 'The IdP, or a proxy or TLS-inspecting middlebox in front of it, sent a broken answer; retry, and if it persists check the proxy settings or report it to your IdP administrator.',
+      cause,
+    });
+  }
   const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(errorMessage(error));
   if (timedOut) {
     // The connection itself timed out (TCP connect, or the OS): the host is out of reach rather than slow.
@@ -304,6 +312,17 @@ function mapNetworkError(error: unknown, url: string): IdpError {
     hint: 'Check the IdP URL and your network; run with --debug for details.',
     cause,
   });
+}
+
+/** What was wrong with an answer that arrived but is not usable HTTP, or undefined for other failures. */
+function brokenAnswer(code: string | undefined): string | undefined {
+  if (code === undefined) return undefined;
+  // Node's HTTP parser (llhttp) caps the headers at 16 KiB; its other errors are bytes that are not HTTP.
+  if (code === 'HPE_HEADER_OVERFLOW') return 'its headers are over 16 KiB (often a flood of cookies)';
+  if (code.startsWith('HPE_')) return 'it is not valid HTTP';
+  // zlib and brotli errors while decoding Content-Encoding.
+  if (code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code === 'ERR__ERROR') return 'its body is not the compressed data its Content-Encoding claims';
+  return undefined;
 }
 
 function plainCause(error: unknown, code: string | undefined): Error {
