@@ -112,6 +112,7 @@ describe('createHttpClient', () => {
   it.each<[string, (res: ServerResponse) => void, RegExp]>([
     ['headers over 16 KiB (a cookie flood)', (res) => res.writeHead(200, { 'set-cookie': Array.from({ length: 40 }, (_, i) => `c${i}=${'x'.repeat(1000)}`) }).end('hi'), /headers/],
     ['a body that is not the gzip it claims', (res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end('not gzip at all'), /compress/],
+    ['a body that is not the brotli it claims', (res) => res.writeHead(200, { 'content-encoding': 'br' }).end('not brotli at all'), /compress/],
   ])('maps %s to IDP_BAD_RESPONSE naming the host', async (_label, answer, what) => {
     const base = await httpServer((_req, res) => answer(res));
     const error = await createHttpClient({}).get(`${base}/adfs/ls/`).catch((e: unknown) => e);

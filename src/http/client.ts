@@ -321,7 +321,7 @@ function brokenAnswer(code: string | undefined): string | undefined {
   if (code === 'HPE_HEADER_OVERFLOW') return 'its headers are over 16 KiB (often a flood of cookies)';
   if (code.startsWith('HPE_')) return 'it is not valid HTTP';
   // zlib and brotli errors while decoding Content-Encoding.
-  if (code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code === 'ERR__ERROR') return 'its body is not the compressed data its Content-Encoding claims';
+  if (code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code.startsWith('ERR__ERROR')) return 'its body is not the compressed data its Content-Encoding claims';
   return undefined;
 }
 
