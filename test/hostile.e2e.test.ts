@@ -85,3 +85,75 @@ describe('login against an IdP that echoes the password', () => {
     expectNoSecrets(result, [PASSWORD, encodeURIComponent(PASSWORD), new URLSearchParams({ p: PASSWORD }).toString().slice(2), 'Passw0rd']);
   }, 60_000);
 });
+
+describe('login with a credentials or config path that is not a file', () => {
+  it.each([
+    ['a FIFO as the credentials file', 'credentials'],
+    ['a FIFO as the config file', 'config'],
+  ] as const)('%s fails at once with FILE_UNREADABLE, before anything is sent', async (_label, which) => {
+    const { spawnSync } = await import('node:child_process');
+    const idp = await echoingIdp((_pw, _req, res) => html(res, 200, ''));
+    const home = await makeTempHome();
+    homes.push(home);
+    expect(spawnSync('mkfifo', [which === 'config' ? home.configFile : home.credentialsFile]).status).toBe(0);
+    const result = await runCli(['login', '--debug', '--no-prompt', '--idp-url', `${idp.base}${ENTRY}`, '--username', 'alice@corp.example', '--region', 'us-east-1'], {
+      env: { ...home.env, AWSFED_PASSWORD: PASSWORD },
+      timeoutMs: 30_000,
+    });
+    expect(result.code, explain(result)).toBe(6);
+    expect(result.stderr).toContain('code: FILE_UNREADABLE');
+    expect(result.stderr).toContain('not a regular file');
+    expect(idp.posts()).toBe(0);
+  }, 60_000);
+});
+
+describe('login against an STS endpoint that answers oddly', () => {
+  const ROLE = 'arn:aws:iam::111111111111:role/Admin';
+  const PROVIDER = 'arn:aws:iam::111111111111:saml-provider/ADFS';
+  const assertionXml =
+    '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><Assertion xmlns="urn:oasis:names:tc:SAML:2.0:assertion"><AttributeStatement>' +
+    `<Attribute Name="https://aws.amazon.com/SAML/Attributes/Role"><AttributeValue>${ROLE},${PROVIDER}</AttributeValue></Attribute>` +
+    '</AttributeStatement></Assertion></samlp:Response>';
+  const samlPage = `<form method="POST" action="https://signin.aws.amazon.com/saml"><input type="hidden" name="SAMLResponse" value="${Buffer.from(assertionXml).toString('base64')}"/></form>`;
+  const answer = (expiration: string, accessKeyId = 'ASIAHOSTILE0000001'): string =>
+    '<AssumeRoleWithSAMLResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithSAMLResult>' +
+    '<AssumedRoleUser><AssumedRoleId>AROAHOSTILE:u</AssumedRoleId><Arn>arn:aws:sts::111111111111:assumed-role/Admin/u</Arn></AssumedRoleUser>' +
+    `<Credentials><AccessKeyId>${accessKeyId}</AccessKeyId><SecretAccessKey>HostileSecretKey/0123456789abcdef</SecretAccessKey><SessionToken>HostileToken0123456789</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
+    '</AssumeRoleWithSAMLResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleWithSAMLResponse>';
+
+  /** One loopback server: the IdP page with the SAMLResponse at once, and STS answering `sts` at /sts. */
+  async function loginAgainst(sts: string) {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => (req.url?.startsWith('/sts') ? void res.writeHead(200, { 'content-type': 'text/xml' }).end(sts) : html(res, 200, samlPage)));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const home = await makeTempHome();
+    homes.push(home);
+    const result = await runCli(
+      ['login', '--no-prompt', '--idp-url', `${base}${ENTRY}`, '--username', 'alice@corp.example', '--region', 'us-east-1', '--sts-endpoint', `${base}/sts`, '--duration', '1h'],
+      { env: { ...home.env, AWSFED_PASSWORD: PASSWORD }, timeoutMs: 30_000 },
+    );
+    return { result, home };
+  }
+
+  it('an expiry in year 9999 is stored as at most now + the duration asked, so the keys get refreshed', async () => {
+    const before = Date.now();
+    const { result, home } = await loginAgainst(answer('9999-12-31T23:59:59Z'));
+    expect(result.code, explain(result)).toBe(0);
+    const stored = /x_security_token_expires = (\S+)/.exec(await home.read('credentials'))?.[1];
+    expect(new Date(stored ?? '').getTime()).toBeLessThanOrEqual(Date.now() + 3600_000);
+    expect(new Date(stored ?? '').getTime()).toBeGreaterThanOrEqual(before + 3600_000 - 1000);
+    expect(result.stdout).not.toContain('9999');
+  }, 60_000);
+
+  it('keys with a line break are STS_BAD_RESPONSE and nothing is written', async () => {
+    const { result, home } = await loginAgainst(answer('2099-01-01T00:00:00Z', 'ASIA&#10;[default]&#10;aws_access_key_id = EVIL'));
+    expect(result.code, explain(result)).toBe(5);
+    expect(result.stderr).toContain('STS at');
+    await expect(home.read('credentials')).rejects.toMatchObject({ code: 'ENOENT' });
+    expectNoSecrets(result, [PASSWORD, 'HostileSecretKey', 'HostileToken']);
+  }, 60_000);
+});
