@@ -80,7 +80,7 @@ export const ERROR_CODES = {
 
   // idp: the conversation with AD FS (or another SAML IdP)
   IDP_BAD_RESPONSE: { area: 'idp', exit: ExitCode.auth, what: 'the IdP answered with something that is not usable HTTP (headers over 16 KiB, bad compression)', todo: 'retry; check the proxy or TLS-inspecting middlebox in front of the IdP' },
-  IDP_CROSS_ORIGIN_FORM: { area: 'idp', exit: ExitCode.auth, what: 'the sign-in form would post the password to another host than the one that served it', todo: 'give that host\'s sign-in URL as `--idp-url` if it is your IdP; otherwise report the page to your IdP admin' },
+  IDP_CROSS_ORIGIN_FORM: { area: 'idp', exit: ExitCode.auth, what: 'the sign-in form, or a 307/308 redirect of its post, would send the password to another host than the one that served it', todo: 'give that host\'s sign-in URL as `--idp-url` if it is your IdP; otherwise report the page to your IdP admin' },
   IDP_INSECURE_URL: { area: 'idp', exit: ExitCode.auth, what: 'an `http://` URL to a non-loopback host (also on a redirect), or not an absolute URL', todo: 'use the `https://` URL; a redirect to `http://` means the IdP or a proxy is misconfigured' },
   IDP_TLS: { area: 'idp', exit: ExitCode.auth, what: 'the IdP\'s certificate is not trusted', todo: '`--ca-bundle corp-root.pem` (or `awsfed_ca_bundle`, `AWS_CA_BUNDLE`)' },
   IDP_UNREACHABLE: { area: 'idp', exit: ExitCode.auth, what: 'connection refused, DNS failure, time-out', todo: 'check the URL, VPN and proxy' },

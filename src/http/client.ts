@@ -136,7 +136,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         throw new IdpError('IDP_HTTP_STATUS', `The IdP sent a redirect with an invalid Location from ${displayUrl(spec.url)}`, { cause });
       }
       // 307/308 repeat the request as is; 301/302/303 become a GET without body, as browsers do.
-      spec = response.status === 307 || response.status === 308 ? { ...spec, url: next } : { method: 'GET', url: next };
+      const repeat = response.status === 307 || response.status === 308;
+      if (repeat && spec.method === 'POST') assertSameOrigin(spec.url, next, response.status);
+      spec = repeat ? { ...spec, url: next } : { method: 'GET', url: next };
     }
   }
 
@@ -144,6 +146,21 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     get: (url, options) => send({ method: 'GET', url }, options?.signal),
     postForm: (url, fields, options) => send({ method: 'POST', url, body: new URLSearchParams(fields).toString() }, options?.signal),
   };
+}
+
+/**
+ * A 307/308 repeats a POST with its body, which for a sign-in form is the password: it may only go back
+ * to the same origin (or the same host and port over https). Browsers re-post anywhere; the sign-in
+ * flow posts credentials only to the origin that served the form, and a redirect must not get around that.
+ */
+function assertSameOrigin(from: string, to: string, status: number): void {
+  const a = new URL(from);
+  const b = new URL(to);
+  if (a.origin === b.origin) return;
+  if (a.protocol === 'http:' && b.protocol === 'https:' && a.hostname === b.hostname && a.port === b.port) return;
+  throw new IdpError('IDP_CROSS_ORIGIN_FORM', `${a.host} redirected a sign-in post (HTTP ${status}) to another host, ${b.host || b.protocol}; awsfed does not repeat it there`, {
+    hint: 'awsfed posts credentials only to the host that served the form. If that other host is your real IdP, give its sign-in URL as the IdP URL (--idp-url); otherwise report the redirect to your IdP administrator.',
+  });
 }
 
 interface Limits {
