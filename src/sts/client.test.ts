@@ -436,6 +436,8 @@ describe('transport', () => {
     ['a session token with a control character', (b: string) => b.replace('HostileToken', 'Hostile&#27;Token')],
     ['an assumed-role ARN with a line break', (b: string) => b.replace('assumed-role/Admin/u', 'assumed-role/Admin/u&#10;[x]')],
     ['an expiry in the past', () => assumeRoleWithSamlBody('2001-01-01T00:00:00Z')],
+    // A proxy's 200 page that happens to be well-formed XML: the SDK finds no Credentials in it.
+    ['no credentials at all (a well-formed HTML page with status 200)', () => '<html><head><title>Proxy sign-in</title></head><body>Log in</body></html>'],
   ])('refuses credentials with %s as STS_BAD_RESPONSE', async (_label, mutate) => {
     await withEndpoint(
       (res) => res.writeHead(200, { 'content-type': 'text/xml' }).end(mutate(assumeRoleWithSamlBody('2099-01-01T00:00:00Z'))),

@@ -93,7 +93,7 @@ function sessionCredentials(
   ctx: StsErrorContext,
   durationSeconds: number,
 ): SamlCredentials {
-  const credentials = checkedCredentials(requireCredentials(out.Credentials, ctx.operation), ctx, durationSeconds);
+  const credentials = checkedCredentials(requireCredentials(out.Credentials, ctx), ctx, durationSeconds);
   const assumedRoleArn = out.AssumedRoleUser?.Arn ?? roleArn;
   if (!ARN.test(assumedRoleArn)) throw badAnswer(ctx, 'an assumed-role ARN that is not an ARN');
   const result: SamlCredentials = { ...credentials, assumedRoleArn };
@@ -103,13 +103,10 @@ function sessionCredentials(
 
 function requireCredentials(
   c: { AccessKeyId?: string | undefined; SecretAccessKey?: string | undefined; SessionToken?: string | undefined; Expiration?: Date | undefined } | undefined,
-  operation: StsOperation,
+  ctx: StsErrorContext,
 ): AwsCredentials {
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-    throw new StsError('STS_ERROR', `STS ${operation} answered without complete credentials`, {
-      hint: 'This is unexpected from AWS; check the STS endpoint setting',
-    });
-  }
+  // AWS always sends all four: an answer without them is a proxy page or another service.
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) throw badAnswer(ctx, 'no complete credentials');
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
 }
 
