@@ -86,6 +86,22 @@ describe('login against an IdP that echoes the password', () => {
   }, 60_000);
 });
 
+describe('--debug copies of pages that echo the password', () => {
+  it('the saved copy of an unknown page holds no form of the password (raw, in a URL, form-encoded)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const idp = await echoingIdp((pw, _req, res) =>
+      html(res, 200, `<html><head><title>Odd</title></head><body><p>${pw}</p><a href="/x?p=${new URLSearchParams({ p: pw }).toString().slice(2)}">a</a><a href="/y/${encodeURIComponent(pw)}">b</a></body></html>`),
+    );
+    const result = await login(idp.base);
+    expect(result.code, explain(result)).toBe(3);
+    const saved = /A redacted copy of the page is in (\S+?);/.exec(result.stderr)?.[1];
+    expect(saved, explain(result)).toBeDefined();
+    const copy = await readFile(saved as string, 'utf8');
+    expect(copy).toContain('[REDACTED]');
+    for (const form of [PASSWORD, encodeURIComponent(PASSWORD), new URLSearchParams({ p: PASSWORD }).toString().slice(2), 'Passw0rd']) expect(copy).not.toContain(form);
+  }, 60_000);
+});
+
 describe('login with a credentials or config path that is not a file', () => {
   it.each([
     ['a FIFO as the credentials file', 'credentials'],

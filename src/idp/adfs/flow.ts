@@ -13,7 +13,7 @@ import type { HttpClient, HttpResponse, RequestOptions } from '../../http/client
 import { DeadlineExceeded, hostOf, startDeadline } from '../../http/deadline.js';
 import { displayUrl, urlWithoutQuery } from '../../http/url-policy.js';
 import type { Logger } from '../../log.js';
-import { redactError, redactingLogger } from '../../redact.js';
+import { redactError, redactingLogger, secretForms } from '../../redact.js';
 import { classify, type Page, type PageKind } from './classify.js';
 import type { HtmlForm } from './form.js';
 import { type CredentialCache, cacheCredentials, loginFormEntries, passwordPageEntries, usernamePageEntries } from './login.js';
@@ -97,7 +97,8 @@ async function converse(
     const dump = async (): Promise<string | undefined> => {
       if (!save) return undefined;
       const { redactPage } = await import('./debug-page.js');
-      return save(`awsfed-page-${step}.html`, redactPage(response.body, creds.secrets()));
+      // The page may echo the password as typed or encoded into a link: scrub every form of it.
+      return save(`awsfed-page-${step}.html`, redactPage(response.body, creds.secrets().flatMap(secretForms)));
     };
 
     switch (page.kind) {
