@@ -14,8 +14,7 @@ export async function loadCaBundle(path: string | undefined): Promise<string | u
   try {
     pem = await readRegularFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'NOT_REGULAR' ? ': it is not a regular file (a FIFO, socket or device)' : code === 'TOO_LARGE' ? `: it is over ${MAX_CA_BUNDLE_BYTES} bytes` : ` (${code ?? 'error'})`;
+    const why = error instanceof Refused ? `: ${error.message}` : ` (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
     throw new FileError('CA_BUNDLE_UNREADABLE', `Cannot read the CA bundle ${path}${why}.`, {
       hint: 'Check the path given by --ca-bundle, AWSFED_CA_BUNDLE, AWS_CA_BUNDLE or awsfed_ca_bundle.',
       cause: error,
@@ -29,6 +28,9 @@ export async function loadCaBundle(path: string | undefined): Promise<string | u
   return pem;
 }
 
+/** A path readRegularFile will not read, and why. */
+class Refused extends Error {}
+
 /**
  * Only a regular file, of a sane size: a FIFO blocks open() until a writer comes (the run hung) and a
  * device such as /dev/zero never ends. O_NONBLOCK lets the open of a FIFO return; the type is checked on
@@ -39,8 +41,8 @@ async function readRegularFile(path: string): Promise<string> {
   try {
     const stat = await handle.stat();
     if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'NOT_REGULAR' });
-    if (stat.size > MAX_CA_BUNDLE_BYTES) throw Object.assign(new Error('too large'), { code: 'TOO_LARGE' });
+    if (!stat.isFile()) throw new Refused('it is not a regular file (a FIFO, socket or device)');
+    if (stat.size > MAX_CA_BUNDLE_BYTES) throw new Refused(`it is over ${MAX_CA_BUNDLE_BYTES} bytes`);
     return await handle.readFile('utf8');
   } finally {
     await handle.close().catch(() => undefined);

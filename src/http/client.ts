@@ -17,7 +17,7 @@ import { CookieJar } from 'tough-cookie';
 import { IdpError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import { errorCode, isTlsErrorCode, isUnreachableCode, trustedCas } from '../net-errors.js';
+import { brokenAnswerKind, errorCode, isTlsErrorCode, isUnreachableCode, trustedCas } from '../net-errors.js';
 import { DeadlineExceeded, hostOf } from './deadline.js';
 import { assertAllowedUrl, displayUrl } from './url-policy.js';
 
@@ -301,7 +301,7 @@ function mapNetworkError(error: unknown, url: string): IdpError {
       cause,
     });
   }
-  const broken = brokenAnswer(code);
+  const broken = brokenAnswerKind(code);
   if (broken) {
     // The host was reached and answered, so "cannot reach" would send people to check the wrong thing.
     return new IdpError('IDP_BAD_RESPONSE', `${host} sent an answer awsfed cannot read: ${broken} (${code}, at ${displayUrl(url)})`, {
@@ -329,17 +329,6 @@ function mapNetworkError(error: unknown, url: string): IdpError {
     hint: 'Check the IdP URL and your network; run with --debug for details.',
     cause,
   });
-}
-
-/** What was wrong with an answer that arrived but is not usable HTTP, or undefined for other failures. */
-function brokenAnswer(code: string | undefined): string | undefined {
-  if (code === undefined) return undefined;
-  // Node's HTTP parser (llhttp) caps the headers at 16 KiB; its other errors are bytes that are not HTTP.
-  if (code === 'HPE_HEADER_OVERFLOW') return 'its headers are over 16 KiB (often a flood of cookies)';
-  if (code.startsWith('HPE_')) return 'it is not valid HTTP';
-  // zlib and brotli errors while decoding Content-Encoding.
-  if (code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code.startsWith('ERR__ERROR')) return 'its body is not the compressed data its Content-Encoding claims';
-  return undefined;
 }
 
 function plainCause(error: unknown, code: string | undefined): Error {
