@@ -155,6 +155,7 @@ export const ERROR_CODES = {
 
   // chain: destination profiles (role_arn + source_profile)
   CHAIN_CYCLE: { area: 'chain', exit: ExitCode.usage, what: 'a destination\'s `source_profile` chain loops (the path is shown)', todo: 'fix `source_profile` with `awsfed add NAME --source ...`' },
+  CHAIN_TOO_LONG: { area: 'chain', exit: ExitCode.usage, what: 'a destination\'s `source_profile` chain has more than 20 hops', todo: 'point `source_profile` nearer to the gateway (`awsfed add NAME --source ...`)' },
   CHAIN_MISSING_SOURCE: { area: 'chain', exit: ExitCode.usage, what: 'a `source_profile` names a profile that does not exist', todo: 'create it (`awsfed configure --profile NAME`) or change `source_profile`' },
   CHAIN_NO_SUCH_PROFILE: { area: 'chain', exit: ExitCode.usage, what: 'the named profile is not in `~/.aws/config`', todo: '`awsfed list` shows the profiles; `awsfed add` creates one' },
   CHAIN_NOT_A_DESTINATION: { area: 'chain', exit: ExitCode.usage, what: 'the profile lacks `role_arn` or `source_profile`', todo: '`awsfed add NAME --account ... --role ...`, or fix it in `~/.aws/config`' },
