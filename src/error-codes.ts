@@ -80,6 +80,8 @@ export const ERROR_CODES = {
   CONCURRENCY_INVALID: { area: 'settings', exit: ExitCode.usage, what: '`refresh --concurrency` is not a whole number from 1 to 64', todo: 'leave it out (default 8) or give 1..64' },
 
   // idp: the conversation with AD FS (or another SAML IdP)
+  IDP_BAD_RESPONSE: { area: 'idp', exit: ExitCode.auth, what: 'the IdP answered with something that is not usable HTTP (headers over 16 KiB, bad compression)', todo: 'retry; check the proxy or TLS-inspecting middlebox in front of the IdP' },
+  IDP_CROSS_ORIGIN_FORM: { area: 'idp', exit: ExitCode.auth, what: 'the sign-in form, or a 307/308 redirect of its post, would send the password to another host than the one that served it', todo: 'give that host\'s sign-in URL as `--idp-url` if it is your IdP; otherwise report the page to your IdP admin' },
   IDP_INSECURE_URL: { area: 'idp', exit: ExitCode.auth, what: 'an `http://` URL to a non-loopback host (also on a redirect), or not an absolute URL', todo: 'use the `https://` URL; a redirect to `http://` means the IdP or a proxy is misconfigured' },
   IDP_TLS: { area: 'idp', exit: ExitCode.auth, what: 'the IdP\'s certificate is not trusted', todo: '`--ca-bundle corp-root.pem` (or `awsfed_ca_bundle`, `AWS_CA_BUNDLE`)' },
   IDP_UNREACHABLE: { area: 'idp', exit: ExitCode.auth, what: 'connection refused, DNS failure, time-out', todo: 'check the URL, VPN and proxy' },
@@ -140,7 +142,7 @@ export const ERROR_CODES = {
   SAML_ENCRYPTED: { area: 'saml', exit: ExitCode.saml, what: 'the IdP returned an encrypted assertion', todo: 'disable assertion encryption on the AWS relying party trust' },
   SAML_NO_ROLES: { area: 'saml', exit: ExitCode.saml, what: 'no `Role` attribute, or one without values', todo: 'AD FS claim rules must map your groups to `role-arn,provider-arn`' },
   SAML_BAD_ROLE: { area: 'saml', exit: ExitCode.saml, what: 'a `Role` value is not `role-arn,provider-arn`', todo: 'fix the AD FS claim rule that builds the Role values' },
-  SAML_BAD_ATTRIBUTE: { area: 'saml', exit: ExitCode.saml, what: 'the `SessionDuration` attribute is not a whole number of seconds', todo: 'fix the claim rule (e.g. `28800`), or remove it and pass `--duration`' },
+  SAML_BAD_ATTRIBUTE: { area: 'saml', exit: ExitCode.saml, what: 'the `SessionDuration` attribute is not a whole number of seconds, or `RoleSessionName` is not 2-64 of `[A-Za-z0-9_+=,.@-]`', todo: 'fix the claim rule (e.g. `28800`, the UPN), or remove `SessionDuration` and pass `--duration`' },
 
   // roles: choosing a role, and profile names for login --all-roles
   ROLE_NOT_FOUND: { area: 'roles', exit: ExitCode.saml, what: '`--role` matches none of your roles', todo: 'the message lists your roles; use `ACCOUNT/ROLE-NAME` or the ARN' },
@@ -167,12 +169,13 @@ export const ERROR_CODES = {
   STS_UNREACHABLE: { area: 'sts', exit: ExitCode.sts, what: 'the STS endpoint cannot be reached', todo: 'check the network, proxy and `--sts-endpoint` / `AWS_ENDPOINT_URL_STS`' },
   STS_TIMEOUT: { area: 'sts', exit: ExitCode.sts, what: 'an STS call (all its retries) took longer than 60 s, a trickling answer included', todo: 'check the network, proxy and `--sts-endpoint` / `AWS_ENDPOINT_URL_STS`, then try again' },
   STS_TLS: { area: 'sts', exit: ExitCode.sts, what: 'the STS endpoint\'s certificate is not trusted', todo: '`--ca-bundle` (or `AWS_CA_BUNDLE`) for a proxy or private endpoint' },
-  STS_BAD_RESPONSE: { area: 'sts', exit: ExitCode.sts, what: 'a non-STS answer (HTML page, proxy, wrong endpoint)', todo: 'check `--sts-endpoint` / `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`' },
+  STS_BAD_RESPONSE: { area: 'sts', exit: ExitCode.sts, what: 'a non-STS answer (HTML page, proxy, wrong endpoint), one over 1 MiB, or keys that are malformed or already expired', todo: 'check `--sts-endpoint` / `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`' },
   STS_UNEXPECTED_SIGNING: { area: 'sts', exit: ExitCode.sts, what: 'the SDK tried to sign AssumeRoleWithSAML (a bug)', todo: 'report it with the `--debug` output' },
   STS_ERROR: { area: 'sts', exit: ExitCode.sts, what: 'another STS failure, or an answer without credentials', todo: 'see the AWS error in the message; `--debug` for details' },
 
   // chain: destination profiles (role_arn + source_profile)
   CHAIN_CYCLE: { area: 'chain', exit: ExitCode.usage, what: 'a destination\'s `source_profile` chain loops (the path is shown)', todo: 'fix `source_profile` with `awsfed add NAME --source ...`' },
+  CHAIN_TOO_LONG: { area: 'chain', exit: ExitCode.usage, what: 'a destination\'s `source_profile` chain has more than 20 hops', todo: 'point `source_profile` nearer to the gateway (`awsfed add NAME --source ...`)' },
   CHAIN_MISSING_SOURCE: { area: 'chain', exit: ExitCode.usage, what: 'a `source_profile` names a profile that does not exist', todo: 'create it (`awsfed configure --profile NAME`) or change `source_profile`' },
   CHAIN_NO_SUCH_PROFILE: { area: 'chain', exit: ExitCode.usage, what: 'the named profile is not in `~/.aws/config`', todo: '`awsfed list` shows the profiles; `awsfed add` creates one' },
   CHAIN_NOT_A_DESTINATION: { area: 'chain', exit: ExitCode.usage, what: 'the profile lacks `role_arn` or `source_profile`', todo: '`awsfed add NAME --account ... --role ...`, or fix it in `~/.aws/config`' },
@@ -229,11 +232,12 @@ export const ERROR_CODES = {
 
   // files: ~/.aws/config, ~/.aws/credentials, the CA bundle
   FILE_PARSE: { area: 'files', exit: ExitCode.files, what: '`~/.aws/config` or `credentials` has a line awsfed cannot parse (`path:line` given), or is not UTF-8', todo: 'fix that line; awsfed never rewrites a file it cannot parse' },
-  FILE_UNREADABLE: { area: 'files', exit: ExitCode.files, what: 'a file cannot be read (permissions, a directory in the way)', todo: 'check the permissions of the file named in the message' },
+  FILE_UNREADABLE: { area: 'files', exit: ExitCode.files, what: 'a file cannot be read (permissions, a directory, FIFO or device in the way)', todo: 'check the permissions of the file named in the message' },
   FILE_UNWRITABLE: { area: 'files', exit: ExitCode.files, what: 'a file cannot be written (permissions, read-only disk, full disk)', todo: 'check the permissions and free space of the directory named in the message' },
+  FILE_TOO_LARGE: { area: 'files', exit: ExitCode.files, what: 'a config or credentials file is over 16 MiB', todo: 'check the file named in the message; something may be writing into it' },
   FILE_LOCKED: { area: 'files', exit: ExitCode.files, what: 'another awsfed run holds the lock', todo: 'wait for it; remove a stale `.lock` file named in the message' },
   FILE_INVALID_VALUE: { area: 'files', exit: ExitCode.files, what: 'a section name, key or value cannot be written to an INI file (the file was not changed)', todo: 'check the setting value; otherwise report it as a bug' },
-  CA_BUNDLE_UNREADABLE: { area: 'files', exit: ExitCode.files, what: 'the CA bundle path cannot be read', todo: 'check `--ca-bundle` / `AWSFED_CA_BUNDLE` / `AWS_CA_BUNDLE` / `awsfed_ca_bundle`' },
+  CA_BUNDLE_UNREADABLE: { area: 'files', exit: ExitCode.files, what: 'the CA bundle path cannot be read (or is a FIFO, device or over 16 MiB)', todo: 'check `--ca-bundle` / `AWSFED_CA_BUNDLE` / `AWS_CA_BUNDLE` / `awsfed_ca_bundle`' },
   CA_BUNDLE_INVALID: { area: 'files', exit: ExitCode.files, what: 'the CA bundle holds no PEM certificate', todo: 'give a PEM file (`-----BEGIN CERTIFICATE-----`)' },
 } as const satisfies Record<string, ErrorCodeSpec>;
 

@@ -52,6 +52,22 @@ export function isUnreachableCode(code: string | undefined): boolean {
   return code !== undefined && UNREACHABLE_CODES.has(code);
 }
 
+/**
+ * What was wrong with an answer that arrived but is not usable HTTP, or undefined for other failures:
+ * the host was reached, so these are not "unreachable".
+ */
+export function brokenAnswerKind(code: string | undefined): string | undefined {
+  if (code === undefined) return undefined;
+  // Node's HTTP parser (llhttp) caps the headers at 16 KiB; its other errors are bytes that are not HTTP.
+  if (code === 'HPE_HEADER_OVERFLOW') return 'its headers are over 16 KiB (often a flood of cookies)';
+  if (code.startsWith('HPE_')) return 'it is not valid HTTP';
+  // zlib (Z_DATA_ERROR, ...) and brotli (ERR__ERROR_FORMAT_PADDING_1, ...) while decoding Content-Encoding.
+  if (code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code.startsWith('ERR__ERROR')) {
+    return 'its body is not the compressed data its Content-Encoding claims';
+  }
+  return undefined;
+}
+
 /** The CAs for an https agent given an extra PEM bundle: `ca` replaces Node's roots, so keep them. */
 export function trustedCas(pem: string): string[] {
   return [...rootCertificates, pem];

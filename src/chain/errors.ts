@@ -10,7 +10,7 @@ import type { ErrorCodeExiting } from '../error-codes.js';
 /** Extract keeps only codes the registry gives exit 2: a code with another status cannot be thrown here. */
 export type ChainErrorCode = Extract<
   ErrorCodeExiting<typeof ExitCode.usage>,
-  'CHAIN_CYCLE' | 'CHAIN_MISSING_SOURCE' | 'CHAIN_NO_SUCH_PROFILE' | 'CHAIN_NOT_A_DESTINATION' | 'CHAIN_UNSUPPORTED_SOURCE'
+  'CHAIN_CYCLE' | 'CHAIN_TOO_LONG' | 'CHAIN_MISSING_SOURCE' | 'CHAIN_NO_SUCH_PROFILE' | 'CHAIN_NOT_A_DESTINATION' | 'CHAIN_UNSUPPORTED_SOURCE'
 >;
 
 export class ChainError extends AppError {
@@ -37,6 +37,14 @@ function configName(configFile: string | undefined): string {
 export function chainCycleError(path: string[], hint?: string, configFile?: string): ChainError {
   return new ChainError('CHAIN_CYCLE', `profile chain loops: ${formatChainPath(path)}`, path, {
     hint: hint ?? `Point source_profile of one of these profiles at the gateway profile (edit ${configName(configFile)} or run \`awsfed add ${path[0] ?? 'NAME'} --source ...\`).`,
+  });
+}
+
+/** A chain longer than MAX_CHAIN_HOPS: only its two ends are quoted (the path may be thousands long). */
+export function chainTooLongError(path: string[], next: string, configFile?: string): ChainError {
+  const head = path.slice(0, 3).map((p) => (p.length > 60 ? `${p.slice(0, 57)}...` : p));
+  return new ChainError('CHAIN_TOO_LONG', `profile chain is longer than ${path.length - 1} hops: ${formatChainPath(head)} -> ... (next: ${next.slice(0, 60)})`, path, {
+    hint: `Point source_profile of "${path[0]?.slice(0, 60) ?? 'NAME'}" nearer to its gateway profile (edit ${configName(configFile)}); no role needs that many hops.`,
   });
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIni } from '../ini/document.js';
 import { ChainError } from './errors.js';
-import { chainPath, chainRoot, planChains } from './plan.js';
+import { MAX_CHAIN_HOPS, chainPath, chainRoot, planChains } from './plan.js';
 
 const GW = `[profile saml]
 awsfed_idp_url = https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx
@@ -131,6 +131,30 @@ describe('chainPath', () => {
     expect(error.path).toEqual(path);
     expect(error.exitCode).toBe(2);
     expect(error.hint).toBeTruthy();
+  });
+});
+
+// A hostile or generated config with a chain thousands of profiles deep: chainPath checked each source
+// against the whole path so far (20,000 hops: 31 s before anything was sent, and `awsfed list`, which
+// plans every profile, ran for minutes), and a message would quote the whole path.
+describe('chainPath on very long chains', () => {
+  const chain = (hops: number): string => GW + Array.from({ length: hops }, (_, i) => dest(`d${i}`, i === 0 ? 'saml' : `d${i - 1}`)).join('');
+
+  it(`plans a chain of ${MAX_CHAIN_HOPS} hops`, () => {
+    expect(chainPath(parseIni(chain(MAX_CHAIN_HOPS)), `d${MAX_CHAIN_HOPS - 1}`)).toHaveLength(MAX_CHAIN_HOPS + 1);
+  });
+
+  it(`refuses more than ${MAX_CHAIN_HOPS} hops with CHAIN_TOO_LONG, quoting only the ends of the path`, () => {
+    const config = parseIni(chain(5000));
+    const error = chainErrorOf(() => chainPath(config, 'd4999'));
+    expect(error.code).toBe('CHAIN_TOO_LONG');
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toContain('d4999');
+    expect(error.message.length).toBeLessThan(400);
+    expect(error.hint).toMatch(/source_profile/);
+    // Every target is refused after at most MAX_CHAIN_HOPS steps, so planning all of them stays linear.
+    const plan = planChains(config, config.sectionNames().map((n) => n.replace(/^profile /, '')));
+    expect(plan.errors).toHaveLength(5000 - MAX_CHAIN_HOPS);
   });
 });
 

@@ -16,7 +16,7 @@ import { parseDurationSeconds, parseRoleArn, profileKeys, DestinationKeys } from
 import type { AppError } from '../errors.js';
 import type { IniDocument } from '../ini/document.js';
 import type { ChainError } from './errors.js';
-import { chainCycleError, chainMissingSourceError, noSuchProfileError, notADestinationError, unsupportedSourceError } from './errors.js';
+import { chainCycleError, chainMissingSourceError, chainTooLongError, noSuchProfileError, notADestinationError, unsupportedSourceError } from './errors.js';
 
 export interface Hop {
   profile: string;
@@ -43,6 +43,9 @@ export interface ChainPlan {
 /** Keys that make the AWS CLI take a role's source credentials from somewhere other than a profile. */
 const UNSUPPORTED_SOURCE_KEYS = ['credential_source', 'web_identity_token_file'] as const;
 
+/** Most hops (AssumeRole calls) one chain may take from its root to its target. */
+export const MAX_CHAIN_HOPS = 20;
+
 /**
  * The chain from `target` up to its root: [target, source, ..., root]. A root target gives [target].
  * Throws ChainError: CHAIN_NO_SUCH_PROFILE (target has no section), CHAIN_MISSING_SOURCE,
@@ -51,6 +54,8 @@ const UNSUPPORTED_SOURCE_KEYS = ['credential_source', 'web_identity_token_file']
  */
 export function chainPath(config: IniDocument, target: string): string[] {
   const path = [target];
+  // A Set, not path.includes: one chain costs its length, not its square.
+  const seen = new Set(path);
   let current = target;
   for (;;) {
     const keys = profileKeys(config, current);
@@ -64,7 +69,11 @@ export function chainPath(config: IniDocument, target: string): string[] {
     }
     const source = value(keys, DestinationKeys.sourceProfile);
     if (source === undefined) throw notADestinationError(path, 'it has role_arn but no source_profile', undefined, config.path);
-    if (path.includes(source)) throw chainCycleError([...path, source], undefined, config.path);
+    if (seen.has(source)) throw chainCycleError([...path, source], undefined, config.path);
+    // Each hop is an AssumeRole with the previous hop's keys; no real chain comes near this, and the cap
+    // keeps planning every profile of a generated or hostile config linear (and messages short).
+    if (path.length > MAX_CHAIN_HOPS) throw chainTooLongError(path, source, config.path);
+    seen.add(source);
     path.push(source);
     current = source;
   }

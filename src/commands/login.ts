@@ -16,6 +16,7 @@ import { adoptSessionName } from '../catalog/session-name.js';
 import { checkLoginTarget } from '../catalog/login-target.js';
 import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { urlWithoutQuery } from '../http/url-policy.js';
+import { redactingLogger } from '../redact.js';
 import { loadCaBundle } from '../config/ca-bundle.js';
 import { stsRegionFor } from '../partition.js';
 import { CredentialKeys, applyCredentials } from '../credentials/credentials.js';
@@ -130,6 +131,9 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
   let password: Promise<string> | undefined;
   const stdin = splitStdin(options, deps.readStdin);
   let askedForPassword = false;
+  let knownPassword: string | undefined;
+  // The HTTP client's debug lines show URLs, which an IdP that echoes the posted password can fill with it.
+  const httpLog = redactingLogger(deps.log, () => (knownPassword ? [knownPassword] : []));
   const credentials = {
     username: () => (username ??= chooseUsername(settings, prompter)),
     password: async () => {
@@ -144,7 +148,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
         runCommand: deps.runCommand,
         prompter,
         username: username ? await username : undefined,
-      }));
+      }).then((value) => (knownPassword = value)));
     },
   };
   const mfa = await mfaOptions(ctx, stdin.code);
@@ -157,7 +161,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     // With the session cache, one jar for the run: a re-sign-in for a fresh assertion rides on the
     // MSISAuth session. Without it (--no-session), a fresh jar per sign-in, so each one really signs in.
     const jar = session?.jar;
-    const http = createHttpClient({ caBundlePem: ctx.caBundlePem, log: deps.log, ...(jar ? { jar } : {}) });
+    const http = createHttpClient({ caBundlePem: ctx.caBundlePem, log: httpLog, ...(jar ? { jar } : {}) });
     askedForPassword = false;
     const { samlResponse } = await signIn({
       entryUrl,

@@ -20,7 +20,7 @@ export class ConsoleError extends AppError {
 
 export interface SigninTokenRequestOptions {
   caBundlePem?: string;
-  /** Deadline for the whole request, from connect to the last byte of the answer. Default 30000. */
+  /** Default 30000. */
   timeoutMs?: number;
 }
 
@@ -31,7 +31,9 @@ export async function requestSigninToken(url: string, options: SigninTokenReques
   const endpoint = urlWithoutQuery(url);
   const [{ request: httpRequest }, { request: httpsRequest }] = await Promise.all([import('node:http'), import('node:https')]);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  let deadline: ReturnType<typeof setTimeout> | undefined;
+  // One deadline for the whole exchange: a socket timeout is an idle timeout, which an endpoint sending a
+  // byte now and then resets forever (issue 6, item 7). A body over MAX_BODY closes the socket at once.
+  let tooLarge = false;
   const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
     const onResponse = (res: IncomingMessage): void => {
       const chunks: Buffer[] = [];
@@ -39,9 +41,9 @@ export async function requestSigninToken(url: string, options: SigninTokenReques
       res.on('data', (c: Buffer) => {
         size += c.length;
         if (size <= MAX_BODY) return void chunks.push(c);
-        // Past the limit it cannot be a token answer: hang up rather than drain an endless body.
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+        tooLarge = true;
         req.destroy();
+        resolve({ status: res.statusCode ?? 0, body: '' });
       });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
@@ -51,22 +53,30 @@ export async function requestSigninToken(url: string, options: SigninTokenReques
       parsed.protocol === 'https:'
         ? httpsRequest(parsed, { method: 'GET', headers, ...(options.caBundlePem ? { ca: trustedCas(options.caBundlePem) } : {}) }, onResponse)
         : httpRequest(parsed, { method: 'GET', headers }, onResponse);
-    // A deadline, not req.setTimeout: that is an idle timeout, which an endpoint sending one byte at a
-    // time resets for ever (issue 6, item 7).
-    deadline = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), timeoutMs);
+    const deadline = setTimeout(() => req.destroy(Object.assign(new Error('deadline'), { code: 'DEADLINE' })), timeoutMs);
+    req.on('close', () => clearTimeout(deadline));
     req.on('error', reject);
     req.end();
-  })
-    .finally(() => clearTimeout(deadline))
-    .catch((cause: unknown) => {
-      const code = errorCode(cause);
-      throw new ConsoleError('CONSOLE_SIGNIN_UNREACHABLE', `Cannot reach the AWS federation endpoint ${endpoint}${code ? ` (${code})` : ''}`, {
-        hint: isTlsErrorCode(code)
-          ? 'A proxy or private CA intercepts TLS: pass its certificate with AWS_CA_BUNDLE or AWSFED_CA_BUNDLE.'
-          : 'Check your network or proxy; the endpoint can be overridden with --signin-endpoint / AWSFED_SIGNIN_ENDPOINT.',
-        cause: new Error(code ?? 'request failed'),
+  }).catch((cause: unknown) => {
+    const code = errorCode(cause);
+    if (code === 'DEADLINE') {
+      throw new ConsoleError('CONSOLE_SIGNIN_UNREACHABLE', `The AWS federation endpoint ${endpoint} did not answer within ${timeoutMs / 1000} s`, {
+        hint: 'The endpoint or the network is stalling: check your network or proxy; the endpoint can be overridden with --signin-endpoint / AWSFED_SIGNIN_ENDPOINT.',
+        cause: new Error(`deadline of ${timeoutMs} ms exceeded`),
       });
+    }
+    throw new ConsoleError('CONSOLE_SIGNIN_UNREACHABLE', `Cannot reach the AWS federation endpoint ${endpoint}${code ? ` (${code})` : ''}`, {
+      hint: isTlsErrorCode(code)
+        ? 'A proxy or private CA intercepts TLS: pass its certificate with AWS_CA_BUNDLE or AWSFED_CA_BUNDLE.'
+        : 'Check your network or proxy; the endpoint can be overridden with --signin-endpoint / AWSFED_SIGNIN_ENDPOINT.',
+      cause: new Error(code ?? 'request failed'),
     });
+  });
+  if (tooLarge) {
+    throw new ConsoleError('CONSOLE_SIGNIN_BAD_ANSWER', `The federation endpoint ${endpoint} sent more than ${MAX_BODY} bytes; its answer is a short JSON document`, {
+      hint: 'Check --signin-endpoint / AWSFED_SIGNIN_ENDPOINT; the default endpoint answers {"SigninToken": "..."}.',
+    });
+  }
 
   if (response.status !== 200) {
     throw new ConsoleError('CONSOLE_SIGNIN_REFUSED', `The federation endpoint ${endpoint} refused the credentials (HTTP ${response.status})`, {

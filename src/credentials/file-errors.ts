@@ -35,3 +35,16 @@ export function unwritable(path: string, error: unknown): FileError {
     cause: error,
   });
 }
+
+/** A FIFO, socket or device where a file should be: reading it could block forever or never end. */
+export function notRegularFile(path: string): FileError {
+  return new FileError('FILE_UNREADABLE', `cannot read ${path}: it is not a regular file (a FIFO, socket or device)`, {
+    hint: `Point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a regular file, or remove ${path} so that awsfed creates one.`,
+  });
+}
+
+export function tooLarge(path: string, size: number, max: number): FileError {
+  return new FileError('FILE_TOO_LARGE', `${path} is ${size} bytes; awsfed reads at most ${max} bytes`, {
+    hint: `Check ${path}: a config or credentials file is a few KiB; something may be writing into it.`,
+  });
+}

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileError } from '../errors.js';
-import { readIniFile, updateIniFile } from './file-store.js';
+import { MAX_INI_FILE_BYTES, readIniFile, updateIniFile } from './file-store.js';
 
 const fixture = (name: string): string => readFileSync(join(import.meta.dirname, '../../fixtures/ini', name), 'utf8');
 const modeOf = async (path: string): Promise<number> => (await fs.stat(path)).mode & 0o777;
@@ -59,6 +59,36 @@ describe('readIniFile', () => {
     expect(error.code).toBe('FILE_UNREADABLE');
     expect(error.message).toContain('EISDIR');
     expect(error.hint).toContain('is a directory');
+  });
+
+  // A FIFO blocks open() and read() until a writer comes, and /dev/zero never ends: either used to hang
+  // the run forever (or grow until the heap ran out) before the password was even asked.
+  it('refuses a FIFO at once instead of waiting for a writer', async () => {
+    const path = join(dir, 'credentials');
+    expect(spawnSync('mkfifo', [path]).status).toBe(0);
+    const error = await rejection(readIniFile(path));
+    expect(error.code).toBe('FILE_UNREADABLE');
+    expect(error.message).toContain('not a regular file');
+    expect(error.hint).toContain(path);
+  });
+
+  it('refuses a link to a device such as /dev/zero instead of reading it forever', async () => {
+    const path = join(dir, 'config');
+    await fs.symlink('/dev/zero', path);
+    const error = await rejection(readIniFile(path));
+    expect(error.code).toBe('FILE_UNREADABLE');
+    expect(error.message).toContain('not a regular file');
+  });
+
+  it('refuses a file over MAX_INI_FILE_BYTES before reading it, and takes one of that size', async () => {
+    const path = join(dir, 'credentials');
+    const line = `# ${'x'.repeat(1021)}\n`; // 1 KiB
+    await fs.writeFile(path, line.repeat(MAX_INI_FILE_BYTES / 1024));
+    expect((await readIniFile(path))?.toString().length).toBe(MAX_INI_FILE_BYTES);
+    await fs.appendFile(path, '\n');
+    const error = await rejection(readIniFile(path));
+    expect(error.code).toBe('FILE_TOO_LARGE');
+    expect(error.message).toContain(path);
   });
 
   it('reports a malformed file with path and line', async () => {

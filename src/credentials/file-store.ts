@@ -15,7 +15,7 @@ import { constants, promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FileError } from '../errors.js';
 import { type IniDocument, parseIni } from '../ini/document.js';
-import { errnoCode, unreadable, unwritable } from './file-errors.js';
+import { errnoCode, notRegularFile, tooLarge, unreadable, unwritable } from './file-errors.js';
 import { type LockOptions, acquireLock, isProcessAlive } from './file-lock.js';
 import { isTracked, track } from './in-flight.js';
 
@@ -37,15 +37,43 @@ function decode(bytes: Buffer, path: string): string {
   }
 }
 
+/**
+ * Largest config or credentials file read. A real one is a few KiB (100,000 profiles are about 3 MiB);
+ * the cap keeps a runaway file from costing gigabytes of memory in reading, decoding and parsing.
+ */
+export const MAX_INI_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Only a regular file is read. A FIFO blocks open() and read() until a writer comes and /dev/zero never
+ * ends, so a path pointing at either used to hang the run (or fill the heap). O_NONBLOCK makes the open
+ * of a FIFO return at once (it changes nothing for a regular file); the type and size are then checked
+ * on the opened handle, so nothing can be swapped in between.
+ */
 async function readText(path: string): Promise<string | undefined> {
-  let bytes: Buffer;
+  let handle: fs.FileHandle;
   try {
-    bytes = await fs.readFile(path);
+    handle = await fs.open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw unreadable(path, error);
   }
-  return decode(bytes, path);
+  try {
+    let bytes: Buffer;
+    try {
+      const stat = await handle.stat();
+      if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      if (!stat.isFile()) throw notRegularFile(path);
+      if (stat.size > MAX_INI_FILE_BYTES) throw tooLarge(path, stat.size, MAX_INI_FILE_BYTES);
+      bytes = await handle.readFile();
+    } catch (error) {
+      throw error instanceof FileError ? error : unreadable(path, error);
+    }
+    // It may have grown between the stat and the read.
+    if (bytes.length > MAX_INI_FILE_BYTES) throw tooLarge(path, bytes.length, MAX_INI_FILE_BYTES);
+    return decode(bytes, path);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }
 
 /** Reads and parses an INI file; undefined when it does not exist. */

@@ -101,9 +101,51 @@ describe('createHttpClient', () => {
     ]);
   });
 
+  // A 307/308 repeats the POST, body included: a sign-in post (the password) redirected that way to
+  // another host would reach it, past the flow's same-origin rule for forms. Browsers re-post; we refuse.
+  it('refuses to repeat a POST body on a 307/308 to another origin, and sends it nothing', async () => {
+    const elsewhere: string[] = [];
+    const other = await httpServer((_req, res, body) => {
+      elsewhere.push(body);
+      res.writeHead(200).end('stolen');
+    });
+    const target = other.replace('127.0.0.1', 'localhost');
+    for (const status of [307, 308]) {
+      const base = await httpServer((_req, res) => res.writeHead(status, { location: `${target}/steal` }).end());
+      const error = await createHttpClient({}).postForm(`${base}/a`, [['Password', 'correct horse']]).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'IDP_CROSS_ORIGIN_FORM', exitCode: 3, message: expect.stringContaining(new URL(target).host) });
+      expect((error as IdpError).message).not.toContain('correct horse');
+    }
+    expect(elsewhere).toEqual([]);
+    // The same origin is fine, and so is a 303 to another origin (it becomes a GET without the body).
+    const seen: string[] = [];
+    const base = await httpServer((req, res, body) => {
+      seen.push(`${req.method} ${body}`);
+      if (req.url === '/a') res.writeHead(303, { location: `${target}/next` }).end();
+      else res.writeHead(200).end('ok');
+    });
+    await expect(createHttpClient({}).postForm(`${base}/a`, [['k', 'v']])).resolves.toMatchObject({ status: 200 });
+    expect(elsewhere).toEqual(['']);
+    expect(seen).toEqual(['POST k=v']);
+  });
+
   it('returns 5xx responses to the caller', async () => {
     const base = await httpServer((_req, res) => res.writeHead(503).end('busy'));
     await expect(createHttpClient({}).get(`${base}/`)).resolves.toMatchObject({ status: 503, body: 'busy' });
+  });
+
+  // The host was reached and answered: "Cannot reach ... check your network" sent people to the wrong
+  // place. Headers over Node's 16 KiB (a cookie flood), bytes that are not HTTP, a body that is not the
+  // gzip it claims: IDP_BAD_RESPONSE, naming the host and what was wrong.
+  it.each<[string, (res: ServerResponse) => void, RegExp]>([
+    ['headers over 16 KiB (a cookie flood)', (res) => res.writeHead(200, { 'set-cookie': Array.from({ length: 40 }, (_, i) => `c${i}=${'x'.repeat(1000)}`) }).end('hi'), /headers/],
+    ['a body that is not the gzip it claims', (res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end('not gzip at all'), /compress/],
+    ['a body that is not the brotli it claims', (res) => res.writeHead(200, { 'content-encoding': 'br' }).end('not brotli at all'), /compress/],
+  ])('maps %s to IDP_BAD_RESPONSE naming the host', async (_label, answer, what) => {
+    const base = await httpServer((_req, res) => answer(res));
+    const error = await createHttpClient({}).get(`${base}/adfs/ls/`).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'IDP_BAD_RESPONSE', exitCode: 3, message: expect.stringContaining(new URL(base).host) });
+    expect((error as IdpError).message).toMatch(what);
   });
 
   it('maps a refused connection to IDP_UNREACHABLE naming the URL', async () => {

@@ -17,7 +17,7 @@ import { CookieJar } from 'tough-cookie';
 import { IdpError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import { errorCode, isTlsErrorCode, isUnreachableCode, trustedCas } from '../net-errors.js';
+import { brokenAnswerKind, errorCode, isTlsErrorCode, isUnreachableCode, trustedCas } from '../net-errors.js';
 import { DeadlineExceeded, hostOf } from './deadline.js';
 import { assertAllowedUrl, displayUrl } from './url-policy.js';
 
@@ -140,7 +140,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         throw new IdpError('IDP_HTTP_STATUS', `The IdP sent a redirect with an invalid Location from ${displayUrl(spec.url)}`, { cause });
       }
       // 307/308 repeat the request as is; 301/302/303 become a GET without body, as browsers do.
-      spec = response.status === 307 || response.status === 308 ? { ...spec, url: next } : { method: 'GET', url: next };
+      const repeat = response.status === 307 || response.status === 308;
+      if (repeat && spec.method === 'POST') assertSameOrigin(spec.url, next, response.status);
+      spec = repeat ? { ...spec, url: next } : { method: 'GET', url: next };
     }
   }
 
@@ -148,6 +150,21 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     get: (url, options) => send({ method: 'GET', url }, options),
     postForm: (url, fields, options) => send({ method: 'POST', url, body: new URLSearchParams(fields).toString() }, options),
   };
+}
+
+/**
+ * A 307/308 repeats a POST with its body, which for a sign-in form is the password: it may only go back
+ * to the same origin (or the same host and port over https). Browsers re-post anywhere; the sign-in
+ * flow posts credentials only to the origin that served the form, and a redirect must not get around that.
+ */
+function assertSameOrigin(from: string, to: string, status: number): void {
+  const a = new URL(from);
+  const b = new URL(to);
+  if (a.origin === b.origin) return;
+  if (a.protocol === 'http:' && b.protocol === 'https:' && a.hostname === b.hostname && a.port === b.port) return;
+  throw new IdpError('IDP_CROSS_ORIGIN_FORM', `${a.host} redirected a sign-in post (HTTP ${status}) to another host, ${b.host || b.protocol}; awsfed does not repeat it there`, {
+    hint: 'awsfed posts credentials only to the host that served the form. If that other host is your real IdP, give its sign-in URL as the IdP URL (--idp-url); otherwise report the redirect to your IdP administrator.',
+  });
 }
 
 interface Limits {
@@ -285,6 +302,14 @@ function mapNetworkError(error: unknown, url: string): IdpError {
   if (isTlsErrorCode(code)) {
     return new IdpError('IDP_TLS', `TLS verification of ${host} failed (${code})`, {
       hint: 'If your IdP uses a private CA, pass its certificate with --ca-bundle / awsfed_ca_bundle / AWS_CA_BUNDLE.',
+      cause,
+    });
+  }
+  const broken = brokenAnswerKind(code);
+  if (broken) {
+    // The host was reached and answered, so "cannot reach" would send people to check the wrong thing.
+    return new IdpError('IDP_BAD_RESPONSE', `${host} sent an answer awsfed cannot read: ${broken} (${code}, at ${displayUrl(url)})`, {
+      hint: 'The IdP, or a proxy or TLS-inspecting middlebox in front of it, sent a broken answer; retry, and if it persists check the proxy settings or report it to your IdP administrator.',
       cause,
     });
   }

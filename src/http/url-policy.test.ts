@@ -11,6 +11,26 @@ describe('assertAllowedUrl', () => {
     expect(() => assertAllowedUrl('http://127.0.0.1.example.com/')).toThrow(IdpError);
   });
 
+  // javascript:, data: and file: URLs have no origin ("null") and their whole text is the payload: the
+  // message used to read "Refusing to send sign-in data to nullalert(1)", quoting up to a page's worth.
+  it.each(['javascript:alert(document.cookie)', 'data:text/html,<form><input type=password></form>', 'file:///etc/passwd', 'ftp://127.0.0.1/x'])(
+    'refuses %s naming only its scheme',
+    (url) => {
+      const scheme = url.slice(0, url.indexOf(':') + 1);
+      let error: unknown;
+      try {
+        assertAllowedUrl(url);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ code: 'IDP_INSECURE_URL' });
+      const { message } = error as IdpError;
+      expect(message).toContain(`a ${scheme} URL`);
+      expect(message).not.toContain('null');
+      expect(message).not.toContain(url.slice(scheme.length + 2));
+    },
+  );
+
   it('never quotes the query of a refused URL: it can hold secrets no name rule knows', () => {
     const session = encodeURIComponent(JSON.stringify({ sessionId: 'ASIAEXAMPLE', sessionKey: 'SECRETKEY123', sessionToken: 'SESSIONTOKEN456' }));
     const url = `http://signin.example.com/federation?Action=getSigninToken&Session=${session}&Other=SECRETKEY123`;

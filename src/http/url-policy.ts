@@ -29,13 +29,24 @@ export function assertAllowedUrl(url: string): URL {
   }
   if (parsed.protocol === 'https:') return parsed;
   if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return parsed;
+  if (parsed.protocol !== 'http:') {
+    // javascript:, data:, file:, ftp: ... a browser would run, render or fetch it; we never do. Only the
+    // scheme is named: such a URL has no origin to show, and its text is the page's payload.
+    throw new IdpError('IDP_INSECURE_URL', `Refusing to follow a ${safeScheme(parsed.protocol)} URL: only https is allowed (http only to this machine)`, {
+      hint: 'The IdP page or a redirect pointed at a URL awsfed does not open (a script, inline data or a local file); check the IdP URL, or run with --debug to see the page.',
+    });
+  }
   // The query of a refused URL is never needed in the message, and may carry a secret that no name
   // rule recognises (the console's Session JSON holds a secret key and a session token).
   throw new IdpError('IDP_INSECURE_URL', `Refusing to send sign-in data to ${urlWithoutQuery(url)}: only https is allowed (http only to this machine)`, {
-    hint: parsed.protocol === 'http:'
-      ? 'Use the https:// address of your AD FS server; if a redirect led here, the IdP or a proxy is misconfigured.'
-      : 'Use an https:// URL.',
+    hint: 'Use the https:// address of your AD FS server; if a redirect led here, the IdP or a proxy is misconfigured.',
   });
+}
+
+/** The scheme is the page's choice: keep it short and plain. */
+function safeScheme(protocol: string): string {
+  const clean = protocol.slice(0, 20).replace(/[^a-z0-9+.:-]/gi, '?');
+  return protocol.length > 20 ? `${clean}...` : clean;
 }
 
 // SAMLRequest, Signature and RelayState (and Duo's signed OIDC `request`) are not secrets, but they are long and say nothing useful in a log line.

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileError } from '../errors.js';
 import { parseIni } from './document.js';
+import { scalingRatio } from '../../test/helpers/scaling.js';
 
 const fixtureDir = join(import.meta.dirname, '../../fixtures/ini');
 const fixture = (name: string): string => readFileSync(join(fixtureDir, name), 'utf8');
@@ -419,5 +420,40 @@ describe('IniDocument.delete and deleteSection', () => {
     doc.deleteSection('profile dup');
     expect(doc.toString()).toBe('[default]\nregion = eu-west-1\n');
     expect(doc.hasSection('profile dup')).toBe(false);
+  });
+});
+
+// `awsfed list` on a config with 20,000 profiles ran for minutes: every get() scanned every line of the
+// file, and sectionNames() compared each name with all before it. Reading every section, and editing
+// one, must cost time linear in the file (issue 6: bounded work on hostile input, here a huge config).
+describe('IniDocument on a file with thousands of sections', () => {
+  const config = (n: number): string =>
+    Array.from({ length: n }, (_, i) => `[profile d${i}]\nrole_arn = arn:aws:iam::${100000000000 + i}:role/R\nsource_profile = saml\n`).join('');
+
+  it('reads every section in time linear in the number of sections', () => {
+    const work = (n: number): void => {
+      const doc = parseIni(config(n));
+      for (const name of doc.sectionNames()) {
+        if (doc.get(name, 'source_profile') !== 'saml' || doc.getSection(name)?.role_arn === undefined || !doc.hasSection(name)) throw new Error(name);
+      }
+    };
+    expect(scalingRatio(work, 300)).toBeLessThan(30);
+  });
+
+  it('stays correct across edits (the section index follows every change)', () => {
+    const doc = parseIni(config(50));
+    doc.set('profile d10', 'region', 'eu-west-1');
+    doc.deleteSection('profile d3');
+    doc.set('profile new', 'region', 'us-east-1');
+    doc.delete('profile d20', 'role_arn');
+    doc.set('profile d49', 'role_arn', 'arn:aws:iam::111111111111:role/X');
+    expect(doc.get('profile d10', 'region')).toBe('eu-west-1');
+    expect(doc.hasSection('profile d3')).toBe(false);
+    expect(doc.get('profile new', 'region')).toBe('us-east-1');
+    expect(doc.get('profile d20', 'role_arn')).toBeUndefined();
+    expect(doc.get('profile d20', 'source_profile')).toBe('saml');
+    expect(doc.get('profile d49', 'role_arn')).toBe('arn:aws:iam::111111111111:role/X');
+    expect(doc.sectionNames()).toHaveLength(50);
+    expect(parseIni(doc.toString()).getSection('profile d11')).toEqual(doc.getSection('profile d11'));
   });
 });

@@ -394,6 +394,23 @@ describe('attribute caps and linear cost (issue 6, items 9 and 13)', () => {
     expect(error.message).toBe(`the SAML assertion has more than ${MAX_ATTRIBUTES} attributes; expected at most ${MAX_ATTRIBUTES}`);
   });
 
+  // It is written into ~/.aws/config (awsfed_role_session_name): a line break from the IdP used to reach
+  // the INI writer after the keys were already stored, and end as FILE_INVALID_VALUE ("a bug in awsfed").
+  // STS refuses such a name too; say so before redeeming anything.
+  it.each([
+    ['a line break', 'jdoe\n[default]\nregion=x'],
+    ['a space', 'John Doe'],
+    ['one character', 'j'],
+    ['65 characters', 'j'.repeat(65)],
+  ])('refuses a RoleSessionName with %s as SAML_BAD_ATTRIBUTE, quoted without control characters', (_label, name) => {
+    const xml = single.replace('<AttributeValue>jdoe@example.com</AttributeValue>', `<AttributeValue>${name}</AttributeValue>`);
+    const error = samlError(() => parseSamlResponseXml(xml));
+    expect(error.code).toBe('SAML_BAD_ATTRIBUTE');
+    expect(error.message).toContain('RoleSessionName');
+    expect(error.message).not.toMatch(/[\n\r]/);
+    expect(error.hint).toMatch(/claim rule/);
+  });
+
   it('refuses a RoleSessionName value longer than the cap without quoting it', () => {
     const xml = single.replace('<AttributeValue>jdoe@example.com</AttributeValue>', `<AttributeValue>${'j'.repeat(MAX_ATTRIBUTE_VALUE_CHARS + 1)}</AttributeValue>`);
     const error = samlError(() => parseSamlResponseXml(xml));

@@ -142,7 +142,7 @@ export function parseSamlResponseXml(xml: string): SamlAssertion {
   const result: SamlAssertion = { roles };
 
   const sessionName = attributes.get(ROLE_SESSION_NAME_ATTRIBUTE)?.[0];
-  if (sessionName !== undefined) result.roleSessionName = sessionName;
+  if (sessionName !== undefined) result.roleSessionName = checkSessionName(sessionName);
   const duration = attributes.get(SESSION_DURATION_ATTRIBUTE)?.[0];
   if (duration !== undefined) result.sessionDuration = parseSessionDuration(duration);
 
@@ -258,6 +258,22 @@ function readRoles(values: string[] | undefined): SamlRole[] {
     );
   }
   return roles;
+}
+
+/** STS's rule for RoleSessionName (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html). */
+const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+
+/**
+ * STS refuses any other name; and the name is written into ~/.aws/config (awsfed_role_session_name), so a
+ * line break from the IdP must be stopped here, before any key is redeemed or stored.
+ */
+function checkSessionName(value: string): string {
+  if (ROLE_SESSION_NAME.test(value)) return value;
+  throw new SamlError(
+    'SAML_BAD_ATTRIBUTE',
+    `the ${ROLE_SESSION_NAME_ATTRIBUTE} attribute is ${JSON.stringify(clip(value, 80))}; expected 2 to 64 letters, digits or +=,.@-`,
+    { hint: 'Fix the AD FS claim rule that issues RoleSessionName (e.g. the UPN or e-mail address, without spaces).' },
+  );
 }
 
 function parseSessionDuration(value: string): number {

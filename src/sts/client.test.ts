@@ -4,7 +4,17 @@ import { createSelfSignedIdentity, createTestCa, type KeyPair } from '../emulato
 import { issueSamlResponse, type IssueSamlOptions } from '../emulator/saml-issuer.js';
 import { startStsEmulator, type StsEmulator } from '../emulator/sts.js';
 import { StsError } from '../errors.js';
-import { assumeRole, assumeRoleWithSaml, getCallerIdentity, type StsTarget } from './client.js';
+import { MAX_STS_RESPONSE_BYTES, assumeRole, assumeRoleWithSaml, getCallerIdentity, type StsTarget } from './client.js';
+
+/** An AssumeRoleWithSAML answer as STS words it, with recognisable fake keys. */
+function assumeRoleWithSamlBody(expiration: string): string {
+  return (
+    '<AssumeRoleWithSAMLResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithSAMLResult>' +
+    '<AssumedRoleUser><AssumedRoleId>AROAHOSTILE:u</AssumedRoleId><Arn>arn:aws:sts::123456789012:assumed-role/Admin/u</Arn></AssumedRoleUser>' +
+    `<Credentials><AccessKeyId>ASIAHOSTILE0000001</AccessKeyId><SecretAccessKey>HostileSecretKey/0123456789abcdefghijklmn</SecretAccessKey><SessionToken>HostileToken0123456789</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
+    '</AssumeRoleWithSAMLResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleWithSAMLResponse>'
+  );
+}
 
 const PROVIDER = 'arn:aws:iam::123456789012:saml-provider/ADFS';
 const ADMIN = 'arn:aws:iam::123456789012:role/Admin';
@@ -368,6 +378,90 @@ describe('transport', () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  /** A loopback endpoint answering every call with `body(req)` (status 200, text/xml). */
+  async function withEndpoint(handle: (res: import('node:http').ServerResponse) => void, run: (url: string) => Promise<void>): Promise<void> {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => handle(res));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await run(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  // The SDK buffers the whole answer before parsing it: an endpoint streaming 1.5 GB took 5 s and
+  // gigabytes of memory to end in "Cannot create a string longer than 0x1fffffe8 characters". The
+  // server is bounded (64 MiB, then a valid answer) so a client without the limit fails the count.
+  it('refuses an answer over 1 MiB while it streams in, as STS_BAD_RESPONSE naming the endpoint', async () => {
+    const valid = assumeRoleWithSamlBody('2099-01-01T00:00:00Z');
+    let written = 0;
+    await withEndpoint(
+      (res) => {
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        res.write(valid.slice(0, valid.indexOf('<Credentials>')));
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const pump = (): void => {
+          while (written < 64 * 1024 * 1024 && !res.destroyed) {
+            written += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          if (!res.destroyed) res.end(valid.slice(valid.indexOf('<Credentials>')));
+        };
+        pump();
+      },
+      async (url) => {
+        const err = await rejection(
+          assumeRoleWithSaml({ region: 'us-east-1', endpoint: url, maxAttempts: 3 }, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 900 }),
+        );
+        expect(err.code).toBe('STS_BAD_RESPONSE');
+        expect(err.message).toContain(url);
+        expect(err.message).toContain(`more than ${MAX_STS_RESPONSE_BYTES} bytes`);
+        expect(written).toBeLessThan(32 * 1024 * 1024);
+      },
+    );
+  }, 30_000);
+
+  // What STS answers is written into ~/.aws/credentials and trusted for freshness: a broken or hostile
+  // endpoint's line break used to reach the INI writer (FILE_INVALID_VALUE, "a bug in awsfed") and an
+  // expiry in year 9999 made the keys look valid forever, so they were never refreshed.
+  it.each([
+    ['an access key id with a line break', (b: string) => b.replace('ASIAHOSTILE0000001', 'ASIA&#10;[default]')],
+    ['a session token with a control character', (b: string) => b.replace('HostileToken', 'Hostile&#27;Token')],
+    ['an assumed-role ARN with a line break', (b: string) => b.replace('assumed-role/Admin/u', 'assumed-role/Admin/u&#10;[x]')],
+    ['an expiry in the past', () => assumeRoleWithSamlBody('2001-01-01T00:00:00Z')],
+    // A proxy's 200 page that happens to be well-formed XML: the SDK finds no Credentials in it.
+    ['no credentials at all (a well-formed HTML page with status 200)', () => '<html><head><title>Proxy sign-in</title></head><body>Log in</body></html>'],
+  ])('refuses credentials with %s as STS_BAD_RESPONSE', async (_label, mutate) => {
+    await withEndpoint(
+      (res) => res.writeHead(200, { 'content-type': 'text/xml' }).end(mutate(assumeRoleWithSamlBody('2099-01-01T00:00:00Z'))),
+      async (url) => {
+        const err = await rejection(
+          assumeRoleWithSaml({ region: 'us-east-1', endpoint: url, maxAttempts: 1 }, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 900 }),
+        );
+        expect(err.code).toBe('STS_BAD_RESPONSE');
+        expect(err.message).toContain(url);
+        expect(inspect(err, { depth: 10 })).not.toMatch(/HostileSecret|HostileToken/);
+      },
+    );
+  });
+
+  it('keeps an expiry no later than the duration asked for, whatever the endpoint claims', async () => {
+    await withEndpoint(
+      (res) => res.writeHead(200, { 'content-type': 'text/xml' }).end(assumeRoleWithSamlBody('9999-12-31T23:59:59Z')),
+      async (url) => {
+        const before = Date.now();
+        const creds = await assumeRoleWithSaml({ region: 'us-east-1', endpoint: url, maxAttempts: 1 }, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 900 });
+        expect(creds.expiration.getTime()).toBeGreaterThanOrEqual(before + 900_000);
+        expect(creds.expiration.getTime()).toBeLessThanOrEqual(Date.now() + 900_000);
+      },
+    );
   });
 
   it('never quotes the request secrets (or control characters) that an echoing endpoint puts in its error message', async () => {

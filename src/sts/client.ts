@@ -12,6 +12,7 @@
  *   idle timeout, which an endpoint trickling one byte at a time resets forever (issue 6, item 7).
  */
 import https from 'node:https';
+import { Readable } from 'node:stream';
 import { StsError } from '../errors.js';
 import { trustedCas } from '../net-errors.js';
 import { mapStsError, type StsErrorContext, type StsOperation } from './errors.js';
@@ -81,30 +82,131 @@ async function createClient(target: StsTarget, credentials: AwsCredentials | 'no
       ...(target.caBundlePem ? { httpsAgent: new https.Agent({ ca: trustedCas(target.caBundlePem), keepAlive: true }) } : {}),
     },
   });
+  limitResponseBody(client);
   return { sdk, client };
 }
 
-/** The credentials and assumed-role identity of an AssumeRole / AssumeRoleWithSAML answer. */
+/** The credentials and assumed-role identity of an AssumeRole / AssumeRoleWithSAML answer, checked (see checkedCredentials). */
 function sessionCredentials(
   out: { Credentials?: Parameters<typeof requireCredentials>[0]; AssumedRoleUser?: { Arn?: string; AssumedRoleId?: string } },
   roleArn: string,
-  operation: StsOperation,
+  ctx: StsErrorContext,
+  durationSeconds: number,
 ): SamlCredentials {
-  const result: SamlCredentials = { ...requireCredentials(out.Credentials, operation), assumedRoleArn: out.AssumedRoleUser?.Arn ?? roleArn };
+  const credentials = checkedCredentials(requireCredentials(out.Credentials, ctx), ctx, durationSeconds);
+  const assumedRoleArn = out.AssumedRoleUser?.Arn ?? roleArn;
+  if (!ARN.test(assumedRoleArn)) throw badAnswer(ctx, 'an assumed-role ARN that is not an ARN');
+  const result: SamlCredentials = { ...credentials, assumedRoleArn };
   if (out.AssumedRoleUser?.AssumedRoleId) result.assumedRoleId = out.AssumedRoleUser.AssumedRoleId;
   return result;
 }
 
 function requireCredentials(
   c: { AccessKeyId?: string | undefined; SecretAccessKey?: string | undefined; SessionToken?: string | undefined; Expiration?: Date | undefined } | undefined,
-  operation: StsOperation,
+  ctx: StsErrorContext,
 ): AwsCredentials {
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-    throw new StsError('STS_ERROR', `STS ${operation} answered without complete credentials`, {
-      hint: 'This is unexpected from AWS; check the STS endpoint setting',
+  // AWS always sends all four: an answer without them is a proxy page or another service.
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) throw badAnswer(ctx, 'no complete credentials');
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+}
+
+/** IAM: access key ids are 16..128 word characters; keys, tokens and ARNs are printable ASCII without spaces. */
+const ACCESS_KEY_ID = /^\w{16,128}$/;
+const PRINTABLE = /^[\x21-\x7e]+$/;
+const ARN = /^arn:[\x21-\x7e]+$/;
+
+/**
+ * What STS answers is written into ~/.aws/credentials and trusted for freshness, so it is checked like
+ * any other input: a line break from a broken or hostile endpoint must not reach the INI writer, and an
+ * expiry claimed for year 9999 must not make the keys look valid forever (they would never be refreshed).
+ * STS issues keys for the duration asked, so the expiry kept is at most now + that duration: with this
+ * computer's clock behind, that is a little early, never late. An expiry already past is refused:
+ * the keys would be useless, and the clock is the likely cause. Never quotes a value (they are secrets).
+ */
+function checkedCredentials(credentials: AwsCredentials, ctx: StsErrorContext, durationSeconds: number): AwsCredentials {
+  if (!ACCESS_KEY_ID.test(credentials.accessKeyId)) throw badAnswer(ctx, 'an access key id that is not 16 to 128 letters and digits');
+  if (!PRINTABLE.test(credentials.secretAccessKey)) throw badAnswer(ctx, 'a secret key with spaces or control characters');
+  if (!PRINTABLE.test(credentials.sessionToken)) throw badAnswer(ctx, 'a session token with spaces or control characters');
+  const now = Date.now();
+  const expires = credentials.expiration.getTime();
+  if (Number.isNaN(expires) || expires <= now) {
+    throw new StsError('STS_BAD_RESPONSE', `${ctx.endpointLabel} answered ${ctx.operation} with credentials that have already expired`, {
+      hint: "Check this computer's clock (the keys are timed by STS's clock), and that the STS endpoint (--sts-endpoint / AWS_ENDPOINT_URL_STS) is AWS STS",
     });
   }
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+  const latest = now + durationSeconds * 1000;
+  return expires > latest ? { ...credentials, expiration: new Date(latest) } : credentials;
+}
+
+function badAnswer(ctx: StsErrorContext, what: string): StsError {
+  return new StsError('STS_BAD_RESPONSE', `${ctx.endpointLabel} answered ${ctx.operation} with ${what}`, {
+    hint: 'Check that the STS endpoint (--sts-endpoint / AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL) is AWS STS and not a proxy or another service',
+  });
+}
+
+/**
+ * Largest STS answer read. A real one is a few KiB (the session token is the largest part, under 2 KiB);
+ * the SDK buffers the whole body before parsing it, so without a cap an endpoint could make it hold
+ * gigabytes (1.5 GB took 5 s to end in "Cannot create a string longer than ..."; issue 6, item 8).
+ */
+export const MAX_STS_RESPONSE_BYTES = 1024 * 1024;
+
+/** The stream error when the answer outgrows MAX_STS_RESPONSE_BYTES; found again on the SDK's error. */
+class StsBodyTooLarge extends Error {
+  constructor() {
+    super(`STS answer larger than ${MAX_STS_RESPONSE_BYTES} bytes`);
+    this.name = 'StsBodyTooLarge';
+  }
+}
+
+/**
+ * A deserialize-step middleware that runs just inside the SDK's own deserializer: the body it gets
+ * back from the transport is replaced by one that counts the bytes and fails (closing the socket) past
+ * the limit, before the deserializer collects it.
+ */
+function limitResponseBody(client: StsClientInstance): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const out = await next(args);
+      const response = out.response as { body?: unknown };
+      if (response && response.body instanceof Readable) response.body = limited(response.body);
+      return out;
+    },
+    { step: 'deserialize', priority: 'low', name: 'awsfedResponseBodyLimit' },
+  );
+}
+
+function limited(source: Readable): Readable {
+  let size = 0;
+  return Readable.from(
+    (async function* () {
+      try {
+        for await (const chunk of source) {
+          size += (chunk as Buffer).length;
+          if (size > MAX_STS_RESPONSE_BYTES) throw new StsBodyTooLarge();
+          yield chunk as Buffer;
+        }
+      } finally {
+        if (!source.readableEnded) source.destroy();
+      }
+    })(),
+    { objectMode: false },
+  );
+}
+
+function isBodyTooLarge(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if (current instanceof StsBodyTooLarge) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function tooLargeError(ctx: StsErrorContext): StsError {
+  return new StsError('STS_BAD_RESPONSE', `${ctx.endpointLabel} sent more than ${MAX_STS_RESPONSE_BYTES} bytes in answer to ${ctx.operation}; an STS answer is a few KiB`, {
+    hint: 'Check that the STS endpoint (--sts-endpoint / AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL) is AWS STS and not a download, a web page or a proxy',
+  });
 }
 
 const DEFAULT_CALL_TIMEOUT_MS = 60_000;
@@ -133,6 +235,7 @@ async function withClient<T>(
     return await call(setup.sdk, setup.client, { abortSignal: deadline.signal });
   } catch (error) {
     if (deadline.signal.aborted) throw callTimeoutError(ctx, timeoutMs);
+    if (isBodyTooLarge(error)) throw tooLargeError(ctx);
     throw mapStsError(error, ctx);
   } finally {
     clearTimeout(timer);
@@ -170,7 +273,7 @@ export async function assumeRoleWithSaml(
       }),
       options,
     );
-    const result = sessionCredentials(out, input.roleArn, ctx.operation);
+    const result = sessionCredentials(out, input.roleArn, ctx, input.durationSeconds);
     if (out.Subject) result.subject = out.Subject;
     return result;
   });
@@ -198,7 +301,7 @@ export async function assumeRole(
       }),
       options,
     );
-    return sessionCredentials(out, input.roleArn, ctx.operation);
+    return sessionCredentials(out, input.roleArn, ctx, input.durationSeconds);
   });
 }
 

@@ -44,13 +44,15 @@ switch (mode) {
     break;
   }
   case 'hold-lock': {
-    const readFile = fs.readFile.bind(fs);
-    fs.readFile = async (path, ...rest) => {
+    // The store reads the file under the lock by opening it (a regular-file check on the handle, then
+    // the read): pause there, lock held, until told to go on.
+    const open = fs.open.bind(fs);
+    fs.open = async (path, ...rest) => {
       if (basename(String(path)) === basename(file)) {
         say('locked');
         while ((await nextLine()) !== 'release');
       }
-      return readFile(path, ...rest);
+      return open(path, ...rest);
     };
     await updateIniFile(file, (doc) => doc.set('holder', 'aws_access_key_id', 'AKIA-holder'), options);
     say('done');

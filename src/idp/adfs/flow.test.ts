@@ -217,6 +217,33 @@ describe('signIn', () => {
     expect(seen.map((s) => s.url).join(' ')).not.toContain('correct');
   });
 
+  // A browser would post the form wherever its action points; awsfed posts the user name and password
+  // only to the origin that served the form (https may replace http on the same host). A page with an
+  // injected form (or a proxy rewriting it) must not send the password to another host, even over https.
+  it('never posts the credentials to another origin than the page that holds the form', async () => {
+    const elsewhere: string[] = [];
+    const other = createServer((req, res) => {
+      req.on('data', (d: Buffer) => elsewhere.push(d.toString('utf8')));
+      req.on('end', () => res.end(fixture('saml-post.html')));
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const target = `http://localhost:${(other.address() as AddressInfo).port}/adfs/ls/`;
+      const page = fixture('adfs3-login.html').replace(/action="[^"]*"/, `action="${target}"`);
+      const { base, seen } = await serve([() => ({ body: page }), () => ({ body: 'should not be reached' })]);
+      const error = (await signIn(options(base)).catch((e: unknown) => e)) as { code: string; message: string; hint: string };
+      expect(error).toMatchObject({ code: 'IDP_CROSS_ORIGIN_FORM', exitCode: 3 });
+      expect(error.message).toContain(new URL(base).host);
+      expect(error.message).toContain(new URL(target).host);
+      expect(error.hint).toMatch(/IdP URL/);
+      expect(elsewhere).toEqual([]);
+      expect(seen).toHaveLength(1);
+    } finally {
+      other.closeAllConnections();
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
+  });
+
   it('stops after maxSteps', async () => {
     const { base } = await serve([() => ({ body: fixture('site-selection.html') })]);
     await expect(signIn(options(base, { maxSteps: 3 }))).rejects.toMatchObject({ code: 'IDP_TOO_MANY_STEPS' });

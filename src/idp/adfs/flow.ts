@@ -15,9 +15,10 @@ import { displayUrl, urlWithoutQuery } from '../../http/url-policy.js';
 import type { Logger } from '../../log.js';
 import type { Prompter } from '../../ui/prompt.js';
 import { answerDuo, recogniseDuoPage } from '../mfa/duo/answer.js';
+import { redactError, redactingLogger, secretForms } from '../../redact.js';
 import { classify, type Page, type PageKind } from './classify.js';
 import type { HtmlForm } from './form.js';
-import { cacheCredentials, loginFormEntries, passwordPageEntries, usernamePageEntries } from './login.js';
+import { type CredentialCache, cacheCredentials, loginFormEntries, passwordPageEntries, usernamePageEntries } from './login.js';
 import { errorPageError, httpStatusError, mfaUnsupportedError, unknownPageError } from './page-error.js';
 import type { MfaChooser, MfaCodeSource, MfaPage, MfaPorts, MfaSettings } from './mfa/ports.js';
 import { DEFAULT_MFA_TIMEOUT_MS } from './mfa/ports.js';
@@ -73,13 +74,20 @@ const CREDENTIAL_KINDS: ReadonlySet<PageKind> = new Set(['login-form', 'password
 export async function signIn(opts: SignInOptions): Promise<SignInResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SIGNIN_TIMEOUT_MS;
   const deadline = startDeadline(timeoutMs, new DeadlineExceeded((host) => signInTimeoutError(host, timeoutMs)));
+  const creds = cacheCredentials({
+    username: () => deadline.paused(() => opts.credentials.username()),
+    password: () => deadline.paused(() => opts.credentials.password()),
+  });
   try {
-    return await converse(opts, {
-      signal: deadline.signal,
-      paused: (work) => deadline.paused(work),
-      username: () => deadline.paused(() => opts.credentials.username()),
-      password: () => deadline.paused(() => opts.credentials.password()),
-    });
+    // What the IdP says is quoted in errors and debug lines (error texts, titles, adapter names, URLs):
+    // an IdP or proxy that echoes the posted password (or an MFA code) must not get it printed.
+    const secrets = (): string[] => [...creds.secrets(), ...(opts.mfa?.codes.secrets() ?? [])];
+    return await converse(
+      { ...opts, log: redactingLogger(opts.log, secrets) },
+      { signal: deadline.signal, paused: (work) => deadline.paused(work), creds, secrets },
+    );
+  } catch (error) {
+    throw redactError(error, [...creds.secrets(), ...(opts.mfa?.codes.secrets() ?? [])]);
   } finally {
     deadline.dispose();
   }
@@ -94,10 +102,10 @@ function signInTimeoutError(host: string, timeoutMs: number): IdpError {
 
 async function converse(
   opts: SignInOptions,
-  session: { signal: AbortSignal; paused<T>(work: () => Promise<T>): Promise<T>; username(): Promise<string>; password(): Promise<string> },
+  session: { signal: AbortSignal; paused<T>(work: () => Promise<T>): Promise<T>; creds: CredentialCache; secrets(): string[] },
 ): Promise<SignInResult> {
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
-  const creds = cacheCredentials(session);
+  const { creds } = session;
   const steps: string[] = [];
   const save = opts.saveDebugPage;
   const request = { signal: session.signal };
@@ -112,7 +120,8 @@ async function converse(
     const dump = async (): Promise<string | undefined> => {
       if (!save) return undefined;
       const { redactPage } = await import('./debug-page.js');
-      return save(`awsfed-page-${step}.html`, redactPage(response.body, [...creds.secrets(), ...(opts.mfa?.codes.secrets() ?? [])]));
+      // The page may echo the password or a code as typed or encoded into a link: scrub every form of it.
+      return save(`awsfed-page-${step}.html`, redactPage(response.body, session.secrets().flatMap(secretForms)));
     };
 
     // Duo's adapter pages (classic and Universal Prompt) are answered at Duo. Waiting for the user is not
@@ -172,6 +181,7 @@ async function converse(
     }
     const { form, entries } = await nextPost(page, opts, creds);
     lastPosted = page.kind;
+    assertSameOriginCredentials(form, entries, response.url);
     response = await submit(opts.http, form, entries, request);
   }
   throw new IdpError('IDP_TOO_MANY_STEPS', `Sign-in did not finish after ${maxSteps} pages (${steps.join(' -> ')})`, {
@@ -182,7 +192,7 @@ async function converse(
 async function nextPost(
   page: Exclude<Page, { kind: 'saml-response' | 'error' | 'mfa' | 'mfa-choice' | 'unknown' }>,
   opts: SignInOptions,
-  creds: ReturnType<typeof cacheCredentials>,
+  creds: CredentialCache,
 ): Promise<{ form: HtmlForm; entries: Array<[string, string]> }> {
   switch (page.kind) {
     case 'login-form':
@@ -214,6 +224,34 @@ async function duoPorts(opts: SignInOptions, signal: AbortSignal): Promise<Param
     timeLimitMs: mfa?.settings.timeoutMs ?? DEFAULT_MFA_TIMEOUT_MS,
     signal,
   };
+}
+
+/**
+ * The user name and password go only to the origin that served the form (https may replace http on the
+ * same host and port). A browser would post a form wherever its action points; awsfed does not, so
+ * that a form injected into the sign-in page, or rewritten by a proxy, cannot send the password to
+ * another host, even over https. AD FS, Keycloak, Shibboleth and PingFederate all post their sign-in
+ * forms back to their own host; a redirect to another IdP host is still followed, and that host's own
+ * form is posted back to it. Forms without credentials (the relying-party picker) are not concerned.
+ */
+function assertSameOriginCredentials(form: HtmlForm, entries: Array<[string, string]>, pageUrl: string): void {
+  const credentialFields = [form.userNameField, form.passwordField, 'UserName'].filter((name): name is string => name !== undefined);
+  if (!entries.some(([name]) => credentialFields.includes(name))) return;
+  let page: URL;
+  let action: URL;
+  try {
+    page = new URL(pageUrl);
+    action = new URL(form.action);
+  } catch {
+    return; // the URL policy refuses what does not parse, with its own message
+  }
+  if (action.origin === page.origin) return;
+  const upgraded = page.protocol === 'http:' && action.protocol === 'https:' && action.hostname === page.hostname && action.port === page.port;
+  if (upgraded) return;
+  const actionHost = action.host || action.protocol;
+  throw new IdpError('IDP_CROSS_ORIGIN_FORM', `The sign-in form at ${urlWithoutQuery(pageUrl)} would send your user name or password to another host (${actionHost}, not ${page.host})`, {
+    hint: 'awsfed posts credentials only to the host that served the form. If that other host is your real IdP, give its sign-in URL as the IdP URL (--idp-url); otherwise the page may have been tampered with: report it to your IdP administrator.',
+  });
 }
 
 function submit(http: HttpClient, form: HtmlForm, entries: Array<[string, string]>, request: RequestOptions): Promise<HttpResponse> {
