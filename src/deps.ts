@@ -64,6 +64,7 @@ export interface Deps {
 export function createDeps(options: { debug: boolean }): Deps {
   const err = (text: string) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   const isInteractive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  let progress: Progress | undefined;
   return {
     env: process.env,
     homeDir: homedir(),
@@ -79,7 +80,8 @@ export function createDeps(options: { debug: boolean }): Deps {
       const { createInquirerPrompter } = await import('./ui/inquirer-prompter.js');
       return createInquirerPrompter({ input: process.stdin, output: process.stderr });
     },
-    progress: () => createProgress({ output: process.stderr, input: process.stdin, env: process.env }),
+    // One line per run: the waits follow each other, and two spinners would fight over the line.
+    progress: () => (progress ??= createProgress({ output: process.stderr, input: process.stdin, env: process.env })),
     readStdin: () => readAll(process.stdin),
     runCommand: async (command, env, runOptions) => (await import('./shell/run-command.js')).runShellCommand(command, env, runOptions),
     spawnInherit: async (command, args, env) => (await import('./shell/spawn.js')).spawnInherit(command, args, env),

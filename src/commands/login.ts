@@ -205,6 +205,7 @@ async function mfaOptions(ctx: LoginContext, stdinCode: (() => Promise<string>) 
   const { settings, prompter, deps, options } = ctx;
   const { createMfaCodeSource } = await import('../secrets/mfa-code.js');
   const method = settings.mfaMethod.value;
+  const progress = deps.progress?.();
   return {
     codes: createMfaCodeSource({
       flag: options.mfaCode,
@@ -221,10 +222,10 @@ async function mfaOptions(ctx: LoginContext, stdinCode: (() => Promise<string>) 
     },
     prompter,
     status: deps.err,
+    // A live countdown only on a terminal (the port draws nothing elsewhere); a script's log gets one waiting line.
+    ...(progress ? { progress } : {}),
     settings: {
       timeoutMs: settings.mfaTimeout.value * 1000,
-      // A countdown only on a terminal; a script's log gets the one waiting line.
-      ...(deps.isInteractive ? { remindEveryMs: 30_000 } : {}),
       ...(method !== undefined ? { method: { value: method, where: settingWhere('mfaMethod', settings.mfaMethod.source, ctx.paths.configFile) } } : {}),
     },
   };

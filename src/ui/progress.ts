@@ -171,3 +171,30 @@ export async function withProgress<T>(progress: Progress | undefined, text: stri
     progress.stop();
   }
 }
+
+/**
+ * Shows `label(left)` with the time left of a `limitMs` wait, refreshed every second on its own and on
+ * each call of the returned `tick` (a poll), from the `now` port. Returns stop and tick.
+ */
+export function startCountdown(progress: Progress, label: (left: string) => string, limitMs: number, now: () => number): { tick(): void; stop(): void } {
+  const started = now();
+  const text = (): string => label(formatClock(limitMs - (now() - started)));
+  progress.start(text());
+  const tick = (): void => progress.update(text());
+  const timer = setInterval(tick, 1000);
+  // The wait's own promise keeps the process alive; this timer must not.
+  timer.unref();
+  return {
+    tick,
+    stop: () => {
+      clearInterval(timer);
+      progress.stop();
+    },
+  };
+}
+
+/** m:ss, rounded up: "1:30" while 90 s remain. */
+export function formatClock(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}

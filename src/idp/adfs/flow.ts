@@ -13,6 +13,7 @@ import type { HttpClient, HttpResponse, RequestOptions } from '../../http/client
 import { DeadlineExceeded, hostOf, startDeadline } from '../../http/deadline.js';
 import { displayUrl, urlWithoutQuery } from '../../http/url-policy.js';
 import type { Logger } from '../../log.js';
+import type { Progress } from '../../ui/progress.js';
 import type { Prompter } from '../../ui/prompt.js';
 import { answerDuo, recogniseDuoPage } from '../mfa/duo/answer.js';
 import { classify, type Page, type PageKind } from './classify.js';
@@ -52,6 +53,8 @@ export interface SignInMfaOptions {
   settings: MfaSettings;
   /** Duo asks which factor to use and reads a passcode itself (src/idp/mfa/duo); absent: push, or a preset code. */
   prompter?: Pick<Prompter, 'interactive' | 'choose' | 'password'>;
+  /** The status line of the waits (push countdown); absent: plain lines only. */
+  progress?: Progress;
   /** Fakes for tests; default setTimeout and performance.now. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -249,6 +252,7 @@ function mfaPorts(
     now: mfa.now ?? (() => performance.now()),
     settings: mfa.settings,
     log: opts.log,
+    ...(mfa.progress ? { progress: mfa.progress } : {}),
   };
 }
 
