@@ -167,6 +167,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
       saveDebugPage,
       credentials,
       mfa,
+      ...(mfa.progress ? { progress: mfa.progress } : {}),
       timeoutMs: settings.timeout.value * 1000,
     });
     const assertion = parseSamlResponse(samlResponse);
@@ -294,12 +295,15 @@ export async function redeemRole(
     let signed = await source.current();
     if (ctx.deps.clock().getTime() - signed.receivedAt.getTime() > ASSERTION_USABLE_MS) signed = await source.renew(signed);
     try {
-      const credentials = await assumeRoleWithSaml(target, {
-        roleArn: role.roleArn,
-        principalArn: role.principalArn,
-        samlAssertion: signed.samlResponse,
-        durationSeconds,
-      });
+      const { withProgress } = await import('../ui/progress.js');
+      const credentials = await withProgress(ctx.deps.progress?.(), `Asking AWS STS for ${roleLabel(role)}…`, () =>
+        assumeRoleWithSaml(target, {
+          roleArn: role.roleArn,
+          principalArn: role.principalArn,
+          samlAssertion: signed.samlResponse,
+          durationSeconds,
+        }),
+      );
       return { credentials, durationSeconds };
     } catch (error) {
       if (error instanceof StsError && error.code === 'STS_EXPIRED_ASSERTION' && !renewed) {
