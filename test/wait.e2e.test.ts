@@ -50,8 +50,8 @@ afterEach(async () => {
  * awsfed in bash, then bash reads whatever the terminal still holds for a second: what awsfed left in
  * the input queue would be read here (and shown as LEFTOVER=...), as a shell would run it.
  */
-function inTerminal(name: string): Promise<TmuxTerminal> {
-  const login = [process.execPath, BIN, 'login', '--idp-url', env.adfs.entryUrl, '--username', `${name}@corp.example`, '--role', '*ReadOnly', '--mfa-timeout', '60']
+function inTerminal(name: string, args: string[] = ['--role', '*ReadOnly']): Promise<TmuxTerminal> {
+  const login = [process.execPath, BIN, 'login', '--idp-url', env.adfs.entryUrl, '--username', `${name}@corp.example`, ...args, '--mfa-timeout', '60']
     .map((a) => `'${a}'`)
     .join(' ');
   return startTmux({
@@ -79,6 +79,24 @@ describe('a push wait in a terminal (tmux)', () => {
     expect(screen).not.toContain('LEAK');
     // The spinner line is gone once the wait is over.
     expect(screen).not.toMatch(SPINNER);
+  });
+
+  it('a prompt after the wait (the role list) still takes keys: raw mode was handed back', async () => {
+    requireTool('tmux');
+    requireTool('bash');
+    terminal = await inTerminal('slow', []);
+    const t = terminal;
+    await t.waitFor('the spinner line with the countdown', SPINNER);
+    await t.type('xyz');
+    await t.waitFor('the role list', /Choose a role \(3; type to filter\)/, 30_000);
+    await t.type('ReadOnly');
+    await t.waitFor('the list filtered', (s) => /❯\s+ADFS-ReadOnly/.test(s) && !s.includes('ADFS-Developers'));
+    await t.keys('Enter');
+    const screen = await t.waitFor('the program to exit', EXIT_MARK);
+    expect(Number(EXIT_MARK.exec(screen)![1]), screen).toBe(0);
+    expect(screen).toContain('role     ADFS-ReadOnly');
+    expect(screen).not.toContain('xyz');
+    expect(screen).toContain('NOTHING-LEFT');
   });
 
   it('Ctrl-C during the wait: exit 130, one "interrupted" line, files untouched, no lock or temp file', async () => {
