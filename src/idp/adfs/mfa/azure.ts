@@ -86,10 +86,17 @@ function pushFailure(errorText: string): 'denied' | 'expired' | 'too-many' {
 export async function waitForServer(page: MfaPage, ports: Ports): Promise<HttpResponse> {
   const label = adapterLabel(page.adapter);
   const limitMs = ports.settings.timeoutMs;
-  ports.status(`Answer the call or notification from Azure MFA Server on your phone; waiting up to ${formatLimit(limitMs)} (--mfa-timeout)...`);
-  const response = await underMfaLimit(ports, label, 'call', (signal) =>
-    ports.http.postForm(page.form.action, formEntries(page.form, { submit: null }), { signal, timeoutMs: limitMs }),
-  );
+  const ask = 'Answer the call or notification from Azure MFA Server on your phone';
+  const live = ports.progress?.live === true ? ports.progress : undefined;
+  if (!live) ports.status(`${ask}; waiting up to ${formatLimit(limitMs)} (--mfa-timeout)...`);
+  const response = await underMfaLimit(ports, label, 'call', async (signal) => {
+    const countdown = live ? startCountdown(live, (left) => `${ask}: ${left} left (--mfa-timeout)`, limitMs, ports.now) : undefined;
+    try {
+      return await ports.http.postForm(page.form.action, formEntries(page.form, { submit: null }), { signal, timeoutMs: limitMs });
+    } finally {
+      countdown?.stop();
+    }
+  });
   const next = ports.classify(response);
   if (next.kind === 'mfa' && next.adapter === page.adapter && next.step.kind === 'server-wait' && next.errorText) {
     throw mfaFailureError(pushFailure(next.errorText), label, next.errorText, response.url);

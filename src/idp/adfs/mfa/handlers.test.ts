@@ -134,6 +134,16 @@ describe('Azure MFA Server', () => {
     expect(result.samlResponse).not.toBe('');
   });
 
+  it('on a terminal: the spinner line counts down during the blocking POST instead of the plain line', async () => {
+    const events: string[] = [];
+    const progress: Progress = { live: true, start: (t) => void events.push(`start ${t}`), update: (t) => void events.push(`update ${t}`), stop: () => void events.push('stop') };
+    const h = harness([], { progress });
+    await login({ mfaAdapter: 'AzureMfaServerAuthentication', mfaServerAnswerAfterMs: 300 }, h);
+    expect(h.status).toEqual([]);
+    expect(events[0]).toBe('start Answer the call or notification from Azure MFA Server on your phone: 2:00 left (--mfa-timeout)');
+    expect(events.at(-1)).toBe('stop');
+  });
+
   it('"Authentication denied" is MFA_DENIED', async () => {
     await expect(login({ mfaAdapter: 'AzureMfaServerAuthentication', mfaServerDeny: true }, harness())).rejects.toMatchObject({
       code: 'MFA_DENIED',
