@@ -8,6 +8,8 @@ import type { Logger } from './log.js';
 import { createLogger } from './log.js';
 import type { Prompter } from './ui/prompt.js';
 import { createRefusingPrompter } from './ui/prompt.js';
+import type { Progress } from './ui/progress.js';
+import { createProgress } from './ui/progress.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -42,6 +44,11 @@ export interface Deps {
   isInteractive: boolean;
   /** Builds the prompter; refuses when not interactive or when noPrompt is set. */
   prompter(noPrompt: boolean): Promise<Prompter>;
+  /**
+   * The status line of a network wait (a spinner on a terminal stderr, nothing otherwise). Optional so
+   * that fakes need not provide it: no status line then.
+   */
+  progress?(): Progress;
   /** Reads all of stdin (for --password-stdin). */
   readStdin(): Promise<string>;
   /** Runs a shell command and captures its stdout (awsfed_password_command, the browser opener). */
@@ -57,6 +64,7 @@ export interface Deps {
 export function createDeps(options: { debug: boolean }): Deps {
   const err = (text: string) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   const isInteractive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  let progress: Progress | undefined;
   return {
     env: process.env,
     homeDir: homedir(),
@@ -72,6 +80,8 @@ export function createDeps(options: { debug: boolean }): Deps {
       const { createInquirerPrompter } = await import('./ui/inquirer-prompter.js');
       return createInquirerPrompter({ input: process.stdin, output: process.stderr });
     },
+    // One line per run: the waits follow each other, and two spinners would fight over the line.
+    progress: () => (progress ??= createProgress({ output: process.stderr, input: process.stdin, env: process.env })),
     readStdin: () => readAll(process.stdin),
     runCommand: async (command, env, runOptions) => (await import('./shell/run-command.js')).runShellCommand(command, env, runOptions),
     spawnInherit: async (command, args, env) => (await import('./shell/spawn.js')).spawnInherit(command, args, env),

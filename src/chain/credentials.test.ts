@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Progress } from '../ui/progress.js';
 import { fakeDeps } from '../../test/helpers/fake-deps.js';
 import { applyCredentials, readStoredCredentials } from '../credentials/credentials.js';
 import { DEMO_ROLES, DEMO_USER, startDemoEnvironment } from '../emulator/demo-environment.js';
@@ -166,6 +167,21 @@ describe('ensureProfileCredentials', () => {
     expect(r.region).toBe('us-east-1');
     expect(callsSince(before)).toEqual([`AssumeRoleWithSAML ${GATEWAY.roleArn}`, `AssumeRole ${SHARED}`]);
     expect((await stored('saml'))!.expiration.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('the progress port shows each wait in turn: the IdP host, the STS call for the gateway role, then the hop', async () => {
+    const gw = await gatewayKeys();
+    const { deps } = await setup({ saml: past(gw) });
+    const events: string[] = [];
+    const progress: Progress = { live: true, start: (t) => void events.push(t), update: () => undefined, stop: () => void events.push('stop') };
+    deps.progress = () => progress;
+    await ensureProfileCredentials('shared', deps, { noPrompt: true, signIn: SIGN_IN });
+    const host = new URL(env.adfs.entryUrl).host;
+    // Each page of the sign-in shows the host again: consecutive repeats are folded.
+    const shown = events.filter((e) => e !== 'stop').filter((e, i, all) => e !== all[i - 1]);
+    expect(shown).toEqual([`Contacting ${host}…`, `Asking AWS STS for ${GATEWAY.roleArn.split(':')[4]}/ADFS-Admins…`, 'Asking AWS STS for shared…']);
+    // Every line shown was also taken down.
+    expect(events.filter((e) => e === 'stop')).toHaveLength(events.length / 2);
   });
 
   it('a gateway target with expired keys is a login', async () => {

@@ -216,7 +216,8 @@ export async function runChains(hops: Hop[], roots: Map<string, RootContext>, pa
     runnable.push(withDefaults);
   }
 
-  const executed = await executeHops(runnable, keys, {
+  const { withProgress } = await import('../ui/progress.js');
+  const executed = await withProgress(runnable.length > 0 ? deps.progress?.() : undefined, `Asking AWS STS for ${runnable.length === 1 ? runnable[0]!.profile : `${runnable.length} profiles`}…`, () => executeHops(runnable, keys, {
     ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
     ...(opts.assumeRole ? { assumeRole: opts.assumeRole } : {}),
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
@@ -233,7 +234,7 @@ export async function runChains(hops: Hop[], roots: Map<string, RootContext>, pa
         ...(root.caBundlePem !== undefined ? { caBundlePem: root.caBundlePem } : {}),
       };
     },
-  });
+  }));
   const byProfile = new Map(executed.map((o) => [o.profile, o]));
   const outcomes = hops.map((h) => blocked.get(h.profile) ?? byProfile.get(h.profile)!);
 

@@ -171,6 +171,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
       saveDebugPage,
       credentials,
       mfa,
+      ...(mfa.progress ? { progress: mfa.progress } : {}),
       timeoutMs: settings.timeout.value * 1000,
     });
     const assertion = parseSamlResponse(samlResponse);
@@ -209,6 +210,7 @@ async function mfaOptions(ctx: LoginContext, stdinCode: (() => Promise<string>) 
   const { settings, prompter, deps, options } = ctx;
   const { createMfaCodeSource } = await import('../secrets/mfa-code.js');
   const method = settings.mfaMethod.value;
+  const progress = deps.progress?.();
   return {
     codes: createMfaCodeSource({
       flag: options.mfaCode,
@@ -225,10 +227,10 @@ async function mfaOptions(ctx: LoginContext, stdinCode: (() => Promise<string>) 
     },
     prompter,
     status: deps.err,
+    // A live countdown only on a terminal (the port draws nothing elsewhere); a script's log gets one waiting line.
+    ...(progress ? { progress } : {}),
     settings: {
       timeoutMs: settings.mfaTimeout.value * 1000,
-      // A countdown only on a terminal; a script's log gets the one waiting line.
-      ...(deps.isInteractive ? { remindEveryMs: 30_000 } : {}),
       ...(method !== undefined ? { method: { value: method, where: settingWhere('mfaMethod', settings.mfaMethod.source, ctx.paths.configFile) } } : {}),
     },
   };
@@ -297,12 +299,15 @@ export async function redeemRole(
     let signed = await source.current();
     if (ctx.deps.clock().getTime() - signed.receivedAt.getTime() > ASSERTION_USABLE_MS) signed = await source.renew(signed);
     try {
-      const credentials = await assumeRoleWithSaml(target, {
-        roleArn: role.roleArn,
-        principalArn: role.principalArn,
-        samlAssertion: signed.samlResponse,
-        durationSeconds,
-      });
+      const { withProgress } = await import('../ui/progress.js');
+      const credentials = await withProgress(ctx.deps.progress?.(), `Asking AWS STS for ${roleLabel(role)}…`, () =>
+        assumeRoleWithSaml(target, {
+          roleArn: role.roleArn,
+          principalArn: role.principalArn,
+          samlAssertion: signed.samlResponse,
+          durationSeconds,
+        }),
+      );
       return { credentials, durationSeconds };
     } catch (error) {
       if (error instanceof StsError && error.code === 'STS_EXPIRED_ASSERTION' && !renewed) {

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../http/client.js';
 import { silentLogger } from '../../log.js';
 import { saveDebugPageTo } from './debug-page.js';
+import type { Progress } from '../../ui/progress.js';
 import { signIn, type SignInOptions } from './flow.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/adfs/${name}`, import.meta.url), 'utf8');
@@ -114,6 +115,27 @@ describe('signIn', () => {
     expect(result).toEqual({ samlResponse: SAML, steps: ['username-page', 'password-page', 'saml-response'], samlAction: 'https://signin.aws.amazon.com/saml' });
     expect(opts.asked).toEqual({ username: 1, password: 1 });
     expect(seen.map((s) => s.method)).toEqual(['GET', 'POST', 'POST', 'GET']);
+  });
+
+  it('shows "Contacting <host>" while each page is on its way, stopped before each prompt; never a path, query or secret', async () => {
+    const { base } = await serve([() => ({ body: fixture('adfs2019-username.html') }), () => ({ body: fixture('adfs2019-password.html') }), () => ({ body: fixture('saml-post.html') })]);
+    const events: string[] = [];
+    let shown = false;
+    const progress: Progress = {
+      live: true,
+      start: (t) => ((shown = true), void events.push(`start ${t}`)),
+      update: (t) => void events.push(`update ${t}`),
+      stop: () => ((shown = false), void events.push('stop')),
+    };
+    const opts = options(base, { progress });
+    const ask = opts.credentials;
+    opts.credentials = {
+      username: async () => (events.push(`prompt (line shown: ${shown})`), ask.username()),
+      password: async () => (events.push(`prompt (line shown: ${shown})`), ask.password()),
+    };
+    await signIn(opts);
+    const host = new URL(base).host;
+    expect(events).toEqual([`start Contacting ${host}…`, 'stop', 'prompt (line shown: false)', `start Contacting ${host}…`, 'stop', 'prompt (line shown: false)', `start Contacting ${host}…`, 'stop']);
   });
 
   it('chooses the AWS relying party on the IdP-initiated page, then signs in', async () => {

@@ -13,6 +13,8 @@ import type { HttpClient, HttpResponse, RequestOptions } from '../../http/client
 import { DeadlineExceeded, hostOf, startDeadline } from '../../http/deadline.js';
 import { displayUrl, urlWithoutQuery } from '../../http/url-policy.js';
 import type { Logger } from '../../log.js';
+import type { Progress } from '../../ui/progress.js';
+import { withProgress } from '../../ui/progress.js';
 import type { Prompter } from '../../ui/prompt.js';
 import { answerDuo, recogniseDuoPage } from '../mfa/duo/answer.js';
 import { redactError, redactingLogger, secretForms } from '../../redact.js';
@@ -41,6 +43,8 @@ export interface SignInOptions {
   timeoutMs?: number;
   /** Second factors; without it an MFA page ends the sign-in with IDP_MFA_UNSUPPORTED. */
   mfa?: SignInMfaOptions;
+  /** The status line while a page is on its way ("Contacting idp.example.com"); absent: none. */
+  progress?: Progress;
   /** Saves a redacted unknown page (named awsfed-page-<step>.html) and returns where it went; none without it. */
   saveDebugPage?: (name: string, html: string) => Promise<string>;
 }
@@ -53,6 +57,8 @@ export interface SignInMfaOptions {
   settings: MfaSettings;
   /** Duo asks which factor to use and reads a passcode itself (src/idp/mfa/duo); absent: push, or a preset code. */
   prompter?: Pick<Prompter, 'interactive' | 'choose' | 'password'>;
+  /** The status line of the waits (push countdown); absent: plain lines only. */
+  progress?: Progress;
   /** Fakes for tests; default setTimeout and performance.now. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -111,7 +117,9 @@ async function converse(
   const request = { signal: session.signal };
   let lastPosted: PageKind | undefined;
 
-  let response = await opts.http.get(opts.entryUrl, request);
+  // The status line names the host only: a URL's query may carry a SAMLRequest or a user name.
+  const contact = (url: string, work: () => Promise<HttpResponse>) => withProgress(opts.progress, `Contacting ${hostOf(url)}…`, work);
+  let response = await contact(opts.entryUrl, () => opts.http.get(opts.entryUrl, request));
   for (let step = 1; step <= maxSteps; step++) {
     const page = classify(response.body, response.url);
     steps.push(page.kind);
@@ -156,7 +164,7 @@ async function converse(
         const { chooseMethodEntries } = await import('./mfa/choose-method.js');
         const entries = await chooseMethodEntries(page, ports);
         lastPosted = undefined;
-        response = await submit(opts.http, page.form, entries, request);
+        response = await contact(page.form.action, () => submit(opts.http, page.form, entries, request));
         continue;
       }
       case 'unknown': {
@@ -182,7 +190,7 @@ async function converse(
     const { form, entries } = await nextPost(page, opts, creds);
     lastPosted = page.kind;
     assertSameOriginCredentials(form, entries, response.url);
-    response = await submit(opts.http, form, entries, request);
+    response = await contact(form.action, () => submit(opts.http, form, entries, request));
   }
   throw new IdpError('IDP_TOO_MANY_STEPS', `Sign-in did not finish after ${maxSteps} pages (${steps.join(' -> ')})`, {
     hint: 'The IdP keeps sending pages without a SAML response; run with --debug to see each step.',
@@ -218,6 +226,7 @@ async function duoPorts(opts: SignInOptions, signal: AbortSignal): Promise<Param
     ...(mfa?.prompter ? { prompter: mfa.prompter } : {}),
     ...(code ? { code } : {}),
     status: mfa?.status ?? ((line) => opts.log.info(line)),
+    ...((mfa?.progress ?? opts.progress) ? { progress: (mfa?.progress ?? opts.progress)! } : {}),
     log: opts.log,
     sleep: mfa?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now: mfa?.now ?? (() => performance.now()),
@@ -287,6 +296,7 @@ function mfaPorts(
     now: mfa.now ?? (() => performance.now()),
     settings: mfa.settings,
     log: opts.log,
+    ...((mfa.progress ?? opts.progress) ? { progress: (mfa.progress ?? opts.progress)! } : {}),
   };
 }
 

@@ -12,12 +12,13 @@
  */
 import type { HttpResponse } from '../../../http/client.js';
 import { hostOf } from '../../../http/deadline.js';
+import { startCountdown } from '../../../ui/progress.js';
 import { formEntries } from '../form.js';
 import { mfaFailureError, mfaFailureOf, mfaTimeoutError } from './errors.js';
 import { adapterLabel, DEFAULT_POLL_INTERVAL_MS, type MfaPage, type MfaPorts } from './ports.js';
 import { underMfaLimit } from './wait.js';
 
-type Ports = Pick<MfaPorts, 'http' | 'classify' | 'signal' | 'paused' | 'status' | 'sleep' | 'now' | 'settings' | 'log'>;
+type Ports = Pick<MfaPorts, 'http' | 'classify' | 'signal' | 'paused' | 'status' | 'sleep' | 'now' | 'settings' | 'log' | 'progress'>;
 
 /** Polls the push page until it turns into something else (the SAMLResponse, a code page, an error). */
 export async function waitForPush(first: MfaPage, ports: Ports): Promise<HttpResponse> {
@@ -25,36 +26,40 @@ export async function waitForPush(first: MfaPage, ports: Ports): Promise<HttpRes
   const limitMs = ports.settings.timeoutMs;
   const interval = ports.settings.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   let page = first;
-  let shownNumber = announce(page, undefined, ports, limitMs);
+  // On a terminal the spinner line carries the instructions and a live countdown; elsewhere one plain
+  // line says what we wait for (scripts read it). The number is a normal line above either.
+  const live = ports.progress?.live === true ? ports.progress : undefined;
+  let shownNumber = announce(page, undefined, ports, limitMs, live !== undefined);
   return underMfaLimit(ports, label, 'push notification', async (signal) => {
     const started = ports.now();
-    const remindEvery = ports.settings.remindEveryMs;
-    let reminded = 0;
-    for (let poll = 1; ; poll++) {
-      const elapsed = ports.now() - started;
-      if (elapsed >= limitMs) throw mfaTimeoutError(label, limitMs, 'push notification');
-      if (remindEvery !== undefined && remindEvery > 0 && Math.floor(elapsed / remindEvery) > reminded) {
-        reminded = Math.floor(elapsed / remindEvery);
-        ports.status(`Still waiting for the approval: ${clock(limitMs - elapsed)} left${shownNumber ? ` (number ${shownNumber})` : ''}`);
+    const countdown = live
+      ? startCountdown(live, (left) => `Approve the sign-in in Microsoft Authenticator${shownNumber ? ` by entering ${shownNumber}` : ''}: ${left} left (--mfa-timeout)`, limitMs, ports.now)
+      : undefined;
+    try {
+      for (let poll = 1; ; poll++) {
+        if (ports.now() - started >= limitMs) throw mfaTimeoutError(label, limitMs, 'push notification');
+        await ports.sleep(interval);
+        countdown?.tick();
+        ports.log.debug(`${label}: poll ${poll} at ${hostOf(page.form.action)}`);
+        const response = await ports.http.postForm(page.form.action, formEntries(page.form, { submit: null }), { signal });
+        const next = ports.classify(response);
+        if (next.kind !== 'mfa' || next.adapter !== page.adapter || next.step.kind !== 'push') return response;
+        if (next.errorText) throw mfaFailureError(pushFailure(next.errorText), label, next.errorText, response.url);
+        page = next;
+        shownNumber = announce(page, shownNumber, ports, limitMs, live !== undefined);
       }
-      await ports.sleep(interval);
-      ports.log.debug(`${label}: poll ${poll} at ${hostOf(page.form.action)}`);
-      const response = await ports.http.postForm(page.form.action, formEntries(page.form, { submit: null }), { signal });
-      const next = ports.classify(response);
-      if (next.kind !== 'mfa' || next.adapter !== page.adapter || next.step.kind !== 'push') return response;
-      if (next.errorText) throw mfaFailureError(pushFailure(next.errorText), label, next.errorText, response.url);
-      page = next;
-      shownNumber = announce(page, shownNumber, ports, limitMs);
+    } finally {
+      countdown?.stop();
     }
   });
 }
 
 /** Shows the number to match (again only when it changes) and, once, what we are waiting for. */
-function announce(page: MfaPage, shown: string | undefined, ports: Pick<Ports, 'status'>, limitMs: number): string | undefined {
+function announce(page: MfaPage, shown: string | undefined, ports: Pick<Ports, 'status'>, limitMs: number, live: boolean): string | undefined {
   const number = page.step.kind === 'push' ? page.step.numberToMatch : undefined;
   if (shown === undefined) {
     if (number !== undefined) ports.status(numberBanner(number));
-    ports.status(`Approve the sign-in in Microsoft Authenticator on your phone${number !== undefined ? ` by entering ${number}` : ''}; waiting up to ${formatLimit(limitMs)} (--mfa-timeout)...`);
+    if (!live) ports.status(`Approve the sign-in in Microsoft Authenticator on your phone${number !== undefined ? ` by entering ${number}` : ''}; waiting up to ${formatLimit(limitMs)} (--mfa-timeout)...`);
     return number ?? '';
   }
   if (number !== undefined && number !== shown) {
@@ -81,21 +86,22 @@ function pushFailure(errorText: string): 'denied' | 'expired' | 'too-many' {
 export async function waitForServer(page: MfaPage, ports: Ports): Promise<HttpResponse> {
   const label = adapterLabel(page.adapter);
   const limitMs = ports.settings.timeoutMs;
-  ports.status(`Answer the call or notification from Azure MFA Server on your phone; waiting up to ${formatLimit(limitMs)} (--mfa-timeout)...`);
-  const response = await underMfaLimit(ports, label, 'call', (signal) =>
-    ports.http.postForm(page.form.action, formEntries(page.form, { submit: null }), { signal, timeoutMs: limitMs }),
-  );
+  const ask = 'Answer the call or notification from Azure MFA Server on your phone';
+  const live = ports.progress?.live === true ? ports.progress : undefined;
+  if (!live) ports.status(`${ask}; waiting up to ${formatLimit(limitMs)} (--mfa-timeout)...`);
+  const response = await underMfaLimit(ports, label, 'call', async (signal) => {
+    const countdown = live ? startCountdown(live, (left) => `${ask}: ${left} left (--mfa-timeout)`, limitMs, ports.now) : undefined;
+    try {
+      return await ports.http.postForm(page.form.action, formEntries(page.form, { submit: null }), { signal, timeoutMs: limitMs });
+    } finally {
+      countdown?.stop();
+    }
+  });
   const next = ports.classify(response);
   if (next.kind === 'mfa' && next.adapter === page.adapter && next.step.kind === 'server-wait' && next.errorText) {
     throw mfaFailureError(pushFailure(next.errorText), label, next.errorText, response.url);
   }
   return response;
-}
-
-/** m:ss, rounded up: "1:30 left" while 90 s remain. */
-function clock(ms: number): string {
-  const seconds = Math.max(0, Math.ceil(ms / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
 export function formatLimit(ms: number): string {

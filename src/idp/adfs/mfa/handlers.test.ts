@@ -3,6 +3,7 @@
  * server on 127.0.0.1), with a fake code source, chooser, status and clock: polls are counted, not timed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Progress } from '../../../ui/progress.js';
 import { createHttpClient } from '../../../http/client.js';
 import { silentLogger } from '../../../log.js';
 import { EMULATOR_MFA_CODE, EMULATOR_MFA_NEXT_CODE, startAdfsEmulator, type AdfsEmulator, type AdfsUser } from '../../../emulator/adfs.js';
@@ -24,7 +25,7 @@ interface Harness {
 }
 
 /** Codes are answered from `answers` in order (each marked typed or given once). */
-function harness(answers: Array<string | CodeAnswer> = [], options: { timeoutMs?: number; method?: string; interactive?: boolean; choose?: string; remindEveryMs?: number } = {}): Harness {
+function harness(answers: Array<string | CodeAnswer> = [], options: { timeoutMs?: number; method?: string; interactive?: boolean; choose?: string; progress?: Progress } = {}): Harness {
   const asked: CodeRequest[] = [];
   const status: string[] = [];
   const sleeps: number[] = [];
@@ -49,7 +50,8 @@ function harness(answers: Array<string | CodeAnswer> = [], options: { timeoutMs?
         choose: async (_message, methods) => options.choose ?? methods[0]!.id,
       },
       status: (line) => void status.push(line),
-      settings: { timeoutMs: options.timeoutMs ?? 120_000, ...(options.remindEveryMs ? { remindEveryMs: options.remindEveryMs } : {}), ...(options.method ? { method: { value: options.method, where: '--mfa-method' } } : {}) },
+      ...(options.progress ? { progress: options.progress } : {}),
+      settings: { timeoutMs: options.timeoutMs ?? 120_000, ...(options.method ? { method: { value: options.method, where: '--mfa-method' } } : {}) },
       sleep: async (ms) => {
         sleeps.push(ms);
         clock += ms;
@@ -96,15 +98,18 @@ describe('Azure MFA push', () => {
     expect(h.sleeps).toHaveLength(4);
   });
 
-  it('on a terminal, a countdown line every 30 s of the wait', async () => {
-    const h = harness([], { timeoutMs: 120_000, remindEveryMs: 30_000 });
+  it('on a terminal: the number as a line above, then the spinner line counting down, stopped at the end', async () => {
+    const events: string[] = [];
+    const progress: Progress = { live: true, start: (t) => void events.push(`start ${t}`), update: (t) => void events.push(`update ${t}`), stop: () => void events.push('stop') };
+    const h = harness([], { timeoutMs: 6000, progress });
     await expect(login({ mfaAdapter: 'AzureMfaAuthentication', mfaNumberToMatch: '12' }, h)).rejects.toMatchObject({ code: 'MFA_TIMEOUT' });
-    expect(h.status.filter((l) => l.startsWith('Still waiting'))).toEqual([
-      'Still waiting for the approval: 1:30 left (number 12)',
-      'Still waiting for the approval: 1:00 left (number 12)',
-      'Still waiting for the approval: 0:30 left (number 12)',
-    ]);
-    expect(h.sleeps).toHaveLength(80);
+    expect(h.status).toHaveLength(1);
+    expect(h.status[0]).toMatch(/Number to enter in Authenticator: +12/);
+    expect(events[0]).toBe('start Approve the sign-in in Microsoft Authenticator by entering 12: 0:06 left (--mfa-timeout)');
+    // One update per poll from the clock port (the 1 s refresh repeats the latest text: deduplicated).
+    const updates = events.filter((e) => e.startsWith('update')).filter((e, k, all) => e !== all[k - 1]);
+    expect(updates).toEqual(['0:05', '0:03', '0:02', '0:00'].map((left) => `update Approve the sign-in in Microsoft Authenticator by entering 12: ${left} left (--mfa-timeout)`));
+    expect(events.at(-1)).toBe('stop');
   });
 
   it('the verification-code variant posts VerificationCode', async () => {
@@ -127,6 +132,16 @@ describe('Azure MFA Server', () => {
     // The phone answers after 2.5 s; the whole sign-in may take 1.5 s of IdP time: the wait is paused out.
     const result = await login({ mfaAdapter: 'AzureMfaServerAuthentication', mfaServerAnswerAfterMs: 2500 }, harness([], { timeoutMs: 60_000 }), 1500);
     expect(result.samlResponse).not.toBe('');
+  });
+
+  it('on a terminal: the spinner line counts down during the blocking POST instead of the plain line', async () => {
+    const events: string[] = [];
+    const progress: Progress = { live: true, start: (t) => void events.push(`start ${t}`), update: (t) => void events.push(`update ${t}`), stop: () => void events.push('stop') };
+    const h = harness([], { progress });
+    await login({ mfaAdapter: 'AzureMfaServerAuthentication', mfaServerAnswerAfterMs: 300 }, h);
+    expect(h.status).toEqual([]);
+    expect(events[0]).toBe('start Answer the call or notification from Azure MFA Server on your phone: 2:00 left (--mfa-timeout)');
+    expect(events.at(-1)).toBe('stop');
   });
 
   it('"Authentication denied" is MFA_DENIED', async () => {

@@ -5,6 +5,7 @@
  */
 import type { HttpClient, HttpResponse } from '../../../http/client.js';
 import type { Logger } from '../../../log.js';
+import type { Progress } from '../../../ui/progress.js';
 import type { CodePurpose, MfaChoicePage, MfaMethodOption, MfaPage } from './page.js';
 
 export type { MfaChoicePage, MfaPage };
@@ -54,8 +55,6 @@ export interface MfaSettings {
   method?: { value: string; where: string };
   /** Between two polls of a push (default 1500: "every 1-2 s"). */
   pollIntervalMs?: number;
-  /** On a terminal: a "still waiting, m:ss left" line this often during a push (none without). */
-  remindEveryMs?: number;
 }
 
 export interface MfaPorts {
@@ -74,6 +73,8 @@ export interface MfaPorts {
   now(): number;
   settings: MfaSettings;
   log: Logger;
+  /** The status line of a wait (spinner with a countdown on a terminal); absent: plain status lines only. */
+  progress?: Progress;
 }
 
 export const DEFAULT_MFA_TIMEOUT_MS = 120_000;

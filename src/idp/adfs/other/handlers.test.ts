@@ -3,6 +3,7 @@
  * emulator in src/emulator/other-idp.ts (a real HTTP server on 127.0.0.1), with a fake code source,
  * chooser, status and clock: polls are counted, not timed.
  */
+import type { Progress } from '../../../ui/progress.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../../http/client.js';
 import { silentLogger } from '../../../log.js';
@@ -140,6 +141,18 @@ describe('PingID swipe / push', () => {
     expect(h.status[1]).toMatch(/choosing 58; waiting up to 2 min \(--mfa-timeout\)/);
     expect(emulator!.requests.filter((r) => r.path === '/pingid/ppm/auth/status')).toHaveLength(3);
     expect(h.asked).toEqual([]);
+  });
+
+  it('on a terminal: the number a line above, then the spinner counting down (no plain waiting line), stopped at the end', async () => {
+    const events: string[] = [];
+    const progress: Progress = { live: true, start: (t) => void events.push(`start ${t}`), update: (t) => void events.push(`update ${t}`), stop: () => void events.push('stop') };
+    const h = harness();
+    await login('pingfed', { second: 'push', pushApproveAfterPolls: 2, numberToMatch: '58' }, { ...h, mfa: { ...h.mfa, progress } });
+    expect(h.status).toHaveLength(1);
+    expect(h.status[0]).toMatch(/Number to enter in PingID: +58/);
+    expect(events[0]).toBe('start Approve the sign-in in the PingID app on your phone by choosing 58: 2:00 left (--mfa-timeout)');
+    expect(events).toContain('update Approve the sign-in in the PingID app on your phone by choosing 58: 1:57 left (--mfa-timeout)');
+    expect(events.at(-1)).toBe('stop');
   });
 
   it('a denied push is MFA_DENIED', async () => {

@@ -10,13 +10,14 @@ import type { HttpResponse } from '../../../http/client.js';
 import { hostOf } from '../../../http/deadline.js';
 import { IdpError } from '../../../errors.js';
 import { urlWithoutQuery } from '../../../http/url-policy.js';
+import { startCountdown } from '../../../ui/progress.js';
 import { formEntries } from '../form.js';
 import { formatLimit } from '../mfa/azure.js';
 import { mfaFailureError, mfaTimeoutError } from '../mfa/errors.js';
 import { DEFAULT_POLL_INTERVAL_MS, type MfaPage, type MfaPorts } from '../mfa/ports.js';
 import { underMfaLimit } from '../mfa/wait.js';
 
-type Ports = Pick<MfaPorts, 'http' | 'signal' | 'paused' | 'status' | 'sleep' | 'now' | 'settings' | 'log'>;
+type Ports = Pick<MfaPorts, 'http' | 'signal' | 'paused' | 'status' | 'sleep' | 'now' | 'settings' | 'log' | 'progress'>;
 
 const APPROVED = /^(?:ok|approved|success|succeeded|done|authenticated)$/i;
 const PENDING = /^(?:pending|in_?progress|waiting|sent|)$/i;
@@ -28,24 +29,42 @@ export async function waitForPingPush(page: MfaPage, ports: Ports): Promise<Http
   const { statusUrl, numberToMatch } = page.step;
   const limitMs = ports.settings.timeoutMs;
   const interval = ports.settings.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const ask = `Approve the sign-in in the PingID app on your phone${numberToMatch !== undefined ? ` by choosing ${numberToMatch}` : ''}`;
+  // As for Azure MFA: the number a line above, then on a terminal the spinner with the countdown, elsewhere one plain line.
+  const live = ports.progress?.live === true ? ports.progress : undefined;
   if (numberToMatch !== undefined) ports.status(pingBanner(numberToMatch));
-  ports.status(`Approve the sign-in in the PingID app on your phone${numberToMatch !== undefined ? ` by choosing ${numberToMatch}` : ''}; waiting up to ${formatLimit(limitMs)} (--mfa-timeout)...`);
+  if (!live) ports.status(`${ask}; waiting up to ${formatLimit(limitMs)} (--mfa-timeout)...`);
   const hidden = formEntries(page.form, { submit: null });
   return underMfaLimit(ports, PINGID_LABEL, 'push notification', async (signal) => {
     const started = ports.now();
-    for (let poll = 1; ; poll++) {
-      if (ports.now() - started >= limitMs) throw mfaTimeoutError(PINGID_LABEL, limitMs, 'push notification');
-      await ports.sleep(interval);
-      ports.log.debug(`PingID: poll ${poll} at ${hostOf(statusUrl)}`);
-      const response = await ports.http.postForm(statusUrl, hidden, { signal });
-      const status = statusOf(response);
-      if (status === undefined) throw unexpectedStatusError(response);
-      if (APPROVED.test(status)) return ports.http.postForm(page.form.action, formEntries(page.form), { signal });
-      if (DENIED.test(status)) throw mfaFailureError('denied', PINGID_LABEL, undefined, statusUrl);
-      if (TIMED_OUT.test(status)) throw mfaTimeoutError(PINGID_LABEL, limitMs, 'push notification');
-      if (!PENDING.test(status)) throw unexpectedStatusError(response);
+    const countdown = live ? startCountdown(live, (left) => `${ask}: ${left} left (--mfa-timeout)`, limitMs, ports.now) : undefined;
+    try {
+      return await pollPing(page, ports, { statusUrl, hidden, limitMs, interval, started, signal, tick: () => countdown?.tick() });
+    } finally {
+      countdown?.stop();
     }
   });
+}
+
+async function pollPing(
+  page: MfaPage,
+  ports: Ports,
+  w: { statusUrl: string; hidden: Array<[string, string]>; limitMs: number; interval: number; started: number; signal: AbortSignal; tick(): void },
+): Promise<HttpResponse> {
+  const { statusUrl, hidden, limitMs, interval, started, signal } = w;
+  for (let poll = 1; ; poll++) {
+    if (ports.now() - started >= limitMs) throw mfaTimeoutError(PINGID_LABEL, limitMs, 'push notification');
+    await ports.sleep(interval);
+    w.tick();
+    ports.log.debug(`PingID: poll ${poll} at ${hostOf(statusUrl)}`);
+    const response = await ports.http.postForm(statusUrl, hidden, { signal });
+    const status = statusOf(response);
+    if (status === undefined) throw unexpectedStatusError(response);
+    if (APPROVED.test(status)) return ports.http.postForm(page.form.action, formEntries(page.form), { signal });
+    if (DENIED.test(status)) throw mfaFailureError('denied', PINGID_LABEL, undefined, statusUrl);
+    if (TIMED_OUT.test(status)) throw mfaTimeoutError(PINGID_LABEL, limitMs, 'push notification');
+    if (!PENDING.test(status)) throw unexpectedStatusError(response);
+  }
 }
 
 const PINGID_LABEL = 'PingID';

@@ -14,6 +14,8 @@ import type { HttpClient, HttpResponse } from '../../../http/client.js';
 import { urlWithoutQuery } from '../../../http/url-policy.js';
 import type { Logger } from '../../../log.js';
 import type { Prompter } from '../../../ui/prompt.js';
+import type { Progress } from '../../../ui/progress.js';
+import { startCountdown } from '../../../ui/progress.js';
 
 export type DuoFactor = 'push' | 'phone' | 'passcode';
 
@@ -26,6 +28,8 @@ export interface DuoPorts {
   code?: string;
   /** One line on stderr for the user (the wait, the Verified Push code); never a secret. */
   status(line: string): void;
+  /** The status line of the wait (spinner with a countdown on a terminal); absent: plain lines only. */
+  progress?: Progress;
   log?: Logger;
   sleep(ms: number): Promise<void>;
   /** Monotonic milliseconds. */
@@ -166,45 +170,58 @@ export async function pollStatus(
   const started = ports.now();
   const interval = ports.pollIntervalMs ?? 1000;
   let announced = false;
-  for (;;) {
-    const res = await ports.http.postForm(statusUrl, fields, { signal: ports.signal });
-    const response = duoJson(res, 'the status check');
-    const code = stringField(response, 'status_code') ?? '';
-    const text = stringField(response, 'status');
-    ports.log?.debug(`duo status: ${code || '(none)'}`);
-    if (code === 'allow') return response;
-    if (code === 'deny' || code === 'fraud') {
-      if (factor === 'passcode') {
-        throw new IdpError('DUO_PASSCODE_REJECTED', `Duo did not accept the passcode${text ? `: "${oneLine(text)}"` : ''}`, {
-          hint: 'Use a fresh code from Duo Mobile (or the next SMS passcode) and sign in again; too many wrong codes lock the Duo account.',
+  // On a terminal the spinner carries what we wait for and the time left; the Verified Push code stays
+  // a normal line above it (the user must read it). Elsewhere one plain line, as before.
+  const live = ports.progress?.live === true ? ports.progress : undefined;
+  let countdown: { tick(): void; stop(): void } | undefined;
+  try {
+    for (;;) {
+      const res = await ports.http.postForm(statusUrl, fields, { signal: ports.signal });
+      const response = duoJson(res, 'the status check');
+      const code = stringField(response, 'status_code') ?? '';
+      const text = stringField(response, 'status');
+      ports.log?.debug(`duo status: ${code || '(none)'}`);
+      if (code === 'allow') return response;
+      if (code === 'deny' || code === 'fraud') {
+        if (factor === 'passcode') {
+          throw new IdpError('DUO_PASSCODE_REJECTED', `Duo did not accept the passcode${text ? `: "${oneLine(text)}"` : ''}`, {
+            hint: 'Use a fresh code from Duo Mobile (or the next SMS passcode) and sign in again; too many wrong codes lock the Duo account.',
+          });
+        }
+        throw new IdpError('DUO_DENIED', `The Duo ${factor === 'phone' ? 'phone call' : 'push'} was denied${text ? `: "${oneLine(text)}"` : ''}`, {
+          hint: 'Sign in again and approve the request; if you did not start this sign-in, tell your security team.',
         });
       }
-      throw new IdpError('DUO_DENIED', `The Duo ${factor === 'phone' ? 'phone call' : 'push'} was denied${text ? `: "${oneLine(text)}"` : ''}`, {
-        hint: 'Sign in again and approve the request; if you did not start this sign-in, tell your security team.',
-      });
+      if (code === 'timeout') {
+        throw duoTimeout(`Duo gave up waiting for an answer to the ${factor === 'phone' ? 'phone call' : 'push'}${text ? `: "${oneLine(text)}"` : ''}`);
+      }
+      if (!WAITING.has(code)) {
+        throw duoFailed(`Duo answered the status check with an unexpected status "${oneLine(code).slice(0, 40)}"`);
+      }
+      if (!announced && factor !== 'passcode') {
+        announced = true;
+        const verify = verifiedPushCode(response);
+        const limit = Math.round(ports.timeLimitMs / 1000);
+        const ask =
+          factor === 'phone'
+            ? 'Duo is calling your phone: answer and press a key'
+            : verify
+              ? `Duo Verified Push: enter ${verify} in Duo Mobile to approve`
+              : 'Duo Push sent: approve it in Duo Mobile';
+        if (!live) ports.status(`${ask} (waiting up to ${limit} s)`);
+        else {
+          if (verify) ports.status(`Duo Verified Push code: ${verify}`);
+          countdown = startCountdown(live, (left) => `${ask}: ${left} left`, ports.timeLimitMs - (ports.now() - started), ports.now);
+        }
+      }
+      countdown?.tick();
+      if (ports.now() - started >= ports.timeLimitMs) {
+        throw duoTimeout(`No answer to the Duo ${factor === 'phone' ? 'phone call' : 'push'} within ${Math.round(ports.timeLimitMs / 1000)} s`);
+      }
+      await ports.sleep(interval);
     }
-    if (code === 'timeout') {
-      throw duoTimeout(`Duo gave up waiting for an answer to the ${factor === 'phone' ? 'phone call' : 'push'}${text ? `: "${oneLine(text)}"` : ''}`);
-    }
-    if (!WAITING.has(code)) {
-      throw duoFailed(`Duo answered the status check with an unexpected status "${oneLine(code).slice(0, 40)}"`);
-    }
-    if (!announced && factor !== 'passcode') {
-      announced = true;
-      const verify = verifiedPushCode(response);
-      const limit = Math.round(ports.timeLimitMs / 1000);
-      ports.status(
-        factor === 'phone'
-          ? `Duo is calling your phone: answer and press a key (waiting up to ${limit} s)`
-          : verify
-            ? `Duo Verified Push: enter ${verify} in Duo Mobile to approve (waiting up to ${limit} s)`
-            : `Duo Push sent: approve it in Duo Mobile (waiting up to ${limit} s)`,
-      );
-    }
-    if (ports.now() - started >= ports.timeLimitMs) {
-      throw duoTimeout(`No answer to the Duo ${factor === 'phone' ? 'phone call' : 'push'} within ${Math.round(ports.timeLimitMs / 1000)} s`);
-    }
-    await ports.sleep(interval);
+  } finally {
+    countdown?.stop();
   }
 }
 

@@ -4,6 +4,7 @@
  * AD FS, which must then send the SAMLResponse. The clock and sleep are fakes: a wait is counted in
  * polls, never in real time.
  */
+import type { Progress } from '../../../ui/progress.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAdfsEmulator, type AdfsEmulator } from '../../../emulator/adfs.js';
 import { createSelfSignedIdentity, createTestCa, type KeyPair, type TestCa } from '../../../emulator/certs.js';
@@ -189,6 +190,19 @@ describe('Duo Universal Prompt, Verified Push', () => {
     const res = await answerDuo(await duoPage(w), p);
     expect(classify(res.body, res.url).kind).toBe('saml-response');
     expect(p.lines).toEqual([`Duo Verified Push: enter ${DUO_VERIFIED_PUSH_CODE} in Duo Mobile to approve (waiting up to 120 s)`]);
+  });
+
+  it('on a terminal: the code stays a line above, the spinner counts down, and it is stopped at the end', async () => {
+    const w = await world('universal', { verifiedPush: true, answerAfterPolls: 2 });
+    const events: string[] = [];
+    const progress: Progress = { live: true, start: (t) => void events.push(`start ${t}`), update: (t) => void events.push(`update ${t}`), stop: () => void events.push('stop') };
+    const p = ports(w.http, { progress, pollIntervalMs: 1000 });
+    const res = await answerDuo(await duoPage(w), p);
+    expect(classify(res.body, res.url).kind).toBe('saml-response');
+    expect(p.lines).toEqual([`Duo Verified Push code: ${DUO_VERIFIED_PUSH_CODE}`]);
+    expect(events[0]).toBe(`start Duo Verified Push: enter ${DUO_VERIFIED_PUSH_CODE} in Duo Mobile to approve: 2:00 left`);
+    expect(events).toContain(`update Duo Verified Push: enter ${DUO_VERIFIED_PUSH_CODE} in Duo Mobile to approve: 1:59 left`);
+    expect(events.at(-1)).toBe('stop');
   });
 });
 
