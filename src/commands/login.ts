@@ -119,6 +119,7 @@ export interface AssertionSource {
 
 export async function createAssertionSource(ctx: LoginContext): Promise<AssertionSource> {
   const { settings, prompter, deps, options } = ctx;
+  refuseTerminalStdin(options, deps.isInteractive);
   const entryUrl = await resolveEntryUrl(settings, prompter);
   const [{ createHttpClient }, { signIn }, { parseSamlResponse }, session] = await Promise.all([
     import('../http/client.js'),
@@ -187,6 +188,21 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
       return signIns;
     },
   };
+}
+
+/**
+ * --password-stdin / --mfa-code-stdin read stdin to its end: on a terminal that is a wait with no prompt
+ * while what the user types is echoed. On a terminal the hidden prompt is the way; the flags are for pipes.
+ */
+function refuseTerminalStdin(options: LoginOptions, stdinIsTerminal: boolean): void {
+  if (!stdinIsTerminal) return;
+  const flag = options.mfaCodeStdin ? '--mfa-code-stdin' : options.passwordStdin ? '--password-stdin' : undefined;
+  if (flag === undefined) return;
+  throw new UsageError('STDIN_IS_TERMINAL', `${flag} reads standard input, but it is this terminal: awsfed would wait without a prompt and echo what you type.`, {
+    hint: `Pipe it in (${options.passwordStdin && options.mfaCodeStdin
+      ? `printf '%s\\n%s\\n' "$PW" "$CODE" | awsfed login --password-stdin --mfa-code-stdin`
+      : options.mfaCodeStdin ? 'oathtool --totp KEY | awsfed login --mfa-code-stdin' : 'pass show corp/ad | awsfed login --password-stdin'}), or leave ${flag} out to be asked with a hidden prompt.`,
+  });
 }
 
 /**
