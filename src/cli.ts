@@ -18,6 +18,8 @@ Examples:
   $ awsfed login --role '*Admin*'                  # pick the role by glob on its name
   $ awsfed login --role 111111111111/ADFS-ReadOnly --duration 8h
   $ pass show corp/ad | awsfed login --password-stdin --no-prompt
+  $ printf '%s\\n%s\\n' "$PW" "$CODE" | awsfed login --password-stdin --mfa-code-stdin --no-prompt
+                                                   # a script: the password, then the one-time code
   $ AWSFED_PASSWORD=... awsfed login --profile saml --no-prompt
   $ awsfed login --idp-url adfs.corp.example --username alice@corp.example
   $ awsfed login --chain                           # then refresh every destination chained from the gateway
@@ -87,7 +89,7 @@ Examples:
     .option('--ca-bundle <path>', 'PEM file of CAs to trust for the IdP (env AWSFED_CA_BUNDLE, AWS_CA_BUNDLE)')
     .option('--relying-party <name>', 'relying party to choose on a site-selection page (default: Amazon)')
     .option('--password-command <cmd>', 'command that prints the password (env AWSFED_PASSWORD_COMMAND)')
-    .option('--password-command-timeout <seconds>', 'stop the password command after this long (env AWSFED_PASSWORD_COMMAND_TIMEOUT; default 60)')
+    .option('--password-command-timeout <seconds>', 'stop the password or MFA command after this long (env AWSFED_PASSWORD_COMMAND_TIMEOUT; default 60)')
     .option('--sts-endpoint <url>', 'STS endpoint (env AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)')
     .option('--timeout <time>', 'limit for the whole sign-in with the IdP: seconds, or 90s/2m (env AWSFED_TIMEOUT; default 2m)')
     .option('--password-stdin', 'read the password from standard input')

@@ -61,7 +61,15 @@ describe('help and usage exits', () => {
     expect((await runCli(['help', 'policy', 'trust'], { env })).stdout).toContain('--source-account');
   });
 
-  it('help for a command that does not exist says so and exits 2', async () => {
+  it('login --help says the command time limit bounds the MFA command too, and shows a script feeding password and code', async () => {
+    const r = await runCli(['login', '--help'], { env: (await newHome()).env });
+    expect(r.code, explain(r)).toBe(0);
+    // A user whose --mfa-command timed out is told to raise --password-command-timeout: the help must agree.
+    expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/--password-command-timeout <seconds> stop the password or MFA command after this long/);
+    expect(r.stdout).toMatch(/awsfed login --password-stdin --mfa-code-stdin --no-prompt/);
+  });
+
+    it('help for a command that does not exist says so and exits 2', async () => {
     const r = await runCli(['help', 'nosuch'], { env: (await newHome()).env });
     expect(r.code, explain(r)).toBe(2);
     expect(r.stdout).toBe('');

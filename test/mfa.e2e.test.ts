@@ -178,7 +178,25 @@ describe('in a terminal (tmux)', () => {
     expect(screen).toContain('Signed in.');
   });
 
-  it('asks for the SecurID passcode masked, asks again after a wrong one, then signs in', async () => {
+  it.each(['--mfa-code-stdin', '--password-stdin', '--password-stdin --mfa-code-stdin'])(
+    '%s on a terminal ends at once with STDIN_IS_TERMINAL, instead of waiting without a prompt while the typed code echoes',
+    async (flagText) => {
+      const flags = flagText.split(' ');
+      requireTool('tmux');
+      terminal = await startTmux({
+        command: [process.execPath, BIN, 'login', '--idp-url', env.adfs.entryUrl, '--username', 'vip@corp.example', '--role', '*ReadOnly', ...flags],
+        env: { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url, AWSFED_PASSWORD: PASSWORD },
+      });
+      // A generous "does not hang" guard: before, the run sat on the terminal's stdin until Ctrl-D.
+      const screen = await terminal.waitFor('the program to exit', EXIT_MARK, 20_000);
+      expect(Number(EXIT_MARK.exec(screen)![1]), screen).toBe(2);
+      expect(screen).toContain(`${flags.at(-1)} reads standard input, but it is this terminal`);
+      expect(screen).toMatch(/hint: Pipe/);
+      await noCredentialsWritten();
+    },
+  );
+
+    it('asks for the SecurID passcode masked, asks again after a wrong one, then signs in', async () => {
     requireTool('tmux');
     terminal = await startTmux({
       command: [process.execPath, BIN, 'login', '--idp-url', env.adfs.entryUrl, '--username', 'securid@corp.example', '--role', '*ReadOnly'],

@@ -8,7 +8,7 @@
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ROLES, DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environment.js';
+import { DEMO_ROLES, DEMO_USER, demoUser, startDemoEnvironment } from '../src/emulator/demo-environment.js';
 import type { DemoEnvironment } from '../src/emulator/demo-environment.js';
 import { parseIni } from '../src/ini/document.js';
 import { explain, makeTempHome, runCli } from './helpers/cli.js';
@@ -18,12 +18,15 @@ import { expectNoSecrets } from './helpers/secrets.js';
 const READ_ONLY = DEMO_ROLES[1]!;
 const DEVELOPERS = DEMO_ROLES[2]!;
 const PROD = 'arn:aws:iam::444444444444:role/Prod';
+/** A second person on the same AD FS (a shared jump host, or an admin account beside the daily one). */
+const BOB = { username: 'bob@corp.example', password: 'Bob-Passw0rd!' };
 
 let env: DemoEnvironment;
 const homes: TempHome[] = [];
 
 beforeAll(async () => {
   env = await startDemoEnvironment({
+    users: [demoUser(), demoUser({ ...BOB, roleSessionName: BOB.username })],
     // Prod trusts both roles a gateway could hold; which one was used is read from the STS calls.
     stsRoles: [{ roleArn: PROD, trustedPrincipals: [READ_ONLY.roleArn, DEVELOPERS.roleArn] }],
   });
@@ -126,6 +129,20 @@ describe('one sign-in per IdP session', () => {
     const out = await cli(home, ['logout', '--profile', 'other']);
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('Profile other has no IdP URL, so there is no IdP session to forget.');
+  });
+
+  it('a login as another user does not ride on the saved session of the first: it signs in as the one named', async () => {
+    const home = await newHome();
+    expect((await cli(home, loginArgs(), withPassword)).code).toBe(0);
+    const mark = env.adfs.requests.length;
+    const bob = await cli(home, loginArgs('--username', BOB.username, '--debug'), { AWSFED_PASSWORD: BOB.password });
+    expect(bob.code, explain(bob)).toBe(0);
+    expect(passwordPosts(mark)).toBe(1);
+    expect(bob.stderr).toContain(`saved for ${DEMO_USER.username}, not for ${BOB.username}`);
+    expect(parseIni(await home.read('config'), home.configFile).get('profile saml', 'awsfed_role_session_name')).toBe(BOB.username);
+    // Bob's session is now the saved one: his next login asks nothing, and the user name is matched without regard to case.
+    const again = await cli(home, loginArgs('--username', BOB.username.toUpperCase()));
+    expect(again.code, explain(again)).toBe(0);
   });
 
   it('--no-session neither reads nor writes the cache', async () => {

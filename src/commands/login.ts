@@ -120,12 +120,14 @@ export interface AssertionSource {
 
 export async function createAssertionSource(ctx: LoginContext): Promise<AssertionSource> {
   const { settings, prompter, deps, options } = ctx;
+  refuseTerminalStdin(options, deps.isInteractive);
   const entryUrl = await resolveEntryUrl(settings, prompter);
   const [{ createHttpClient }, { signIn }, { parseSamlResponse }, session] = await Promise.all([
     import('../http/client.js'),
     import('../idp/adfs/flow.js'),
     import('../saml/parse.js'),
-    openIdpSession(ctx, entryUrl),
+    // The user named before any sign-in (flag, env, config): a saved session must be that user's.
+    openIdpSession(ctx, entryUrl, settings.username.value),
   ]);
   let username: Promise<string> | undefined;
   let password: Promise<string> | undefined;
@@ -175,7 +177,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
       timeoutMs: settings.timeout.value * 1000,
     });
     const assertion = parseSamlResponse(samlResponse);
-    if (session) await session.save(askedForPassword);
+    if (session) await session.save(askedForPassword, username ? await username : settings.username.value);
     return { samlResponse, assertion, receivedAt: deps.clock() };
   };
   return {
@@ -191,6 +193,21 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
       return signIns;
     },
   };
+}
+
+/**
+ * --password-stdin / --mfa-code-stdin read stdin to its end: on a terminal that is a wait with no prompt
+ * while what the user types is echoed. On a terminal the hidden prompt is the way; the flags are for pipes.
+ */
+function refuseTerminalStdin(options: LoginOptions, stdinIsTerminal: boolean): void {
+  if (!stdinIsTerminal) return;
+  const flag = options.mfaCodeStdin ? '--mfa-code-stdin' : options.passwordStdin ? '--password-stdin' : undefined;
+  if (flag === undefined) return;
+  throw new UsageError('STDIN_IS_TERMINAL', `${flag} reads standard input, but it is this terminal: awsfed would wait without a prompt and echo what you type.`, {
+    hint: `Pipe it in (${options.passwordStdin && options.mfaCodeStdin
+      ? `printf '%s\\n%s\\n' "$PW" "$CODE" | awsfed login --password-stdin --mfa-code-stdin`
+      : options.mfaCodeStdin ? 'oathtool --totp KEY | awsfed login --mfa-code-stdin' : 'pass show corp/ad | awsfed login --password-stdin'}), or leave ${flag} out to be asked with a hidden prompt.`,
+  });
 }
 
 /**
@@ -238,8 +255,8 @@ async function mfaOptions(ctx: LoginContext, stdinCode: (() => Promise<string>) 
 
 interface IdpSession {
   jar: import('tough-cookie').CookieJar;
-  /** Keeps the jar's cookies for the next run; `fresh` when this sign-in asked for the password. */
-  save(fresh: boolean): Promise<void>;
+  /** Keeps the jar's cookies for the next run; `fresh` when this sign-in asked for the password (as `username`). */
+  save(fresh: boolean, username: string | undefined): Promise<void>;
 }
 
 /**
@@ -247,7 +264,7 @@ interface IdpSession {
  * URL's host, or an empty jar; undefined under --no-session. Saving never fails the sign-in: a cache
  * that cannot be written costs the next run a password prompt, so it is a warning.
  */
-async function openIdpSession(ctx: LoginContext, entryUrl: string): Promise<IdpSession | undefined> {
+async function openIdpSession(ctx: LoginContext, entryUrl: string, username: string | undefined): Promise<IdpSession | undefined> {
   const { deps, options } = ctx;
   if (options.noSession) {
     deps.log.debug('IdP session cache: skipped (--no-session)');
@@ -260,15 +277,19 @@ async function openIdpSession(ctx: LoginContext, entryUrl: string): Promise<IdpS
   ]);
   const host = new URL(entryUrl).host;
   const store = createSessionStore({ dir: sessionCacheDir(deps.env, deps.homeDir, deps.platform ?? 'linux'), clock: deps.clock, log: deps.log });
-  const cached = await store.load(host);
+  const cached = await store.load(host, username);
   const jar = cached?.jar ?? new CookieJar();
   let authenticatedAt = cached?.authenticatedAt;
+  let owner = cached?.username;
   return {
     jar,
-    save: async (fresh) => {
-      if (fresh || authenticatedAt === undefined) authenticatedAt = deps.clock();
+    save: async (fresh, signedInAs) => {
+      if (fresh || authenticatedAt === undefined) {
+        authenticatedAt = deps.clock();
+        owner = signedInAs;
+      }
       try {
-        await store.save(host, jar, authenticatedAt);
+        await store.save(host, jar, authenticatedAt, owner);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         deps.log.warn(`could not save the IdP session in ${store.fileFor(host)} (${code ?? 'error'}); the next sign-in will ask again.`);

@@ -58,7 +58,7 @@ export const SETTINGS = {
     defaultText: 'none',
   },
   passwordCommandTimeout: {
-    label: 'password command time limit',
+    label: 'password and MFA command time limit',
     flag: '--password-command-timeout',
     env: ['AWSFED_PASSWORD_COMMAND_TIMEOUT'],
     profileKey: 'awsfed_password_command_timeout',

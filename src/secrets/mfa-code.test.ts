@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AppError } from '../errors.js';
 import { createMfaCodeSource, type MfaCodeSources } from './mfa-code.js';
 import { createRefusingPrompter, type Prompter } from '../ui/prompt.js';
 import type { CodeRequest } from '../idp/adfs/mfa/ports.js';
@@ -60,6 +61,13 @@ describe('createMfaCodeSource', () => {
     await expect(run({ exitCode: 1, stdout: '666666' })).rejects.toMatchObject({ code: 'MFA_COMMAND_FAILED', message: expect.not.stringContaining('666666') });
     await expect(run({ exitCode: 0, stdout: '\n' })).rejects.toMatchObject({ code: 'MFA_COMMAND_EMPTY' });
     await expect(run({ exitCode: 0, stdout: '', timedOut: true })).rejects.toMatchObject({ code: 'MFA_COMMAND_TIMEOUT' });
+    // The command may come from the flag, the variable or the profile: each hint names all three. The command
+    // itself is not quoted: it may carry a TOTP seed (oathtool --totp KEY).
+    for (const result of [{ exitCode: 1, stdout: '' }, { exitCode: 0, stdout: '\n' }, { exitCode: 0, stdout: '', timedOut: true }]) {
+      const error = (await run(result).catch((e: unknown) => e)) as AppError;
+      expect(error.hint).toMatch(/--mfa-command \/ AWSFED_MFA_COMMAND \/ awsfed_mfa_command/);
+      expect(`${error.message} ${error.hint}`).not.toContain('otp-tool');
+    }
   });
 
   it('a new PIN is only ever typed: without a terminal the refusal says so', async () => {

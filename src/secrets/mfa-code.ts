@@ -89,18 +89,18 @@ async function runMfaCommand(sources: MfaCodeSources): Promise<string> {
   // Neither output is quoted: either may hold the code.
   if (result.timedOut) {
     throw new AppError('MFA_COMMAND_TIMEOUT', `The MFA command did not finish within ${seconds} s and was stopped.`, {
-      hint: 'Check that awsfed_mfa_command does not wait for input it never gets; if it needs longer, raise --password-command-timeout (it bounds both commands).',
+      hint: 'Check that the MFA command (--mfa-command / AWSFED_MFA_COMMAND / awsfed_mfa_command) does not wait for input it never gets; if it needs longer, raise --password-command-timeout (it bounds both commands).',
     });
   }
   if (result.exitCode !== 0) {
     throw new AppError('MFA_COMMAND_FAILED', `The MFA command exited with status ${result.exitCode}.`, {
-      hint: 'Run awsfed_mfa_command yourself to see why; it must print only the code on stdout.',
+      hint: 'Run the MFA command (--mfa-command / AWSFED_MFA_COMMAND / awsfed_mfa_command) yourself to see why; it must print only the code on stdout.',
     });
   }
   const code = (result.stdout.split(/\r?\n/, 1)[0] ?? '').trim();
   if (code === '') {
     throw new AppError('MFA_COMMAND_EMPTY', 'The MFA command printed nothing on the first line of its output.', {
-      hint: 'awsfed_mfa_command must print the code as the first line on stdout.',
+      hint: 'The MFA command (--mfa-command / AWSFED_MFA_COMMAND / awsfed_mfa_command) must print the code as the first line on stdout.',
     });
   }
   return code;

@@ -31,13 +31,18 @@ export interface CachedSession {
   jar: CookieJar;
   /** When the user last gave credentials to this IdP (the session's start). */
   authenticatedAt: Date;
+  /** The user name typed at that sign-in, when awsfed knew it. */
+  username?: string;
 }
 
 export interface SessionStore {
-  /** The host's saved session, or undefined (missing, unusable: a debug line says why). */
-  load(host: string): Promise<CachedSession | undefined>;
-  /** Saves the host's cookies from `jar` (other hosts' cookies are dropped). */
-  save(host: string, jar: CookieJar, authenticatedAt: Date): Promise<void>;
+  /**
+   * The host's saved session, or undefined (missing, unusable: a debug line says why). With `username`,
+   * a session saved for another user is unusable: its cookies would sign in as that user, silently.
+   */
+  load(host: string, username?: string): Promise<CachedSession | undefined>;
+  /** Saves the host's cookies from `jar` (other hosts' cookies are dropped), and whose session it is. */
+  save(host: string, jar: CookieJar, authenticatedAt: Date, username?: string): Promise<void>;
   /** Removes the host's file; true when there was one. */
   clear(host: string): Promise<boolean>;
   fileFor(host: string): string;
@@ -57,6 +62,7 @@ interface SessionFile {
   host: string;
   authenticatedAt: string;
   savedAt: string;
+  username?: unknown;
   cookies: unknown;
 }
 
@@ -75,7 +81,7 @@ export function createSessionStore(opts: SessionStoreOptions): SessionStore {
     return undefined;
   };
 
-  async function load(host: string): Promise<CachedSession | undefined> {
+  async function load(host: string, username?: string): Promise<CachedSession | undefined> {
     const file = fileFor(host);
     let text: string;
     try {
@@ -112,6 +118,11 @@ export function createSessionStore(opts: SessionStoreOptions): SessionStore {
     const now = opts.clock().getTime();
     if (now - authenticatedAt.getTime() >= maxAgeMs) return skip(file, `the session started more than ${maxAgeMs / 3_600_000} h ago`);
     if (authenticatedAt.getTime() - now > 5 * 60 * 1000) return skip(file, 'its sign-in time is in the future');
+    const savedFor = typeof data.username === 'string' ? data.username : undefined;
+    // User names are matched as AD FS matches them (UPNs and DOMAIN\\user are case-insensitive).
+    if (username !== undefined && savedFor !== undefined && savedFor.toLowerCase() !== username.toLowerCase()) {
+      return skip(file, `saved for ${savedFor}, not for ${username}`);
+    }
     let jar: CookieJar;
     try {
       jar = await CookieJar.deserialize(data.cookies as never);
@@ -125,10 +136,10 @@ export function createSessionStore(opts: SessionStoreOptions): SessionStore {
     const live = cookies.filter((c) => typeof c.expires !== 'string' || Date.parse(c.expires) > now);
     if (live.length === 0) return skip(file, cookies.length === 0 ? 'it holds no cookies' : 'every cookie in it has expired');
     opts.log.debug(`IdP session cache: using the saved session for ${host} (${cookies.length} cookies)`);
-    return { jar, authenticatedAt };
+    return { jar, authenticatedAt, ...(savedFor !== undefined ? { username: savedFor } : {}) };
   }
 
-  async function save(host: string, jar: CookieJar, authenticatedAt: Date): Promise<void> {
+  async function save(host: string, jar: CookieJar, authenticatedAt: Date, username?: string): Promise<void> {
     const file = fileFor(host);
     const hostname = hostnameOf(host);
     const serialized = await jar.serialize();
@@ -139,6 +150,7 @@ export function createSessionStore(opts: SessionStoreOptions): SessionStore {
       host: host.toLowerCase(),
       authenticatedAt: authenticatedAt.toISOString(),
       savedAt: opts.clock().toISOString(),
+      ...(username !== undefined ? { username } : {}),
       cookies: serialized,
     };
     await ensurePrivateDir(opts.dir, uid);

@@ -216,7 +216,7 @@ export async function pollStatus(
       }
       countdown?.tick();
       if (ports.now() - started >= ports.timeLimitMs) {
-        throw duoTimeout(`No answer to the Duo ${factor === 'phone' ? 'phone call' : 'push'} within ${Math.round(ports.timeLimitMs / 1000)} s`);
+        throw duoTimeout(`No answer to the Duo ${factor === 'phone' ? 'phone call' : 'push'} within ${Math.round(ports.timeLimitMs / 1000)} s (--mfa-timeout)`);
       }
       await ports.sleep(interval);
     }
@@ -236,7 +236,8 @@ function verifiedPushCode(response: Record<string, unknown>): string | undefined
 
 function duoTimeout(message: string): IdpError {
   return new IdpError('DUO_TIMEOUT', message, {
-    hint: 'Sign in again and answer sooner, or choose a passcode instead (AWSFED_MFA_CODE, or pick Passcode at the prompt).',
+    // The same words as MFA_TIMEOUT: our limit is --mfa-timeout, and a passcode comes from any code source.
+    hint: 'Sign in again and answer sooner; to wait longer, raise --mfa-timeout / AWSFED_MFA_TIMEOUT / awsfed_mfa_timeout, or answer with a passcode from Duo Mobile instead (--mfa-code, --mfa-code-stdin, AWSFED_MFA_CODE, awsfed_mfa_command, or Passcode at the prompt).',
   });
 }
 

@@ -132,7 +132,10 @@ for (const flow of ['classic', 'universal'] as const) {
       const p = ports(w.http, { timeLimitMs: 5000, pollIntervalMs: 1000 });
       const error = await failure(answerDuo(await duoPage(w), p));
       expect(error.code).toBe('DUO_TIMEOUT');
-      expect(error.message).toBe('No answer to the Duo push within 5 s');
+      // The limit is the user's --mfa-timeout: the message names it and the hint says how to raise it.
+      expect(error.message).toBe('No answer to the Duo push within 5 s (--mfa-timeout)');
+      expect(error.hint).toMatch(/raise --mfa-timeout \/ AWSFED_MFA_TIMEOUT \/ awsfed_mfa_timeout/);
+      expect(error.hint).toContain('--mfa-code');
       expect(p.sleeps).toBe(5);
     });
 
