@@ -179,7 +179,8 @@ async function showIdentities(run: DemoRun): Promise<void> {
 /** --keep: the emulators stay up until Ctrl-C, with the lines that point the AWS CLI and awsfed at them. */
 async function keepRunning(run: DemoRun): Promise<void> {
   const { env, deps } = run;
-  const exports = ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL_STS', 'XDG_CACHE_HOME'].map((k) => `${k}=${env[k]}`);
+  const { AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS, XDG_CACHE_HOME } = env;
+  const exports = Object.entries({ AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS, XDG_CACHE_HOME }).map(([k, v]) => `${k}=${v}`);
   deps.out(
     [
       '',
