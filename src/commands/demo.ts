@@ -21,6 +21,7 @@ import { readStoredCredentials } from '../credentials/credentials.js';
 import { readIniFile } from '../credentials/file-store.js';
 import type { Prompter } from '../ui/prompt.js';
 import { formatExpiry } from '../ui/format.js';
+import type { AdfsRequestRecord } from '../emulator/adfs.js';
 import type { DemoEnvironment } from '../emulator/demo-environment.js';
 import { DEMO_ACCOUNTS, DEMO_DESTINATIONS, DEMO_USER, startDemoDay } from '../emulator/demo-environment.js';
 import { add } from './add.js';
@@ -141,18 +142,20 @@ async function runDay(run: DemoRun, options: DemoOptions): Promise<void> {
   const promptsBefore = run.prompts();
   const second = await login({ noPrompt: answerItself, role: roleFlag }, deps);
   deps.out(signedIn(second, deps.clock()));
-  deps.out(secondLoginCheck(run, requestsBefore, promptsBefore, env.XDG_CACHE_HOME!));
+  deps.out(silentSignInReport(environment.adfs.requests.slice(requestsBefore), run.prompts() - promptsBefore, env.XDG_CACHE_HOME!));
 
   if (options.keep) await keepRunning(run);
 }
 
-/** What the emulated AD FS saw during the second login, checked: the demo must not claim what did not happen. */
-function secondLoginCheck(run: DemoRun, requestsBefore: number, promptsBefore: number, cacheHome: string): string {
-  const requests = run.environment.adfs.requests.slice(requestsBefore);
-  const passwordPosts = requests.filter((r) => r.method === 'POST' && r.fieldNames.includes('Password')).length;
+/**
+ * What the emulated AD FS saw during the second login (its requests since the login began) and how many
+ * prompts were shown, checked before the demo says "asked nothing": it must not claim what did not happen.
+ */
+export function silentSignInReport(requests: readonly AdfsRequestRecord[], prompts: number, cacheHome: string): string {
+  const posts = requests.filter((r) => r.method === 'POST');
+  const passwordPosts = posts.filter((r) => r.fieldNames.includes('Password')).length;
   // Every second-factor round posts the page's Context back.
-  const mfaPosts = requests.filter((r) => r.method === 'POST' && r.fieldNames.includes('Context')).length;
-  const prompts = run.prompts() - promptsBefore;
+  const mfaPosts = posts.filter((r) => r.fieldNames.includes('Context')).length;
   if (passwordPosts > 0 || mfaPosts > 0 || prompts > 0) {
     // A bug in awsfed's session reuse, not a user mistake: main.ts reports it as one.
     throw new Error(`demo: the second login was not silent (${prompts} prompts, ${passwordPosts} password posts, ${mfaPosts} MFA posts)`);
