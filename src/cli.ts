@@ -52,8 +52,9 @@ The IdP session is saved per IdP host after each sign-in and reused for 8 hours 
 
 const DEMO_EXAMPLES = `
 Examples:
-  $ awsfed demo                                    # interactive: type the shown password, pick a role
-  $ awsfed demo --no-prompt                        # the same, answering every prompt itself`;
+  $ awsfed demo                                    # interactive: type the shown password, watch the push, pick a role
+  $ awsfed demo --no-prompt                        # the same, answering every prompt itself
+  $ awsfed demo --keep                             # then keep the emulators and files until Ctrl-C`;
 
 export function buildCli(ctx: CliContext, setResult: (code: number) => void): Command {
   const program = new Command('awsfed')
@@ -166,9 +167,9 @@ Examples:
 
   program
     .command('demo')
-    .description('run the whole login against built-in AD FS and STS emulators in a temporary directory')
+    .description('run a working day (MFA sign-in, two destination accounts, a second login) against built-in emulators in a temporary directory')
     .addOption(new Option('--no-prompt', 'answer the prompts itself (for scripts and CI)'))
-    .option('--keep', 'keep the emulators running until Ctrl-C so that you can try the AWS CLI')
+    .option('--keep', 'keep the emulators running and the files until Ctrl-C so that you can try the AWS CLI')
     .addHelpText('after', DEMO_EXAMPLES)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const deps = ctx.deps({ debug: debugOf(cmd) });

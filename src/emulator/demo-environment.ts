@@ -25,6 +25,21 @@ export const DEMO_ROLES: IssuedRole[] = [
 
 export const DEMO_ACCOUNTS = { roleCount: DEMO_ROLES.length, accountCount: 2, defaultRolePattern: '*ReadOnly' } as const;
 
+/**
+ * The destination accounts of `awsfed demo`: one role each, whose trust policy names every role the
+ * gateway can hold after the SAML sign-in (so whichever role the user picks, both hops work).
+ */
+export const DEMO_DESTINATIONS = [
+  { name: 'dev', account: '333333333333', role: 'Developer' },
+  { name: 'prod', account: '444444444444', role: 'ReadOnly' },
+] as const;
+
+/**
+ * The demo's push: Microsoft Authenticator with number matching (every push since May 2023), approved
+ * by the emulated phone after this many polls; awsfed polls every 1.5 s, so about 3 seconds.
+ */
+export const DEMO_PUSH_APPROVE_AFTER_POLLS = 2;
+
 export interface DemoEnvironmentOptions {
   variant?: AdfsVariant;
   users?: AdfsUser[];
@@ -48,6 +63,24 @@ export interface DemoEnvironment {
 
 export function demoUser(overrides: Partial<AdfsUser> = {}): AdfsUser {
   return { ...DEMO_USER, roles: DEMO_ROLES, roleSessionName: DEMO_USER.username, sessionDuration: 28800, ...overrides };
+}
+
+/**
+ * The world of `awsfed demo`: the demo user behind an Authenticator push showing `numberToMatch`, and
+ * the destination roles of DEMO_DESTINATIONS in the STS emulator.
+ */
+export function startDemoDay(numberToMatch: string): Promise<DemoEnvironment> {
+  const gatewayRoles = DEMO_ROLES.map((r) => r.roleArn);
+  return startDemoEnvironment({
+    users: [
+      demoUser({ mfaAdapter: 'AzureMfaAuthentication', mfaNumberToMatch: numberToMatch, mfaPushApproveAfterPolls: DEMO_PUSH_APPROVE_AFTER_POLLS }),
+    ],
+    stsRoles: DEMO_DESTINATIONS.map((d) => ({ roleArn: destinationRoleArn(d), trustedPrincipals: gatewayRoles })),
+  });
+}
+
+export function destinationRoleArn(d: { account: string; role: string }): string {
+  return `arn:aws:iam::${d.account}:role/${d.role}`;
 }
 
 export async function startDemoEnvironment(options: DemoEnvironmentOptions = {}): Promise<DemoEnvironment> {
