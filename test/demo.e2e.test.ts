@@ -159,7 +159,7 @@ describe('awsfed demo', () => {
 
     // The push comes before the role list: the number is on screen while the emulated phone waits.
     const push = await t.waitFor('the number to match', /Number to enter in Authenticator:\s+\d{2}\b/, 30_000);
-    expect(push).toMatch(/Approve the sign-in in Microsoft Authenticator on your phone by entering \d{2}/);
+    expect(push).toMatch(/Approve the sign-in in Microsoft Authenticator (?:on your phone )?by entering \d{2}/);
 
     const list = await t.waitFor('the role list', (s) => /Choose a role/.test(s) && s.includes('ADFS-Developers'), 30_000);
     expect(list).toMatch(/❯\s+ADFS-Admins/);

@@ -181,6 +181,13 @@ describe('classify edge cases', () => {
 describe('hostile page shapes (issue 6, item 12: counterexamples from classify.property.test.ts)', () => {
   const errorPage = fixture('adfs-error-page.html');
 
+  it('thousands of inputs beside the form cost linear time (the generic error-text rule once searched per child)', () => {
+    const page = fixture('adfs2-login.html');
+    const work = (n: number): void => void thrown(() => classify('<input name="UserName">'.repeat(n) + page, ADFS));
+    // 600 -> 4800 inputs (just under the element cap): near 5 was measured; the old pairwise search, 34 to 40.
+    expect(scalingRatio(work, 600)).toBeLessThan(20);
+  });
+
   function classifyError(html: string): IdpError {
     let error: unknown;
     try {

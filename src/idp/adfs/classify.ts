@@ -20,7 +20,7 @@
  * Markup facts are in /work/shared/DESIGN.md ("Facts") and the fixtures in fixtures/adfs/.
  */
 import { type CheerioAPI, load } from 'cheerio';
-import { extractForm, type HtmlForm } from './form.js';
+import { extractForm, findIn, type HtmlForm } from './form.js';
 import { pageTooComplexError } from './page-error.js';
 import { classifyMethodChoice, classifyMfaPage, type MfaChoicePage, type MfaPage } from './mfa/page.js';
 import { otherErrorText } from './other/error-text.js';
@@ -125,7 +125,7 @@ export function classify(html: string, url: string): Page {
   }
 
   // Generic IdPs (Keycloak, Shibboleth, ...): the form that holds a password input and a user-name input.
-  const candidates = $('form').filter((_, f) => $(f).find('input[type="password" i]').length > 0);
+  const candidates = $('form').filter((_, f) => findIn($, f, 'input[type="password" i]').length > 0);
   for (const el of candidates.toArray()) {
     const form = extractForm($, el, url);
     if (form.passwordField && form.userNameField) return { kind: 'login-form', form };

@@ -9,6 +9,19 @@ import { badFormActionError } from './page-error.js';
 /** An element as the DOM sees it; `Cheerio<Element>` without depending on domhandler's types. */
 type Node = Parameters<CheerioAPI>[0];
 
+/**
+ * `$(form).find(selector)`, without its cost on big forms: cheerio's find takes the form's children as its
+ * context and de-duplicates them pairwise, which is quadratic on a form with thousands of children. One
+ * query over the page (its root has two children), kept when inside the form, is linear; the classifier
+ * caps nesting, so each ancestor walk is short.
+ */
+export function findIn($: CheerioAPI, formElement: Node, selector: string): ReturnType<CheerioAPI> {
+  return $(selector).filter((_, el) => {
+    for (let n = (el as { parent?: unknown }).parent; n; n = (n as { parent?: unknown }).parent) if (n === formElement) return true;
+    return false;
+  });
+}
+
 export interface FormField {
   name: string;
   value: string;
@@ -65,7 +78,7 @@ export function extractForm($: CheerioAPI, formElement: Node, pageUrl: string): 
   let passwordField: string | undefined;
   let userNameRank = Number.POSITIVE_INFINITY;
 
-  form.find('input, select, textarea, button').each((_, el) => {
+  findIn($, formElement, 'input, select, textarea, button').each((_, el) => {
     const node = $(el);
     // A nested form is invalid HTML but parsers keep it; its fields belong to it, not to us.
     if (node.closest('form').get(0) !== form.get(0)) return;

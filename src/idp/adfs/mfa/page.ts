@@ -6,7 +6,7 @@
  * README's "Second factors" section.
  */
 import type { CheerioAPI } from 'cheerio';
-import { extractForm, type HtmlForm } from '../form.js';
+import { extractForm, findIn, type HtmlForm } from '../form.js';
 
 /** The kinds of rounds a second factor has; each one has its handler (azure.ts, code.ts). */
 export type MfaStep =
@@ -103,8 +103,8 @@ export function classifyMfaPage($: CheerioAPI, url: string): MfaPageDetails | un
   }
   for (const el of $('form').toArray()) {
     const formNode = $(el);
-    const authMethod = formNode.find('input[name="AuthMethod"]').first().attr('value') ?? '';
-    const hasContext = formNode.find('input[name="Context"]').length > 0;
+    const authMethod = findIn($, el, 'input[name="AuthMethod"]').first().attr('value') ?? '';
+    const hasContext = findIn($, el, 'input[name="Context"]').length > 0;
     const isAdapter = authMethod !== '' && !PRIMARY_AUTH_METHODS.has(authMethod.toLowerCase());
     if (!isAdapter && !hasContext) continue;
     const form = extractForm($, el, url);

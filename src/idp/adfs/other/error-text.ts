@@ -14,6 +14,10 @@
 import type { CheerioAPI } from 'cheerio';
 
 type Selection = ReturnType<CheerioAPI>;
+/** What the ancestor walk needs of a parsed node (cheerio's nodes have it). */
+interface TreeNode {
+  parent: TreeNode | null;
+}
 
 const SPECIFIC_SELECTORS = [
   '.ping-error', // PingFederate HTML Form adapter
@@ -63,12 +67,19 @@ function simpleSamlErrorHeading($: CheerioAPI): string | undefined {
 }
 
 function genericErrorText($: CheerioAPI): string | undefined {
-  for (const formEl of $('form').toArray()) {
-    const form = $(formEl);
+  const forms = $('form').toArray();
+  if (forms.length === 0) return undefined;
+  // Each selector is matched once over the whole page, then kept when it lies in a form or the form's
+  // container. (`scope.find()` would take the scope's children as its context and de-duplicate them
+  // pairwise: quadratic on a container with thousands of children, once per selector and form.)
+  const matches = GENERIC_SELECTORS.map((selector) => $(selector).toArray());
+  for (const formEl of forms) {
     // In the form, then in its container (many themes put the message box just above the form).
-    for (const scope of [form, form.parent()]) {
-      for (const selector of GENERIC_SELECTORS) {
-        for (const el of scope.find(selector).toArray()) {
+    for (const scope of [formEl, formEl.parent]) {
+      if (!scope) continue;
+      for (const candidates of matches) {
+        for (const el of candidates) {
+          if (el === scope || !isInside(el, scope)) continue;
           const node = $(el);
           if (node.is('input, select, textarea, button, form, label') || node.find('input, select, textarea').length > 0) continue;
           const text = visibleText($, node);
@@ -78,6 +89,12 @@ function genericErrorText($: CheerioAPI): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Whether `scope` is an ancestor of `el` (the classifier caps nesting, so the walk is short). */
+function isInside(el: TreeNode, scope: TreeNode): boolean {
+  for (let n = el.parent; n; n = n.parent) if (n === scope) return true;
+  return false;
 }
 
 function visibleText($: CheerioAPI, node: Selection): string {

@@ -13,7 +13,7 @@
  * Markup facts: /work/shared/DESIGN.md ("Other IdPs") and fixtures/{keycloak,pingfed,f5,generic}/.
  */
 import type { CheerioAPI } from 'cheerio';
-import { extractForm, type HtmlForm } from '../form.js';
+import { extractForm, findIn, type HtmlForm } from '../form.js';
 import type { MfaDeviceChoice, MfaPageDetails } from '../mfa/page.js';
 import { otherErrorText } from './error-text.js';
 
@@ -146,8 +146,8 @@ function genericCode($: CheerioAPI, url: string): MfaPageDetails | undefined {
   for (const el of $('form').toArray()) {
     const formNode = $(el);
     if (formNode.is('#loginFormPaginated, #loginForm, #idpForm, #aspnetForm')) continue;
-    const visible = formNode.find(VISIBLE_INPUT).filter((_, i) => $(i).closest('form').get(0) === el && $(i).attr('disabled') === undefined);
-    if (visible.length !== 1 || formNode.find('select, textarea').length > 0) continue;
+    const visible = findIn($, el, VISIBLE_INPUT).filter((_, i) => $(i).closest('form').get(0) === el && $(i).attr('disabled') === undefined);
+    if (visible.length !== 1 || findIn($, el, 'select, textarea').length > 0) continue;
     const input = visible.first();
     const name = input.attr('name') ?? '';
     const type = (input.attr('type') ?? 'text').toLowerCase();
