@@ -317,7 +317,7 @@ function mapNetworkError(error: unknown, url: string): IdpError {
   if (timedOut) {
     // The connection itself timed out (TCP connect, or the OS): the host is out of reach rather than slow.
     return new IdpError('IDP_UNREACHABLE', `No answer from ${displayUrl(url)} in time (${code ?? 'timeout'})`, {
-      hint: 'Check the IdP URL, your network or VPN, and proxy settings; if the IdP is only slow, raise --timeout (AWSFED_TIMEOUT, awsfed_timeout in ~/.aws/config).',
+      hint: 'The connection itself could not be made, so a longer --timeout would not help: check the IdP URL, your network or VPN, and proxy settings.',
       cause,
     });
   }

@@ -102,7 +102,7 @@ export async function signIn(opts: SignInOptions): Promise<SignInResult> {
 function signInTimeoutError(host: string, timeoutMs: number): IdpError {
   const limit = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
   return new IdpError('SIGNIN_TIMEOUT', `The sign-in did not finish within ${limit} (--timeout); it was waiting for ${host}`, {
-    hint: 'If the IdP is just slow, raise --timeout / AWSFED_TIMEOUT / awsfed_timeout in ~/.aws/config (e.g. --timeout 5m); otherwise check the network, VPN or proxy.',
+    hint: 'If the IdP is just slow, raise --timeout / AWSFED_TIMEOUT / awsfed_timeout in the profile (e.g. --timeout 5m); otherwise check the network, VPN or proxy.',
   });
 }
 
