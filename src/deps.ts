@@ -1,7 +1,8 @@
 /**
- * The real ports: environment, clock, terminal, standard streams, child processes. Commands receive a
- * Deps and never reach for process.* themselves, so tests can run them in-process with fakes and the
- * demo can run them against a temporary AWS directory.
+ * The real ports: environment, clock, terminal, standard streams, child processes, the AWS files and
+ * STS. Commands receive a Deps and never reach for process.*, the disk adapter or the AWS SDK
+ * themselves, so tests can run them in-process with fakes and the demo can run them against a
+ * temporary AWS directory.
  */
 import { homedir } from 'node:os';
 import type { Logger } from './log.js';
@@ -10,6 +11,10 @@ import type { Prompter } from './ui/prompt.js';
 import { createRefusingPrompter } from './ui/prompt.js';
 import type { Progress } from './ui/progress.js';
 import { createProgress } from './ui/progress.js';
+import type { AwsFiles } from './credentials/aws-files.js';
+import { awsFilesOnDisk } from './credentials/aws-files.js';
+import type { Sts } from './sts/port.js';
+import { stsOverHttp } from './sts/port.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -40,6 +45,10 @@ export interface Deps {
   /** Writes to stderr (progress, warnings, prompts). */
   err: (text: string) => void;
   log: Logger;
+  /** ~/.aws/config and ~/.aws/credentials: every read and write of them goes through here. */
+  files: AwsFiles;
+  /** AWS STS: AssumeRoleWithSAML, AssumeRole, GetCallerIdentity. */
+  sts: Sts;
   /** True when both stdin and stderr are terminals. */
   isInteractive: boolean;
   /** Builds the prompter; refuses when not interactive or when noPrompt is set. */
@@ -73,6 +82,8 @@ export function createDeps(options: { debug: boolean }): Deps {
     out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err,
     log: createLogger(err, options.debug),
+    files: awsFilesOnDisk(),
+    sts: stsOverHttp(),
     isInteractive,
     async prompter(noPrompt) {
       if (noPrompt) return createRefusingPrompter('no-prompt');

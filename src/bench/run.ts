@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { executeHops, DEFAULT_CONCURRENCY } from '../chain/execute.js';
-import type { Hop } from '../chain/plan.js';
+import type { Hop } from '../catalog/chain-plan.js';
 import { createSelfSignedIdentity } from '../emulator/certs.js';
 import { issueSamlResponse } from '../emulator/saml-issuer.js';
 import type { StsEmulatorOptions } from '../emulator/sts.js';
@@ -112,6 +112,7 @@ async function benchChaining(): Promise<void> {
       const outcomes = await executeHops(hops, roots, {
         ...(bound !== undefined ? { concurrency: bound } : {}),
         sts: () => target,
+        assumeRole,
         log: silentLogger,
         defaultSessionName: 'bench@corp.example',
       });

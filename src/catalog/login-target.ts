@@ -7,7 +7,7 @@
  */
 import type { IniDocument } from '../ini/document.js';
 import { UsageError } from '../errors.js';
-import { chainRoot } from '../chain/plan.js';
+import { chainRoot } from './chain-plan.js';
 import { DestinationKeys, isGatewayProfile, profileKeys } from './destination.js';
 
 export type LoginTargetCommand = 'login' | 'configure';

@@ -6,7 +6,7 @@
  */
 import { configSectionName } from '../config/paths.js';
 import type { IniDocument } from '../ini/document.js';
-import { chainRoot } from '../chain/plan.js';
+import { chainRoot } from './chain-plan.js';
 import { profileKeys, readDestinations } from './destination.js';
 
 const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;

@@ -14,7 +14,6 @@ import { resolveSettings } from '../config/settings.js';
 import type { Flags } from '../config/settings.js';
 import { applyCredentials, principalMismatch, readStoredCredentials } from '../credentials/credentials.js';
 import type { StoredCredentials } from '../credentials/credentials.js';
-import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { IniDocument } from '../ini/document.js';
@@ -26,8 +25,8 @@ import { loadCaBundle } from '../config/ca-bundle.js';
 import { stsRegionFor } from '../partition.js';
 import { executeHops } from './execute.js';
 import type { ExecuteOptions, HopOutcome } from './execute.js';
-import { chainPath, planChains } from './plan.js';
-import type { Hop } from './plan.js';
+import { chainPath, planChains } from '../catalog/chain-plan.js';
+import type { Hop } from '../catalog/chain-plan.js';
 import { formatTime } from '../ui/format.js';
 
 export interface ResolvedCredentials {
@@ -92,8 +91,8 @@ export function credentialsValid(credentials: { expiration: Date }, now: Date, m
  */
 export async function prepareRoots(roots: string[], paths: AwsPaths, deps: Deps, opts: PrepareRootsOptions): Promise<Map<string, RootContext>> {
   const now = deps.clock();
-  const stored = (await readIniFile(paths.credentialsFile)) ?? parseIni('', paths.credentialsFile);
-  let config = (await readIniFile(paths.configFile)) ?? parseIni('', paths.configFile);
+  const stored = (await deps.files.read(paths.credentialsFile)) ?? parseIni('', paths.credentialsFile);
+  let config = (await deps.files.read(paths.configFile)) ?? parseIni('', paths.configFile);
   const found = new Map<string, { credentials?: AwsCredentials; error?: AppError; loggedIn: boolean }>();
   for (const root of roots) {
     const given = opts.provided?.get(root);
@@ -140,7 +139,7 @@ export async function prepareRoots(roots: string[], paths: AwsPaths, deps: Deps,
     }
   }
   // A login writes awsfed_role_session_name and region into the config: read them after the logins.
-  if ([...found.values()].some((f) => f.loggedIn)) config = (await readIniFile(paths.configFile)) ?? config;
+  if ([...found.values()].some((f) => f.loggedIn)) config = (await deps.files.read(paths.configFile)) ?? config;
 
   const contexts = new Map<string, RootContext>();
   const caBundles = new Map<string, Promise<string | undefined>>();
@@ -179,7 +178,6 @@ export interface RunChainsOptions {
   concurrency?: number;
   /** DurationSeconds for hops without duration_seconds (e.g. login --duration); capped at 3600 by executeHops. */
   durationSeconds?: number;
-  assumeRole?: ExecuteOptions['assumeRole'];
   sleep?: ExecuteOptions['sleep'];
 }
 
@@ -219,7 +217,7 @@ export async function runChains(hops: Hop[], roots: Map<string, RootContext>, pa
   const { withProgress } = await import('../ui/progress.js');
   const executed = await withProgress(runnable.length > 0 ? deps.progress?.() : undefined, `Asking AWS STS for ${runnable.length === 1 ? runnable[0]!.profile : `${runnable.length} profiles`}…`, () => executeHops(runnable, keys, {
     ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
-    ...(opts.assumeRole ? { assumeRole: opts.assumeRole } : {}),
+    assumeRole: deps.sts.assumeRole,
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
     log: deps.log,
     defaultSessionName: deps.env.USER || 'awsfed',
@@ -240,7 +238,7 @@ export async function runChains(hops: Hop[], roots: Map<string, RootContext>, pa
 
   const successes = outcomes.filter((o): o is Extract<HopOutcome, { ok: true }> => o.ok);
   if (successes.length > 0) {
-    await updateIniFile(paths.credentialsFile, (doc) => {
+    await deps.files.update(paths.credentialsFile, (doc) => {
       for (const o of successes) applyCredentials(doc, o.profile, { ...o.credentials, principalArn: o.credentials.assumedRoleArn });
     }, { onWait: deps.err });
   }
@@ -260,13 +258,13 @@ export async function ensureProfileCredentials(
 ): Promise<ResolvedCredentials> {
   const minValidity = opts.minValiditySeconds ?? DEFAULT_MIN_VALIDITY_SECONDS;
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
-  const config = (await readIniFile(paths.configFile)) ?? parseIni('', paths.configFile);
+  const config = (await deps.files.read(paths.configFile)) ?? parseIni('', paths.configFile);
   const path = chainPath(config, name); // [name, source, ..., root]
   const root = path[path.length - 1]!;
   const region = regionOf(config, name) ?? regionOf(config, root);
   const withRegion = (r: Omit<ResolvedCredentials, 'region'>): ResolvedCredentials => (region !== undefined ? { ...r, region } : r);
 
-  const stored = (await readIniFile(paths.credentialsFile)) ?? parseIni('', paths.credentialsFile);
+  const stored = (await deps.files.read(paths.credentialsFile)) ?? parseIni('', paths.credentialsFile);
   const now = deps.clock();
   // Keys of another role under a destination's name (a stray login, a hand edit) are stale like expired ones.
   const usable = (profile: string, keys: StoredCredentials | undefined, seconds: number): keys is StoredCredentials => {

@@ -5,7 +5,7 @@ import type { AwsCredentials, SamlCredentials, StsTarget } from '../sts/client.j
 import { backoffDelay, executeHops } from './execute.js';
 import { sanitizeSessionName } from '../catalog/session-name.js';
 import type { ExecuteOptions } from './execute.js';
-import type { Hop } from './plan.js';
+import type { Hop } from '../catalog/chain-plan.js';
 
 const ROOT: AwsCredentials = { accessKeyId: 'ASIAROOT', secretAccessKey: 'root-secret', sessionToken: 'root-token', expiration: new Date('2030-01-01T00:00:00Z') };
 
@@ -27,7 +27,7 @@ function fakeSts(options: { fail?: (roleArn: string, attempt: number) => Error |
   const order: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const assumeRole: NonNullable<ExecuteOptions['assumeRole']> = async (target, creds, input) => {
+  const assumeRole: ExecuteOptions['assumeRole'] = async (target, creds, input) => {
     const profile = input.roleArn.slice(input.roleArn.lastIndexOf('/') + 1);
     calls.push({ profile, sourceKey: creds.accessKeyId, target, input });
     inFlight++;
@@ -211,7 +211,7 @@ describe('executeHops against the STS emulator', () => {
     const { startStsEmulator } = await import('../emulator/sts.js');
     const { createSelfSignedIdentity } = await import('../emulator/certs.js');
     const { issueSamlResponse } = await import('../emulator/saml-issuer.js');
-    const { assumeRoleWithSaml } = await import('../sts/client.js');
+    const { assumeRole, assumeRoleWithSaml } = await import('../sts/client.js');
     const signer = createSelfSignedIdentity('execute test');
     const gateway = { roleArn: 'arn:aws:iam::111111111111:role/Gateway', principalArn: 'arn:aws:iam::111111111111:saml-provider/ADFS' };
     const sts = await startStsEmulator({
@@ -263,7 +263,7 @@ describe('executeHops against the STS emulator', () => {
     const { startStsEmulator } = await import('../emulator/sts.js');
     const { createSelfSignedIdentity } = await import('../emulator/certs.js');
     const { issueSamlResponse } = await import('../emulator/saml-issuer.js');
-    const { assumeRoleWithSaml } = await import('../sts/client.js');
+    const { assumeRole, assumeRoleWithSaml } = await import('../sts/client.js');
     const warnings: Error[] = [];
     const onWarning = (warning: Error): void => void warnings.push(warning);
     process.on('warning', onWarning);
@@ -282,7 +282,7 @@ describe('executeHops against the STS emulator', () => {
       const outcomes = await executeHops(
         profiles.map((p) => hop(p, 'saml')),
         new Map([['saml', root]]),
-        { sts: () => target, log: silentLogger, defaultSessionName: 'alice', concurrency: 16 },
+        { sts: () => target, assumeRole, log: silentLogger, defaultSessionName: 'alice', concurrency: 16 },
       );
       expect(outcomes.filter((o) => !o.ok)).toEqual([]);
       await new Promise((resolve) => setImmediate(resolve));

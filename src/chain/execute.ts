@@ -15,9 +15,9 @@
  */
 import { AppError, StsError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { assumeRole as stsAssumeRole } from '../sts/client.js';
+import type { Sts } from '../sts/port.js';
 import type { AwsCredentials, SamlCredentials, StsTarget } from '../sts/client.js';
-import type { Hop } from './plan.js';
+import type { Hop } from '../catalog/chain-plan.js';
 import { ROLE_CHAINING_MAX_SECONDS } from '../identifiers/identifiers.js';
 import { sanitizeSessionName } from '../catalog/session-name.js';
 
@@ -30,7 +30,8 @@ export interface ExecuteOptions {
   concurrency?: number;
   /** The STS endpoint for a hop's region (the hop is passed too, for callers with several roots). */
   sts: (region: string | undefined, hop: Hop) => StsTarget;
-  assumeRole?: typeof stsAssumeRole;
+  /** The STS port's AssumeRole (Deps.sts.assumeRole). */
+  assumeRole: Sts['assumeRole'];
   sleep?: (ms: number) => Promise<void>;
   log: Logger;
   /** SAML RoleSessionName or the user name: used for hops without role_session_name. */
@@ -60,7 +61,7 @@ export function backoffDelay(attempt: number, baseMs: number, random: () => numb
 
 export async function executeHops(hops: Hop[], roots: Map<string, AwsCredentials>, opts: ExecuteOptions): Promise<HopOutcome[]> {
   const limit = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_CONCURRENCY));
-  const assume = opts.assumeRole ?? stsAssumeRole;
+  const assume = opts.assumeRole;
   const sleep = opts.sleep ?? realSleep;
   const random = opts.random ?? Math.random;
   const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);

@@ -18,11 +18,10 @@
 import type { Deps } from '../deps.js';
 import { resolveAwsPaths } from '../config/paths.js';
 import { DEFAULT_PROFILE } from '../config/settings.js';
-import { updateIniFile } from '../credentials/file-store.js';
 import { writeDestination } from '../catalog/destination.js';
 import { planAdd } from '../catalog/plan-add.js';
 import type { AddOptions, AddPlan } from '../catalog/plan-add.js';
-import { formatChainPath } from '../chain/errors.js';
+import { formatChainPath } from '../catalog/chain-errors.js';
 
 export interface AddResult extends AddPlan {
   configFile: string;
@@ -32,7 +31,7 @@ export async function add(options: AddOptions, deps: Deps): Promise<AddResult> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
   const defaultSource = nonEmpty(deps.env.AWSFED_PROFILE) ?? DEFAULT_PROFILE;
   let plan: AddPlan | undefined;
-  await updateIniFile(paths.configFile, (doc) => {
+  await deps.files.update(paths.configFile, (doc) => {
     plan = planAdd(doc, options, defaultSource);
     if (plan.action !== 'unchanged') writeDestination(doc, plan.destination);
   }, { onWait: deps.err });

@@ -7,7 +7,6 @@ import type { Deps } from '../deps.js';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import { DEFAULT_PROFILE, DEFAULT_REGION, SETTINGS, parseDuration, parseMfaTimeout, parseTimeout, resolveProfileName } from '../config/settings.js';
 import type { SettingName } from '../config/settings.js';
-import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { normalizeIdpUrl } from '../idp/entry-url.js';
 import { checkLoginTarget } from '../catalog/login-target.js';
 import { AppError, UsageError } from '../errors.js';
@@ -41,7 +40,7 @@ const QUESTIONS: Record<(typeof CONFIGURABLE)[number], string> = {
 
 export async function configure(options: ConfigureOptions, deps: Deps): Promise<ConfigureResult> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
-  const config = await readIniFile(paths.configFile);
+  const config = await deps.files.read(paths.configFile);
   // The same profile rule as login, so that configure and login agree on AWS_PROFILE / AWSFED_PROFILE.
   const profile = resolveProfileName(options.profile, deps.env, (name) => config?.get(configSectionName(name), 'awsfed_idp_url') !== undefined).value;
   checkLoginTarget(config, profile, 'configure');
@@ -71,7 +70,7 @@ export async function configure(options: ConfigureOptions, deps: Deps): Promise<
     if (value === '') removed.push(key);
     else written[key] = value;
   }
-  await updateIniFile(paths.configFile, (doc) => {
+  await deps.files.update(paths.configFile, (doc) => {
     // Again under the lock: an `awsfed add` may have made it a destination while the wizard ran.
     checkLoginTarget(doc, profile, 'configure');
     for (const [key, value] of Object.entries(written)) doc.set(section, key, value);

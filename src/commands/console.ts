@@ -8,7 +8,6 @@
  */
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import { parseDuration, resolveProfileName, resolveSettings } from '../config/settings.js';
-import { readIniFile } from '../credentials/file-store.js';
 import type { Deps } from '../deps.js';
 import { AppError, UsageError } from '../errors.js';
 import { parseIni } from '../ini/document.js';
@@ -49,7 +48,7 @@ export type ConsoleResult =
 
 export async function consoleCommand(options: ConsoleOptions, deps: Deps): Promise<ConsoleResult> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
-  const config = (await readIniFile(paths.configFile)) ?? parseIni('', paths.configFile);
+  const config = (await deps.files.read(paths.configFile)) ?? parseIni('', paths.configFile);
 
   if (options.switchLinks) {
     const all = readDestinations(config);
@@ -68,7 +67,7 @@ export async function consoleCommand(options: ConsoleOptions, deps: Deps): Promi
     options.name ??
     resolveProfileName(undefined, deps.env, (n) => isGatewayProfile(config, n) || readDestination(config, n) !== undefined).value;
   const requested = options.duration === undefined ? undefined : parseDuration(options.duration, 'flag');
-  const { chainPath } = await import('../chain/plan.js');
+  const { chainPath } = await import('../catalog/chain-plan.js');
   const path = config.hasSection(configSectionName(name)) ? chainPath(config, name) : [name];
   const root = path[path.length - 1] ?? name;
   const destination = readDestination(config, name);
@@ -76,7 +75,7 @@ export async function consoleCommand(options: ConsoleOptions, deps: Deps): Promi
   const { ensureProfileCredentials } = await import('../chain/credentials.js');
   const { createGatewaySignIn } = await import('./gateway-sign-in.js');
   const resolved = await ensureProfileCredentials(name, deps, { noPrompt: Boolean(options.noPrompt), signIn: createGatewaySignIn() });
-  const credentials = await readIniFile(paths.credentialsFile);
+  const credentials = await deps.files.read(paths.credentialsFile);
 
   const partition: Partition = destination?.partition ?? partitionOfArn(credentials?.get(name, 'x_principal_arn'));
   const chained = destination !== undefined;

@@ -18,7 +18,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Deps } from '../deps.js';
 import { readStoredCredentials } from '../credentials/credentials.js';
-import { readIniFile } from '../credentials/file-store.js';
 import type { Prompter } from '../ui/prompt.js';
 import { formatExpiry } from '../ui/format.js';
 import type { AdfsRequestRecord } from '../emulator/adfs.js';
@@ -169,12 +168,12 @@ export function silentSignInReport(requests: readonly AdfsRequestRecord[], promp
 /** GetCallerIdentity with the keys written for each destination: what `aws sts get-caller-identity --profile NAME` shows. */
 async function showIdentities(run: DemoRun): Promise<void> {
   const { deps, env } = run;
-  const [{ getCallerIdentity }, credentials] = await Promise.all([import('../sts/client.js'), readIniFile(env.AWS_SHARED_CREDENTIALS_FILE!)]);
+  const credentials = await deps.files.read(env.AWS_SHARED_CREDENTIALS_FILE!);
   deps.out('\nGetCallerIdentity with each destination\'s keys (as `aws sts get-caller-identity --profile NAME`):');
   for (const d of DEMO_DESTINATIONS) {
     const keys = credentials && readStoredCredentials(credentials, d.name);
     if (!keys) throw new Error(`demo: no keys were written for ${d.name}`);
-    const identity = await getCallerIdentity({ region: 'us-east-1', endpoint: run.environment.sts.url }, keys);
+    const identity = await deps.sts.getCallerIdentity({ region: 'us-east-1', endpoint: run.environment.sts.url }, keys);
     deps.out(`  ${d.name.padEnd(5)} ${identity.arn}`);
   }
 }

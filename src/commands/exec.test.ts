@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ResolvedCredentials } from '../chain/credentials.js';
 import type { Deps } from '../deps.js';
 import { silentLogger } from '../log.js';
+import { unreachableFiles, unreachableSts } from '../../test/helpers/fake-deps.js';
 import { createRefusingPrompter } from '../ui/prompt.js';
 import { execInProfile } from './exec.js';
 
@@ -32,6 +33,8 @@ function deps(env: Record<string, string>, exitCode = 0): Deps & { spawned: Spaw
     out: () => {},
     err: () => {},
     log: silentLogger,
+    files: unreachableFiles(),
+    sts: unreachableSts(),
     isInteractive: false,
     prompter: async () => createRefusingPrompter('no-prompt'),
     readStdin: async () => '',

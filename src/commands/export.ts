@@ -4,7 +4,6 @@
  * for the base account id); writes nothing.
  */
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
-import { readIniFile } from '../credentials/file-store.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { parseIni } from '../ini/document.js';
@@ -20,8 +19,8 @@ export async function exportConfig(options: { format: string }, deps: Deps): Pro
     });
   }
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
-  const config = (await readIniFile(paths.configFile)) ?? parseIni('', paths.configFile);
-  const credentials = (await readIniFile(paths.credentialsFile)) ?? parseIni('', paths.credentialsFile);
+  const config = (await deps.files.read(paths.configFile)) ?? parseIni('', paths.configFile);
+  const credentials = (await deps.files.read(paths.credentialsFile)) ?? parseIni('', paths.credentialsFile);
   const destinations = readDestinations(config);
   if (destinations.length === 0) {
     throw new UsageError('EXPORT_NO_DESTINATIONS', `no destinations in ${paths.configFile}`, {

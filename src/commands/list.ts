@@ -5,10 +5,9 @@
  */
 import type { Deps } from '../deps.js';
 import { resolveAwsPaths } from '../config/paths.js';
-import { readIniFile } from '../credentials/file-store.js';
 import { CredentialKeys, principalMismatch, readStoredCredentials } from '../credentials/credentials.js';
 import { DestinationKeys, isGatewayProfile, listProfiles, parseRoleArn, profileKeys, readDestination } from '../catalog/destination.js';
-import { chainPath } from '../chain/plan.js';
+import { chainPath } from '../catalog/chain-plan.js';
 import { parseAssumedRoleArn } from '../identifiers/identifiers.js';
 import { isAppError } from '../errors.js';
 import type { IniDocument } from '../ini/document.js';
@@ -53,8 +52,8 @@ export interface ListResult {
 
 export async function list(_options: ListOptions, deps: Deps): Promise<ListResult> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
-  const config = (await readIniFile(paths.configFile)) ?? parseIni('', paths.configFile);
-  const credentials = (await readIniFile(paths.credentialsFile)) ?? parseIni('', paths.credentialsFile);
+  const config = (await deps.files.read(paths.configFile)) ?? parseIni('', paths.configFile);
+  const credentials = (await deps.files.read(paths.credentialsFile)) ?? parseIni('', paths.credentialsFile);
   const now = deps.clock();
   return { configFile: paths.configFile, credentialsFile: paths.credentialsFile, entries: listEntries(config, credentials, now), now };
 }

@@ -7,7 +7,6 @@ import type { Deps } from '../deps.js';
 import { AppError, ExitCode, UsageError } from '../errors.js';
 import { configSectionName } from '../config/paths.js';
 import type { AwsPaths } from '../config/paths.js';
-import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import type { IniDocument } from '../ini/document.js';
 import { applyCredentials } from '../credentials/credentials.js';
 import { matchRoles, sortRoles } from '../roles/match.js';
@@ -116,18 +115,18 @@ export async function loginAllRoles(options: AllRolesOptions, deps: Deps): Promi
   });
 
   // The STS calls took a while: a profile made a destination meanwhile (awsfed add) is not written either.
-  const latest = await readIniFile(ctx.paths.configFile);
+  const latest = await ctx.deps.files.read(ctx.paths.configFile);
   for (const [i, o] of outcomes.entries()) {
     const kind = o.ok ? reserved(o.profile, latest) : undefined;
     if (kind) outcomes[i] = { profile: o.profile, role: o.role, ok: false, error: reservedError(o.profile, kind) };
   }
   const succeeded = outcomes.filter((o): o is Extract<RoleOutcome, { ok: true }> => o.ok);
   if (succeeded.length > 0) {
-    await updateIniFile(ctx.paths.credentialsFile, (doc) => {
+    await ctx.deps.files.update(ctx.paths.credentialsFile, (doc) => {
       for (const o of succeeded) applyCredentials(doc, o.profile, { ...o.credentials, principalArn: o.credentials.assumedRoleArn });
     }, { onWait: deps.err });
   }
-  await updateIniFile(ctx.paths.configFile, (doc) => {
+  await ctx.deps.files.update(ctx.paths.configFile, (doc) => {
     rememberProfileConfig(doc, ctx.settings, ctx.profile.value, assertion.roleSessionName);
     for (const o of succeeded) rememberProfileConfig(doc, ctx.settings, o.profile);
   }, { onWait: deps.err });

@@ -14,7 +14,6 @@ import { checkOutput, checkRegion } from '../identifiers/identifiers.js';
 import type { IniDocument } from '../ini/document.js';
 import { adoptSessionName } from '../catalog/session-name.js';
 import { checkLoginTarget } from '../catalog/login-target.js';
-import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { urlWithoutQuery } from '../http/url-policy.js';
 import { redactingLogger } from '../redact.js';
 import { loadCaBundle } from '../config/ca-bundle.js';
@@ -72,9 +71,9 @@ export interface LoginContext {
 
 export async function prepareLogin(options: LoginOptions, deps: Deps): Promise<LoginContext> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
-  const config = await readIniFile(paths.configFile);
+  const config = await deps.files.read(paths.configFile);
   // A credentials file we could not update fails the run now, before the password is posted and STS is called.
-  const credentialsDoc = await readIniFile(paths.credentialsFile);
+  const credentialsDoc = await deps.files.read(paths.credentialsFile);
   const profile = resolveProfileName(options.profile, deps.env, (name) =>
     Boolean(config?.get(configSectionName(name), 'awsfed_idp_url')),
   );
@@ -312,7 +311,6 @@ export async function redeemRole(
   requestedSeconds: number,
   notes: string[],
 ): Promise<{ credentials: SamlCredentials; durationSeconds: number }> {
-  const { assumeRoleWithSaml } = await import('../sts/client.js');
   const target = stsTarget(ctx, role, notes);
   let durationSeconds = requestedSeconds;
   let renewed = false;
@@ -322,7 +320,7 @@ export async function redeemRole(
     try {
       const { withProgress } = await import('../ui/progress.js');
       const credentials = await withProgress(ctx.deps.progress?.(), `Asking AWS STS for ${roleLabel(role)}…`, () =>
-        assumeRoleWithSaml(target, {
+        ctx.deps.sts.assumeRoleWithSaml(target, {
           roleArn: role.roleArn,
           principalArn: role.principalArn,
           samlAssertion: signed.samlResponse,
@@ -377,10 +375,10 @@ export async function login(options: LoginOptions, deps: Deps): Promise<LoginRes
   const notes: string[] = [];
   const { credentials, durationSeconds } = await redeemRole(ctx, source, role, requestedDuration(ctx, assertion), notes);
 
-  await updateIniFile(ctx.paths.credentialsFile, (doc) =>
+  await ctx.deps.files.update(ctx.paths.credentialsFile, (doc) =>
     applyCredentials(doc, ctx.profile.value, { ...credentials, principalArn: credentials.assumedRoleArn }),
   { onWait: ctx.deps.err });
-  await updateIniFile(ctx.paths.configFile, (doc) => rememberProfileConfig(doc, ctx.settings, ctx.profile.value, assertion.roleSessionName), {
+  await ctx.deps.files.update(ctx.paths.configFile, (doc) => rememberProfileConfig(doc, ctx.settings, ctx.profile.value, assertion.roleSessionName), {
     onWait: ctx.deps.err,
   });
 

@@ -10,7 +10,6 @@ import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import { resolveProfileName, resolveSettings } from '../config/settings.js';
 import { CredentialKeys } from '../credentials/credentials.js';
 import { unwritable } from '../credentials/file-errors.js';
-import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { normalizeIdpUrl } from '../idp/entry-url.js';
@@ -41,7 +40,7 @@ const AWSFED_KEYS = Object.values(CredentialKeys);
 
 export async function logout(options: LogoutOptions, deps: Deps): Promise<LogoutResult> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
-  const config = await readIniFile(paths.configFile);
+  const config = await deps.files.read(paths.configFile);
   const profile = resolveProfileName(options.profile, deps.env, (name) => Boolean(config?.get(configSectionName(name), 'awsfed_idp_url')));
   const settings = resolveSettings({ idpUrl: options.idpUrl }, deps.env, profile, config?.getSection(configSectionName(profile.value)));
   const result: LogoutResult = {
@@ -69,9 +68,9 @@ export async function logout(options: LogoutOptions, deps: Deps): Promise<Logout
     }
   }
   if (options.credentials) {
-    const credentials = await readIniFile(paths.credentialsFile);
+    const credentials = await deps.files.read(paths.credentialsFile);
     if (credentials?.hasSection(profile.value)) {
-      await updateIniFile(paths.credentialsFile, (doc) => {
+      await deps.files.update(paths.credentialsFile, (doc) => {
         // Checked under the lock: only a section awsfed wrote (it carries our expiry key) loses its keys.
         if (doc.get(profile.value, CredentialKeys.expires) === undefined) {
           result.keptCredentials = true;

@@ -5,7 +5,6 @@
  *   roles, one statement per account, from flags or from the catalog (--all).
  */
 import { resolveAwsPaths } from '../config/paths.js';
-import { readIniFile } from '../credentials/file-store.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { parseIni } from '../ini/document.js';
@@ -100,7 +99,7 @@ export async function policyAssume(options: PolicyAssumeOptions, deps: Deps): Pr
  */
 async function fromCatalog(deps: Deps): Promise<PolicyResult<AssumePolicyDocument>> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
-  const config = (await readIniFile(paths.configFile)) ?? parseIni('', paths.configFile);
+  const config = (await deps.files.read(paths.configFile)) ?? parseIni('', paths.configFile);
   const destinations = readDestinations(config);
   const names = new Set(destinations.map((d) => d.name));
   const direct = destinations.filter((d) => !names.has(d.sourceProfile));

@@ -1,4 +1,4 @@
-/** refresh() in-process with a fake AssumeRole: targets, partial failure, the table and the JSON. */
+/** refresh() in-process with a fake AssumeRole in Deps.sts: targets, partial failure, the table and the JSON. */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { applyCredentials } from '../credentials/credentials.js';
 import { PromptError, StsError, UsageError } from '../errors.js';
 import { parseIni } from '../ini/document.js';
 import type { SamlCredentials } from '../sts/client.js';
-import type { ExecuteOptions } from '../chain/execute.js';
+import type { Sts } from '../sts/port.js';
 import { formatRefreshTable, parseConcurrency, refresh, refreshExitCode, refreshJson } from './refresh.js';
 import type { RefreshResult, RefreshRow } from './refresh.js';
 
@@ -57,11 +57,12 @@ async function setup() {
   applyCredentials(doc, 'saml', GATEWAY_KEYS);
   await writeFile(credentialsFile, doc.toString(), { mode: 0o600 });
   const deps = fakeDeps(home, { AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' });
+  deps.sts = { ...deps.sts, assumeRole: fakeAssumeRole };
   return { deps, credentialsFile };
 }
 
 const calls: Array<{ roleArn: string; source: string; duration: number; endpoint?: string }> = [];
-const fakeAssumeRole: NonNullable<ExecuteOptions['assumeRole']> = async (target, creds, input) => {
+const fakeAssumeRole: Sts['assumeRole'] = async (target, creds, input) => {
   calls.push({ roleArn: input.roleArn, source: creds.accessKeyId, duration: input.durationSeconds, ...(target.endpoint ? { endpoint: target.endpoint } : {}) });
   if (input.roleArn.includes('Denied')) throw new StsError('STS_ACCESS_DENIED', `STS AssumeRole failed for ${input.roleArn} (AccessDenied): not authorized`, { hint: 'Check the trust policy' });
   const name = input.roleArn.slice(input.roleArn.lastIndexOf('/') + 1);
@@ -79,7 +80,7 @@ describe('refresh', () => {
   it('refreshes the named destinations and their chains; one failure makes exit 5 and loses nothing else', async () => {
     const { deps, credentialsFile } = await setup();
     calls.length = 0;
-    const result = await refresh({ names: ['prod', 'denied'], assumeRole: fakeAssumeRole }, deps);
+    const result = await refresh({ names: ['prod', 'denied'] }, deps);
     expect(result.exitCode).toBe(5);
     expect(result.rows.map((r) => [r.profile, r.result])).toEqual([
       ['shared', 'ok'],
@@ -109,7 +110,7 @@ describe('refresh', () => {
 
   it('--all reports broken chains with their path; a root without keys that is not a gateway fails its destinations', async () => {
     const { deps } = await setup();
-    const result = await refresh({ all: true, noPrompt: true, assumeRole: fakeAssumeRole }, deps);
+    const result = await refresh({ all: true, noPrompt: true }, deps);
     const byProfile = Object.fromEntries(result.rows.map((r) => [r.profile, r]));
     expect(byProfile.broken?.error?.message).toBe('profile chain is broken: broken -> gone (no such profile)');
     // other-gw has no keys and is not a gateway awsfed could sign in to.
@@ -125,7 +126,7 @@ describe('refresh', () => {
     const { deps } = await setup();
     calls.length = 0;
     const fresh = { ...GATEWAY_KEYS, accessKeyId: 'ASIAJUSTSIGNEDIN0000' };
-    const result = await refresh({ root: 'saml', rootCredentials: fresh, duration: '2h', assumeRole: fakeAssumeRole }, deps);
+    const result = await refresh({ root: 'saml', rootCredentials: fresh, duration: '2h' }, deps);
     expect(result.rows.map((r) => r.profile)).toEqual(['shared', 'prod', 'denied']);
     expect(calls.find((c) => c.roleArn.endsWith('/Shared'))?.source).toBe('ASIAJUSTSIGNEDIN0000');
     expect(result.rows[0]!.notes).toEqual(['shared asked for 7200 s; role chaining caps sessions at 3600 s.']);

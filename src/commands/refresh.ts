@@ -9,7 +9,6 @@
 import { resolveAwsPaths } from '../config/paths.js';
 import { parseDuration } from '../config/settings.js';
 import type { Flags } from '../config/settings.js';
-import { readIniFile } from '../credentials/file-store.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { AppError } from '../errors.js';
@@ -19,7 +18,7 @@ import { parseRoleArn, readDestinations } from '../catalog/destination.js';
 import { prepareRoots, runChains } from '../chain/credentials.js';
 import { createGatewaySignIn } from './gateway-sign-in.js';
 import type { ExecuteOptions } from '../chain/execute.js';
-import { chainRoot, planChains } from '../chain/plan.js';
+import { chainRoot, planChains } from '../catalog/chain-plan.js';
 import { formatExpiry, formatTimestamp } from '../ui/format.js';
 import { formatTable } from '../ui/table.js';
 
@@ -39,7 +38,6 @@ export interface RefreshOptions {
   /** Flags for the roots' STS settings (login --chain passes --sts-endpoint, --region, --ca-bundle). */
   flags?: Flags;
   /** Test seams. */
-  assumeRole?: ExecuteOptions['assumeRole'];
   sleep?: ExecuteOptions['sleep'];
 }
 
@@ -82,7 +80,7 @@ export async function refresh(options: RefreshOptions, deps: Deps): Promise<Refr
   const concurrency = parseConcurrency(options.concurrency);
   const durationSeconds = options.duration === undefined ? undefined : typeof options.duration === 'number' ? options.duration : parseDuration(options.duration);
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
-  const config = (await readIniFile(paths.configFile)) ?? parseIni('', paths.configFile);
+  const config = (await deps.files.read(paths.configFile)) ?? parseIni('', paths.configFile);
   const names = options.names ?? [];
 
   let targets: string[];
@@ -119,7 +117,6 @@ export async function refresh(options: RefreshOptions, deps: Deps): Promise<Refr
   const outcomes = await runChains(plan.hops, roots, paths, deps, {
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
-    ...(options.assumeRole ? { assumeRole: options.assumeRole } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
   });
 

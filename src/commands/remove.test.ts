@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseIni } from '../ini/document.js';
 import type { AppError } from '../errors.js';
-import { checkRemovable, formatRemoveSummary } from './remove.js';
+import { fakeDeps, memoryFiles } from '../../test/helpers/fake-deps.js';
+import { checkRemovable, formatRemoveSummary, remove } from './remove.js';
 
 const CONFIG = parseIni(`[profile saml]
 awsfed_idp_url = https://adfs.example.com
@@ -55,5 +56,21 @@ describe('formatRemoveSummary', () => {
     expect(text).toBe(
       'removed profile hub from /c\nremoved its cached credentials [hub] from /k\nwarning: leaf still names "hub" as source_profile and will fail until re-pointed',
     );
+  });
+});
+
+describe('remove through Deps.files', () => {
+  it('edits the config and the credentials only through the files port (no disk)', async () => {
+    const files = memoryFiles({
+      '/mem/config': CONFIG.toString(),
+      '/mem/credentials': '[leaf]\naws_access_key_id = ASIALEAF000000000000\nx_security_token_expires = 2026-12-01T23:00:00Z\n\n[saml]\naws_access_key_id = ASIASAML000000000000\n',
+    });
+    const deps = { ...fakeDeps('/nonexistent-home', { AWS_CONFIG_FILE: '/mem/config', AWS_SHARED_CREDENTIALS_FILE: '/mem/credentials' }), files };
+    const result = await remove({ name: 'leaf' }, deps);
+    expect(result).toMatchObject({ profile: 'leaf', removedCredentials: true, keptCredentials: false, orphaned: [] });
+    expect(files.updates).toEqual(['/mem/config', '/mem/credentials']);
+    expect(files.texts.get('/mem/config')).not.toContain('[profile leaf]');
+    expect(files.texts.get('/mem/config')).toContain('[profile hub]');
+    expect(files.texts.get('/mem/credentials')).toBe('[saml]\naws_access_key_id = ASIASAML000000000000\n');
   });
 });

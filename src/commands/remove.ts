@@ -6,10 +6,9 @@
  */
 import type { Deps } from '../deps.js';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
-import { readIniFile, updateIniFile } from '../credentials/file-store.js';
 import { CredentialKeys } from '../credentials/credentials.js';
 import { dependentsOf, isGatewayProfile, profileKeys, removeDestination } from '../catalog/destination.js';
-import { noSuchProfileError, notADestinationError } from '../chain/errors.js';
+import { noSuchProfileError, notADestinationError } from '../catalog/chain-errors.js';
 import { UsageError } from '../errors.js';
 import type { IniDocument } from '../ini/document.js';
 
@@ -35,18 +34,18 @@ export async function remove(options: RemoveOptions, deps: Deps): Promise<Remove
   const name = options.name;
   let orphaned: string[] = [];
   // Refuse before locking anything when the config file does not even exist.
-  if (!(await readIniFile(paths.configFile))) throw noSuchProfileError(name, paths.configFile);
-  await updateIniFile(paths.configFile, (doc) => {
+  if (!(await deps.files.read(paths.configFile))) throw noSuchProfileError(name, paths.configFile);
+  await deps.files.update(paths.configFile, (doc) => {
     orphaned = checkRemovable(doc, name, Boolean(options.force));
     removeDestination(doc, name);
   }, { onWait: deps.err });
 
   let removedCredentials = false;
   let keptCredentials = false;
-  const credentials = await readIniFile(paths.credentialsFile);
+  const credentials = await deps.files.read(paths.credentialsFile);
   if (credentials?.hasSection(name)) {
     if (credentials.get(name, CredentialKeys.expires) !== undefined) {
-      await updateIniFile(paths.credentialsFile, (doc) => {
+      await deps.files.update(paths.credentialsFile, (doc) => {
         // Checked again under the lock: another run may have changed the section meanwhile.
         if (doc.get(name, CredentialKeys.expires) !== undefined) {
           doc.deleteSection(name);

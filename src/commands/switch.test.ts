@@ -3,6 +3,7 @@ import type { ResolvedCredentials } from '../chain/credentials.js';
 import type { Deps } from '../deps.js';
 import { AppError, PromptError } from '../errors.js';
 import { silentLogger } from '../log.js';
+import { unreachableFiles, unreachableSts } from '../../test/helpers/fake-deps.js';
 import { createRefusingPrompter } from '../ui/prompt.js';
 import { ShellError } from '../shell/errors.js';
 import { formatExpiry } from '../ui/format.js';
@@ -32,6 +33,8 @@ function deps(env: Record<string, string> = {}, isInteractive = false): Deps & {
     out: (t) => void stdout.push(t),
     err: (t) => void stderr.push(t),
     log: silentLogger,
+    files: unreachableFiles(),
+    sts: unreachableSts(),
     isInteractive,
     prompter: async () => createRefusingPrompter('no-prompt'),
     readStdin: async () => '',

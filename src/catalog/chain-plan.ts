@@ -12,11 +12,11 @@
  * - A profile reached twice is CHAIN_CYCLE, including source_profile pointing at itself (botocore
  *   allows that only for a profile with static keys, which an awsfed destination never has).
  */
-import { parseDurationSeconds, parseRoleArn, profileKeys, DestinationKeys } from '../catalog/destination.js';
+import { parseDurationSeconds, parseRoleArn, profileKeys, DestinationKeys } from './destination.js';
 import type { AppError } from '../errors.js';
 import type { IniDocument } from '../ini/document.js';
-import type { ChainError } from './errors.js';
-import { chainCycleError, chainMissingSourceError, chainTooLongError, noSuchProfileError, notADestinationError, unsupportedSourceError } from './errors.js';
+import type { ChainError } from './chain-errors.js';
+import { chainCycleError, chainMissingSourceError, chainTooLongError, noSuchProfileError, notADestinationError, unsupportedSourceError } from './chain-errors.js';
 
 export interface Hop {
   profile: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIni } from '../ini/document.js';
-import { ChainError } from './errors.js';
-import { MAX_CHAIN_HOPS, chainPath, chainRoot, planChains } from './plan.js';
+import { ChainError } from './chain-errors.js';
+import { MAX_CHAIN_HOPS, chainPath, chainRoot, planChains } from './chain-plan.js';
 
 const GW = `[profile saml]
 awsfed_idp_url = https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx

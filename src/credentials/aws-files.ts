@@ -1,0 +1,24 @@
+/**
+ * The AWS files port in Deps: how commands read and edit ~/.aws/config and ~/.aws/credentials.
+ *
+ * `awsFilesOnDisk` is the real one (file-store.ts: locked, atomic, lossless writes), imported on
+ * first use. Commands never import file-store themselves, so a test can watch every read and write
+ * (or make one fail) without touching a disk.
+ */
+import type { IniDocument } from '../ini/document.js';
+import type { UpdateIniOptions } from './file-store.js';
+
+export interface AwsFiles {
+  /** The parsed file, or undefined when it does not exist; an unreadable or unparseable file throws. */
+  read(path: string): Promise<IniDocument | undefined>;
+  /** Locks, reads, runs the edit, writes atomically (see file-store.ts). */
+  update(path: string, edit: (doc: IniDocument) => void, options?: UpdateIniOptions): Promise<void>;
+}
+
+export function awsFilesOnDisk(): AwsFiles {
+  const store = () => import('./file-store.js');
+  return {
+    read: async (path) => (await store()).readIniFile(path),
+    update: async (path, edit, options) => (await store()).updateIniFile(path, edit, options),
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * The STS port in Deps: the three calls awsfed makes. Commands and the chain take it from Deps, so
+ * tests can count or script the calls and the demo and the bench can point them anywhere.
+ *
+ * `stsOverHttp` is the real one: client.ts (and through it the AWS SDK) is imported on the first
+ * call only, so start-up and commands that never call STS do not pay for it.
+ */
+import type { AwsCredentials, SamlCredentials, StsTarget } from './client.js';
+
+export interface Sts {
+  assumeRoleWithSaml(
+    target: StsTarget,
+    input: { roleArn: string; principalArn: string; samlAssertion: string; durationSeconds: number },
+  ): Promise<SamlCredentials>;
+  assumeRole(
+    target: StsTarget,
+    creds: AwsCredentials,
+    input: { roleArn: string; roleSessionName: string; durationSeconds: number; externalId?: string },
+  ): Promise<SamlCredentials>;
+  getCallerIdentity(target: StsTarget, creds: AwsCredentials): Promise<{ account: string; arn: string; userId: string }>;
+}
+
+export function stsOverHttp(): Sts {
+  const client = () => import('./client.js');
+  return {
+    assumeRoleWithSaml: async (target, input) => (await client()).assumeRoleWithSaml(target, input),
+    assumeRole: async (target, creds, input) => (await client()).assumeRole(target, creds, input),
+    getCallerIdentity: async (target, creds) => (await client()).getCallerIdentity(target, creds),
+  };
+}
