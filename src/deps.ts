@@ -15,6 +15,8 @@ import type { AwsFiles } from './credentials/aws-files.js';
 import { awsFilesOnDisk } from './credentials/aws-files.js';
 import type { Sts } from './sts/port.js';
 import { stsOverHttp } from './sts/port.js';
+import type { Keychain } from './secrets/keychain.js';
+import { osKeychain } from './secrets/os-keychain.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -49,6 +51,11 @@ export interface Deps {
   files: AwsFiles;
   /** AWS STS: AssumeRoleWithSAML, AssumeRole, GetCallerIdentity. */
   sts: Sts;
+  /**
+   * The OS keychain for --remember-password (its native module loads on first use). Optional so that
+   * fakes need not provide it: no keychain then, as on a machine without one.
+   */
+  keychain?: Keychain;
   /** True when both stdin and stderr are terminals. */
   isInteractive: boolean;
   /** Builds the prompter; refuses when not interactive or when noPrompt is set. */
@@ -84,6 +91,7 @@ export function createDeps(options: { debug: boolean }): Deps {
     log: createLogger(err, options.debug),
     files: awsFilesOnDisk(),
     sts: stsOverHttp(),
+    keychain: osKeychain(process.platform, process.env),
     isInteractive,
     async prompter(noPrompt) {
       if (noPrompt) return createRefusingPrompter('no-prompt');
