@@ -47,6 +47,7 @@ const LOGOUT_EXAMPLES = `
 Examples:
   $ awsfed logout                                  # the next \`awsfed login\` asks for the password (and MFA) again
   $ awsfed logout --profile corp --credentials     # and remove corp's temporary keys
+  $ awsfed logout --forget-password                # and the password kept by login --remember-password
   $ awsfed login --no-session                      # one sign-in that neither uses nor saves the session
 The IdP session is saved per IdP host after each sign-in and reused for 8 hours at most.`;
 
@@ -94,6 +95,7 @@ Examples:
     .option('--sts-endpoint <url>', 'STS endpoint (env AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)')
     .option('--timeout <time>', 'limit for the whole sign-in with the IdP: seconds, or 90s/2m (env AWSFED_TIMEOUT; default 2m)')
     .option('--password-stdin', 'read the password from standard input')
+    .option('--remember-password', 'keep the password in the OS keychain once the IdP accepts it (env AWSFED_REMEMBER_PASSWORD)')
     .option('--mfa-code <code>', 'one-time code for the second factor, tried once (env AWSFED_MFA_CODE)')
     .option('--mfa-code-stdin', 'read the MFA code from standard input (the second line with --password-stdin)')
     .option('--mfa-command <cmd>', 'command that prints the MFA code (env AWSFED_MFA_COMMAND)')
@@ -111,6 +113,7 @@ Examples:
       const loginOptions = {
         ...(opts as Record<string, string>),
         passwordStdin: Boolean(opts.passwordStdin),
+        rememberPassword: opts.rememberPassword ? 'true' : undefined,
         mfaCodeStdin: Boolean(opts.mfaCodeStdin),
         noPrompt: noPromptOf(opts, deps.env),
         debug: debugOf(cmd),
@@ -214,6 +217,8 @@ Examples:
     .option('-p, --profile <name>', 'the gateway profile whose IdP session to forget (env AWSFED_PROFILE; default saml)')
     .option('--idp-url <url>', 'the IdP, when the profile has none (env AWSFED_IDP_URL)')
     .option('--credentials', 'also remove the temporary keys awsfed wrote for the profile')
+    .option('--forget-password', 'also remove the password --remember-password kept in the OS keychain')
+    .option('-u, --username <name>', 'the user whose remembered password to forget (env AWSFED_USERNAME; default the profile\'s)')
     .addHelpText('after', LOGOUT_EXAMPLES)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const deps = ctx.deps({ debug: debugOf(cmd) });
@@ -223,6 +228,8 @@ Examples:
           ...(typeof opts.profile === 'string' ? { profile: opts.profile } : {}),
           ...(typeof opts.idpUrl === 'string' ? { idpUrl: opts.idpUrl } : {}),
           credentials: Boolean(opts.credentials),
+          forgetPassword: Boolean(opts.forgetPassword),
+          ...(typeof opts.username === 'string' ? { username: opts.username } : {}),
         },
         deps,
       );

@@ -5,7 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Deps } from '../deps.js';
-import { SamlError, UsageError, StsError } from '../errors.js';
+import { IdpError, SamlError, UsageError, StsError } from '../errors.js';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import type { AwsPaths } from '../config/paths.js';
 import { resolveProfileName, resolveSettings, settingOrigin, settingWhere } from '../config/settings.js';
@@ -20,7 +20,8 @@ import { loadCaBundle } from '../config/ca-bundle.js';
 import { stsRegionFor } from '../partition.js';
 import { CredentialKeys, applyCredentials } from '../credentials/credentials.js';
 import { parseAssumedRoleArn } from '../identifiers/identifiers.js';
-import { obtainPassword } from '../secrets/password.js';
+import { obtainPasswordWithOrigin, type PasswordOrigin } from '../secrets/password.js';
+import { keychainAccount, unavailableReason } from '../secrets/keychain.js';
 import type { Prompter } from '../ui/prompt.js';
 import type { SamlAssertion, SamlRole } from '../saml/types.js';
 import { matchRoles, roleLabel, sortRoles } from '../roles/match.js';
@@ -115,6 +116,8 @@ export interface AssertionSource {
   renew(stale: SignedAssertion): Promise<SignedAssertion>;
   /** How many times the IdP was asked for an assertion. */
   readonly signIns: number;
+  /** --remember-password stored the password in the OS keychain in this run. */
+  readonly rememberedPassword: boolean;
 }
 
 export async function createAssertionSource(ctx: LoginContext): Promise<AssertionSource> {
@@ -130,6 +133,8 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
   ]);
   let username: Promise<string> | undefined;
   let password: Promise<string> | undefined;
+  const remembering = createPasswordMemory(ctx, new URL(entryUrl).host);
+  let origin: PasswordOrigin | undefined;
   const stdin = splitStdin(options, deps.readStdin);
   let askedForPassword = false;
   let knownPassword: string | undefined;
@@ -140,7 +145,8 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     password: async () => {
       // The IdP wanted the password: whatever session the cookies held is over, a new one starts now.
       askedForPassword = true;
-      return (password ??= obtainPassword({
+      const user = username ? await username : undefined;
+      return (password ??= obtainPasswordWithOrigin({
         passwordStdin: Boolean(options.passwordStdin),
         env: deps.env,
         passwordCommand: settings.passwordCommand.value,
@@ -148,8 +154,12 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
         readStdin: stdin.password,
         runCommand: deps.runCommand,
         prompter,
-        username: username ? await username : undefined,
-      }).then((value) => (knownPassword = value)));
+        username: user,
+        ...(user !== undefined ? { keychain: () => remembering.lookup(user) } : {}),
+      }).then((got) => {
+        origin = got.origin;
+        return (knownPassword = got.password);
+      }));
     },
   };
   const mfa = await mfaOptions(ctx, stdin.code);
@@ -164,19 +174,46 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     const jar = session?.jar;
     const http = createHttpClient({ caBundlePem: ctx.caBundlePem, log: httpLog, ...(jar ? { jar } : {}) });
     askedForPassword = false;
-    const { samlResponse } = await signIn({
-      entryUrl,
-      relyingParty: settings.relyingParty.value,
-      http,
-      log: deps.log,
-      saveDebugPage,
-      credentials,
-      mfa,
-      ...(mfa.progress ? { progress: mfa.progress } : {}),
-      timeoutMs: settings.timeout.value * 1000,
-    });
+    const attempt = () =>
+      signIn({
+        entryUrl,
+        relyingParty: settings.relyingParty.value,
+        http,
+        log: deps.log,
+        saveDebugPage,
+        credentials,
+        mfa,
+        ...(mfa.progress ? { progress: mfa.progress } : {}),
+        timeoutMs: settings.timeout.value * 1000,
+      });
+    let samlResponse: string;
+    try {
+      ({ samlResponse } = await attempt());
+    } catch (error) {
+      // A remembered password the IdP refuses is stale (changed in AD): it goes, so that no later run
+      // posts it again (each try counts towards the lockout). On a terminal the user types the new one.
+      if (!(origin === 'keychain' && error instanceof IdpError && error.code === 'IDP_BAD_CREDENTIALS')) throw error;
+      const user = await username!;
+      await remembering.forgetRejected(user);
+      if (!prompter.interactive) {
+        throw new IdpError('KEYCHAIN_PASSWORD_REJECTED', `The IdP refused the password remembered in the OS keychain for ${keychainAccount(user, remembering.host)}; awsfed removed it.`, {
+          hint: 'Your password has probably changed: run `awsfed login --remember-password` in a terminal to type the new one (it is remembered once the IdP accepts it).',
+          cause: error,
+        });
+      }
+      password = undefined;
+      origin = undefined;
+      askedForPassword = false;
+      ({ samlResponse } = await attempt());
+    }
     const assertion = parseSamlResponse(samlResponse);
-    if (session) await session.save(askedForPassword, username ? await username : settings.username.value);
+    const signedInAs = username ? await username : settings.username.value;
+    // Only now, with the IdP's assertion in hand, is the password known to be right.
+    // A password the user keeps elsewhere (stdin, variable, command) is stored only when asked in this run.
+    const storable = origin === 'prompt' || (origin !== undefined && origin !== 'keychain' && settings.rememberPassword.source === 'flag');
+    if (askedForPassword && storable && signedInAs !== undefined) await remembering.store(signedInAs, knownPassword!);
+    else if (!askedForPassword) remembering.notAsked();
+    if (session) await session.save(askedForPassword, signedInAs);
     return { samlResponse, assertion, receivedAt: deps.clock() };
   };
   return {
@@ -191,7 +228,75 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     get signIns() {
       return signIns;
     },
+    get rememberedPassword() {
+      return remembering.stored;
+    },
   };
+}
+
+/**
+ * --remember-password / awsfed_remember_password (issue 8, item 2): the keychain lookup for the password
+ * sources, the store after a sign-in the IdP accepted, and the removal of a refused one. A keychain that
+ * cannot be used never fails the sign-in: the lookup falls through to the prompt, and a store says in one
+ * line that the password was not remembered, why, and what to use instead. Nothing here is ever given
+ * the password to print.
+ */
+function createPasswordMemory(ctx: LoginContext, host: string) {
+  const { deps, settings } = ctx;
+  const keychain = settings.rememberPassword.value ? deps.keychain : undefined;
+  const account = (user: string) => keychainAccount(user, host);
+  let refused = false;
+  let warned = false;
+  const memory = {
+    host,
+    stored: false,
+    async lookup(user: string): Promise<string | undefined> {
+      if (!keychain || refused) return undefined;
+      try {
+        const found = await keychain.get(account(user));
+        deps.log.debug(`OS keychain: ${found ? 'a' : 'no'} password remembered for ${account(user)}`);
+        return found;
+      } catch (error) {
+        deps.log.debug(`OS keychain: not used (${unavailableReason(error)})`);
+        return undefined;
+      }
+    },
+    async store(user: string, password: string): Promise<void> {
+      if (!settings.rememberPassword.value || memory.stored) return;
+      if (!keychain) return notRemembered('this awsfed has no OS keychain');
+      try {
+        await keychain.set(account(user), password);
+        memory.stored = true;
+        deps.err(`Remembered the password for ${account(user)} in the ${keychain.name}; \`awsfed logout --forget-password\` removes it.`);
+      } catch (error) {
+        notRemembered(unavailableReason(error));
+      }
+    },
+    async forgetRejected(user: string): Promise<void> {
+      refused = true;
+      let removed = false;
+      try {
+        removed = keychain ? await keychain.delete(account(user)) : false;
+      } catch (error) {
+        deps.log.debug(`OS keychain: could not remove the refused password (${unavailableReason(error)})`);
+      }
+      deps.err(`The IdP refused the password remembered for ${account(user)}${removed ? '; removed it from the OS keychain' : ''}.`);
+    },
+    /** The IdP session carried the sign-in: no password was asked for, so there was none to remember. */
+    notAsked(): void {
+      if (settings.rememberPassword.source !== 'flag' || warned) return;
+      warned = true;
+      deps.err('--remember-password: the IdP session was still valid, so no password was asked for and none was stored; run `awsfed login --remember-password --no-session` to type and store it.');
+    },
+  };
+  const notRemembered = (reason: string): void => {
+    if (warned) return;
+    warned = true;
+    deps.err(
+      `Password not remembered: ${reason}. Instead, use a password command (\`awsfed configure --password-command 'pass show corp/ad'\`, or secret-tool/keepassxc-cli) or rely on the IdP session cache, which spares the password while the IdP session lasts.`,
+    );
+  };
+  return memory;
 }
 
 /**
@@ -378,9 +483,15 @@ export async function login(options: LoginOptions, deps: Deps): Promise<LoginRes
   await ctx.deps.files.update(ctx.paths.credentialsFile, (doc) =>
     applyCredentials(doc, ctx.profile.value, { ...credentials, principalArn: credentials.assumedRoleArn }),
   { onWait: ctx.deps.err });
-  await ctx.deps.files.update(ctx.paths.configFile, (doc) => rememberProfileConfig(doc, ctx.settings, ctx.profile.value, assertion.roleSessionName), {
-    onWait: ctx.deps.err,
-  });
+  await ctx.deps.files.update(
+    ctx.paths.configFile,
+    (doc) => {
+      rememberProfileConfig(doc, ctx.settings, ctx.profile.value, assertion.roleSessionName);
+      // Later runs of this profile (login, refresh, credential-process) then look in the keychain.
+      if (source.rememberedPassword) doc.set(configSectionName(ctx.profile.value), 'awsfed_remember_password', 'true');
+    },
+    { onWait: ctx.deps.err },
+  );
 
   return { profile: ctx.profile.value, role, credentials, paths: ctx.paths, durationSeconds, notes };
 }

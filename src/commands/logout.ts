@@ -4,6 +4,10 @@
  * --credentials, also removes the temporary keys awsfed wrote for the profile. Keys in a section awsfed
  * did not write (no x_security_token_expires) are left alone.
  *
+ * With --forget-password, also removes the password `login --remember-password` kept in the OS keychain
+ * for the profile's IdP host and user name, and the profile's awsfed_remember_password, so that no
+ * later sign-in stores it again unasked (issue 8, item 2).
+ *
  * The session is forgotten here, on this machine; the IdP's own session ends at its SSO lifetime.
  */
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
@@ -15,12 +19,21 @@ import { UsageError } from '../errors.js';
 import { normalizeIdpUrl } from '../idp/entry-url.js';
 import { sessionCacheDir } from '../session/cache-dir.js';
 import { createSessionStore } from '../session/session-store.js';
+import { keychainAccount, unavailableReason } from '../secrets/keychain.js';
 
 export interface LogoutOptions {
   profile?: string;
   idpUrl?: string;
   credentials?: boolean;
+  /** --forget-password */
+  forgetPassword?: boolean;
+  username?: string;
 }
+
+export type ForgottenPassword =
+  | { state: 'removed' | 'none'; account: string; keychain: string }
+  | { state: 'unavailable'; account: string; reason: string }
+  | { state: 'no-username' };
 
 export interface LogoutResult {
   profile: string;
@@ -34,6 +47,8 @@ export interface LogoutResult {
   credentialsFile: string;
   /** --credentials was given. */
   credentialsRequested: boolean;
+  /** What --forget-password found; undefined without it. */
+  password?: ForgottenPassword;
 }
 
 const AWSFED_KEYS = Object.values(CredentialKeys);
@@ -42,7 +57,7 @@ export async function logout(options: LogoutOptions, deps: Deps): Promise<Logout
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
   const config = await deps.files.read(paths.configFile);
   const profile = resolveProfileName(options.profile, deps.env, (name) => Boolean(config?.get(configSectionName(name), 'awsfed_idp_url')));
-  const settings = resolveSettings({ idpUrl: options.idpUrl }, deps.env, profile, config?.getSection(configSectionName(profile.value)));
+  const settings = resolveSettings({ idpUrl: options.idpUrl, username: options.username }, deps.env, profile, config?.getSection(configSectionName(profile.value)));
   const result: LogoutResult = {
     profile: profile.value,
     clearedSession: false,
@@ -67,6 +82,12 @@ export async function logout(options: LogoutOptions, deps: Deps): Promise<Logout
       throw unwritable(store.fileFor(host), error);
     }
   }
+  if (options.forgetPassword && result.host !== undefined) {
+    result.password = await forgetPassword(deps, settings.username.value, result.host);
+    if (config?.get(configSectionName(profile.value), 'awsfed_remember_password') !== undefined) {
+      await deps.files.update(paths.configFile, (doc) => void doc.delete(configSectionName(profile.value), 'awsfed_remember_password'), { onWait: deps.err });
+    }
+  }
   if (options.credentials) {
     const credentials = await deps.files.read(paths.credentialsFile);
     if (credentials?.hasSection(profile.value)) {
@@ -86,6 +107,30 @@ export async function logout(options: LogoutOptions, deps: Deps): Promise<Logout
   return result;
 }
 
+async function forgetPassword(deps: Deps, username: string | undefined, host: string): Promise<ForgottenPassword> {
+  if (username === undefined) return { state: 'no-username' };
+  const account = keychainAccount(username, host);
+  if (!deps.keychain) return { state: 'unavailable', account, reason: 'this awsfed has no OS keychain' };
+  try {
+    return { state: (await deps.keychain.delete(account)) ? 'removed' : 'none', account, keychain: deps.keychain.name };
+  } catch (error) {
+    return { state: 'unavailable', account, reason: unavailableReason(error) };
+  }
+}
+
+function passwordLine(password: ForgottenPassword): string {
+  switch (password.state) {
+    case 'removed':
+      return `Removed the password remembered for ${password.account} from the ${password.keychain}.`;
+    case 'none':
+      return `No password was remembered for ${password.account} in the ${password.keychain}; nothing to forget.`;
+    case 'unavailable':
+      return `Could not look for a remembered password for ${password.account}: ${password.reason}; nothing was removed.`;
+    case 'no-username':
+      return 'No user name is known for this profile, so no remembered password could be named; pass --username NAME.';
+  }
+}
+
 export function formatLogoutSummary(result: LogoutResult): string {
   const lines: string[] = [];
   if (result.host !== undefined) {
@@ -98,5 +143,6 @@ export function formatLogoutSummary(result: LogoutResult): string {
   if (result.removedCredentials) lines.push(`Removed the temporary keys of [${result.profile}] from ${result.credentialsFile}.`);
   else if (result.keptCredentials) lines.push(`Kept [${result.profile}] in ${result.credentialsFile}: awsfed did not write it.`);
   else if (result.credentialsRequested) lines.push(`No keys of [${result.profile}] in ${result.credentialsFile}.`);
+  if (result.password) lines.push(passwordLine(result.password));
   return lines.join('\n');
 }

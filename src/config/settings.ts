@@ -57,6 +57,13 @@ export const SETTINGS = {
     profileKey: 'awsfed_password_command',
     defaultText: 'none',
   },
+  rememberPassword: {
+    label: 'remember the password in the OS keychain',
+    flag: '--remember-password',
+    env: ['AWSFED_REMEMBER_PASSWORD'],
+    profileKey: 'awsfed_remember_password',
+    defaultText: 'off (`login --remember-password` stores it and sets the key to true)',
+  },
   passwordCommandTimeout: {
     label: 'password and MFA command time limit',
     flag: '--password-command-timeout',
@@ -133,6 +140,8 @@ export interface Settings {
   caBundle: Resolved<string | undefined>;
   relyingParty: Resolved<string | undefined>;
   passwordCommand: Resolved<string | undefined>;
+  /** Look the password up in the OS keychain, and keep a typed one there after a successful sign-in. */
+  rememberPassword: Resolved<boolean>;
   /** Seconds awsfed_password_command may run before it is killed. */
   passwordCommandTimeout: Resolved<number>;
   stsEndpoint: Resolved<string | undefined>;
@@ -197,6 +206,7 @@ export function resolveSettings(
     r.value === undefined ? { value, source: 'default' } : { value: r.value, source: r.source };
 
   const duration = pick('duration');
+  const rememberPassword = pick('rememberPassword');
   const passwordCommandTimeout = pick('passwordCommandTimeout');
   const timeout = pick('timeout');
   const mfaTimeout = pick('mfaTimeout');
@@ -211,6 +221,7 @@ export function resolveSettings(
     caBundle: pick('caBundle'),
     relyingParty: pick('relyingParty'),
     passwordCommand: pick('passwordCommand'),
+    rememberPassword: { value: rememberPassword.value !== undefined && parseSwitch('rememberPassword', rememberPassword.value, rememberPassword.source, configFileOf(env)), source: rememberPassword.source },
     passwordCommandTimeout:
       passwordCommandTimeout.value === undefined
         ? { value: DEFAULT_PASSWORD_COMMAND_TIMEOUT_SECONDS, source: 'default' }
@@ -331,4 +342,13 @@ export function parsePasswordCommandTimeout(text: string, source: SettingSource 
 
 function nonEmpty(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== '';
+}
+
+/** An on/off setting: true/yes/1/on or false/no/0/off, any case. */
+function parseSwitch(name: SettingName, text: string, source: SettingSource, configFile: string): boolean {
+  if (/^\s*(true|yes|1|on)\s*$/i.test(text)) return true;
+  if (/^\s*(false|no|0|off)\s*$/i.test(text)) return false;
+  throw new UsageError('REMEMBER_PASSWORD_INVALID', `${settingWhere(name, source, configFile)} is "${text}"; expected true or false.`, {
+    hint: 'Use true (or yes, 1, on) or false (or no, 0, off).',
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { obtainPassword } from './password.js';
+import { obtainPassword, obtainPasswordWithOrigin } from './password.js';
 import type { PasswordSources } from './password.js';
 import { createRefusingPrompter } from '../ui/prompt.js';
 import { AppError, PromptError } from '../errors.js';
@@ -72,5 +72,18 @@ describe('obtainPassword', () => {
     const failure = await obtainPassword(base({})).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(PromptError);
     expect((failure as PromptError).hint).toMatch(/--password-stdin/);
+  });
+  it('the keychain comes after the explicit sources and before the prompt', async () => {
+    const keychain = async () => 'remembered';
+    await expect(obtainPasswordWithOrigin(base({ keychain }))).resolves.toEqual({ password: 'remembered', origin: 'keychain' });
+    await expect(obtainPasswordWithOrigin(base({ keychain, env: { AWSFED_PASSWORD: 'from-env' } }))).resolves.toEqual({ password: 'from-env', origin: 'env' });
+    await expect(
+      obtainPasswordWithOrigin(base({ keychain, passwordCommand: 'pass show', runCommand: async () => ({ exitCode: 0, stdout: 'cmd\n', stderr: '' }) })),
+    ).resolves.toEqual({ password: 'cmd', origin: 'command' });
+    await expect(obtainPasswordWithOrigin(base({ keychain, passwordStdin: true, readStdin: async () => 'piped\n' }))).resolves.toEqual({ password: 'piped', origin: 'stdin' });
+  });
+  it('an empty keychain falls through to the prompt, whose refusal names --remember-password', async () => {
+    const failure = await obtainPasswordWithOrigin(base({ keychain: async () => undefined })).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 'PROMPT_UNAVAILABLE', hint: expect.stringContaining('awsfed login --remember-password') });
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Where the password comes from, in order: --password-stdin, AWSFED_PASSWORD, awsfed_password_command,
- * then the prompt. The password is read at most once per run and never printed.
+ * the OS keychain (only with awsfed_remember_password / --remember-password: issue 8, item 2), then the
+ * prompt. The explicit sources come first because the user chose them for this run or this profile;
+ * the keychain is a memory of an earlier prompt. The password is read at most once per run and never printed.
  *
  * The password command's stderr goes to the terminal (it may ask for a PIN there), it runs for at most
  * the password command timeout, and the first line of its stdout is the password: tools such as
@@ -20,9 +22,32 @@ export interface PasswordSources {
   passwordCommandTimeoutSeconds: number;
   prompter: Prompter;
   username: string | undefined;
+  /**
+   * The password remembered in the OS keychain for this user at this IdP; undefined when there is none
+   * or no keychain (it never fails: a missing keychain is the prompt's turn).
+   */
+  keychain?: () => Promise<string | undefined>;
 }
 
+export type PasswordOrigin = 'stdin' | 'env' | 'command' | 'keychain' | 'prompt';
+
 export async function obtainPassword(sources: PasswordSources): Promise<string> {
+  return (await obtainPasswordWithOrigin(sources)).password;
+}
+
+/** The password and where it came from (a keychain one the IdP refuses is removed; a typed one may be stored). */
+export async function obtainPasswordWithOrigin(sources: PasswordSources): Promise<{ password: string; origin: PasswordOrigin }> {
+  const explicit = await explicitPassword(sources);
+  if (explicit) return explicit;
+  const remembered = await sources.keychain?.();
+  if (remembered) return { password: remembered, origin: 'keychain' };
+  const password = await sources.prompter.password(sources.username ? `Password for ${sources.username}:` : 'Password:', {
+    hint: 'Supply it with --password-stdin, AWSFED_PASSWORD or awsfed_password_command (awsfed configure --password-command), or remember it with `awsfed login --remember-password`.',
+  });
+  return { password, origin: 'prompt' };
+}
+
+async function explicitPassword(sources: PasswordSources): Promise<{ password: string; origin: PasswordOrigin } | undefined> {
   if (sources.passwordStdin) {
     const text = stripOneNewline(await sources.readStdin());
     if (text === '') {
@@ -30,10 +55,10 @@ export async function obtainPassword(sources: PasswordSources): Promise<string> 
         hint: 'Pipe the password in, e.g. `pass show corp/ad | awsfed login --password-stdin`.',
       });
     }
-    return text;
+    return { password: text, origin: 'stdin' };
   }
   const fromEnv = sources.env.AWSFED_PASSWORD;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (fromEnv !== undefined && fromEnv !== '') return { password: fromEnv, origin: 'env' };
   if (sources.passwordCommand) {
     const seconds = sources.passwordCommandTimeoutSeconds;
     const result = await sources.runCommand(sources.passwordCommand, sources.env, { inheritStderr: true, timeoutMs: seconds * 1000 });
@@ -56,11 +81,9 @@ export async function obtainPassword(sources: PasswordSources): Promise<string> 
         hint: 'awsfed_password_command must print the password as the first line on stdout.',
       });
     }
-    return text;
+    return { password: text, origin: 'command' };
   }
-  return sources.prompter.password(sources.username ? `Password for ${sources.username}:` : 'Password:', {
-    hint: 'Supply it with --password-stdin, AWSFED_PASSWORD or awsfed_password_command (awsfed configure --password-command).',
-  });
+  return undefined;
 }
 
 function firstLine(text: string): string {
