@@ -1,5 +1,5 @@
 /**
- * Real third-party peers (the AWS CLI v1, moto_server, Python 3, tmux). A test that needs one that is
+ * Real third-party peers (the AWS CLI v1, moto_server, Python 3, tmux, a D-Bus session bus with GNOME Keyring). A test that needs one that is
  * missing fails with a message naming it; it never passes silently.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -9,6 +9,9 @@ const NAMES: Record<string, string> = {
   moto_server: 'moto_server (moto, the third-party AWS emulator)',
   python3: 'Python 3 (`python3`)',
   tmux: 'tmux',
+  'dbus-daemon': 'dbus-daemon (Debian package dbus-daemon)',
+  'gnome-keyring-daemon': 'gnome-keyring-daemon, a Secret Service (Debian package gnome-keyring)',
+  'secret-tool': 'secret-tool (Debian package libsecret-tools)',
 };
 
 export function requireTool(tool: keyof typeof NAMES | string): string {
