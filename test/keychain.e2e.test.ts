@@ -11,8 +11,10 @@
  * line says the password was not remembered, why and what to use instead.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environment.js';
+import { DEMO_ROLES, DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environment.js';
+import { parseIni } from '../src/ini/document.js';
 import type { DemoEnvironment } from '../src/emulator/demo-environment.js';
 import { explain, makeTempHome, runCli } from './helpers/cli.js';
 import type { RunResult, TempHome } from './helpers/cli.js';
@@ -23,8 +25,10 @@ let env: DemoEnvironment;
 const homes: TempHome[] = [];
 const buses: ChildProcess[] = [];
 
+const PROD = 'arn:aws:iam::444444444444:role/Prod';
+
 beforeAll(async () => {
-  env = await startDemoEnvironment();
+  env = await startDemoEnvironment({ stsRoles: [{ roleArn: PROD, trustedPrincipals: [DEMO_ROLES[1]!.roleArn] }] });
 });
 afterAll(async () => {
   await env?.close();
@@ -69,31 +73,43 @@ function secretTool(vars: Record<string, string>): string | undefined {
 }
 
 describe('awsfed login --remember-password', () => {
-  it('with a real Secret Service: stored after a successful login, used by the next run, forgotten by logout', async () => {
+  it('with a real Secret Service: stored after a successful login, used by the next login and by a re-login of refresh, forgotten by logout', async () => {
     const home = await newHome();
+    const config = `[profile saml]\nawsfed_idp_url = ${env.adfs.entryUrl}\nawsfed_username = ${DEMO_USER.username}\nawsfed_role = *ReadOnly\n\n[profile prod]\nrole_arn = ${PROD}\nsource_profile = saml\n`;
+    await writeFile(home.configFile, config);
     const bus = await startSecretService(home);
+    const passwordPosts = (from: number) => env.adfs.requests.slice(from).filter((r) => r.method === 'POST' && r.fieldNames.includes('Password')).length;
 
-    const first = await cli(home, [...LOGIN(), '--password-stdin', '--remember-password'], bus, `${DEMO_USER.password}\n`);
+    const first = await cli(home, ['login', '--no-session', '--no-prompt', '--password-stdin', '--remember-password'], bus, `${DEMO_USER.password}\n`);
     expect(first.code, explain(first)).toBe(0);
     expect(first.stderr).toContain(`Remembered the password for ${account()} in the Secret Service keyring`);
     expect(await home.read('config')).toMatch(/awsfed_remember_password = true/);
     expect(secretTool(bus)).toBe(DEMO_USER.password);
 
     // No password source at all and no terminal: the keychain is the only place it can come from.
-    const mark = env.adfs.requests.length;
-    const second = await cli(home, LOGIN(), bus);
+    let mark = env.adfs.requests.length;
+    const second = await cli(home, ['login', '--no-session', '--no-prompt'], bus);
     expect(second.code, explain(second)).toBe(0);
-    expect(env.adfs.requests.slice(mark).filter((r) => r.method === 'POST' && r.fieldNames.includes('Password'))).toHaveLength(1);
+    expect(passwordPosts(mark)).toBe(1);
 
-    const logout = await cli(home, ['logout', '--idp-url', env.adfs.entryUrl, '--username', DEMO_USER.username, '--forget-password'], bus);
+    // The gateway's keys expire: refresh signs in again on its own, with the remembered password.
+    const doc = parseIni(await home.read('credentials'), home.credentialsFile);
+    doc.set('saml', 'x_security_token_expires', '2020-01-01T00:00:00Z');
+    await writeFile(home.credentialsFile, doc.toString(), { mode: 0o600 });
+    mark = env.adfs.requests.length;
+    const refreshed = await cli(home, ['refresh', 'prod', '--no-prompt', '--no-session'], bus);
+    expect(refreshed.code, explain(refreshed)).toBe(0);
+    expect(passwordPosts(mark)).toBe(1);
+
+    const logout = await cli(home, ['logout', '--forget-password'], bus);
     expect(logout.code, explain(logout)).toBe(0);
     expect(logout.stdout).toContain(`Removed the password remembered for ${account()}`);
     expect(secretTool(bus)).toBeUndefined();
     expect(await home.read('config')).not.toContain('awsfed_remember_password');
 
-    const third = await cli(home, LOGIN(), bus);
+    const third = await cli(home, ['login', '--no-session', '--no-prompt'], bus);
     expect(third.code, explain(third)).toBe(7);
-    for (const run of [first, second, logout, third]) expectNoSecrets(run, [DEMO_USER.password]);
+    for (const run of [first, second, refreshed, logout, third]) expectNoSecrets(run, [DEMO_USER.password]);
   });
 
   it('a wrong password is never stored in the real Secret Service', async () => {
