@@ -15,7 +15,7 @@ import { parseAccountAliases, profileNameFor, validateProfileTemplate } from '..
 import type { SamlRole } from '../saml/types.js';
 import type { SamlCredentials } from '../sts/client.js';
 import { formatExpiry } from '../ui/format.js';
-import { createAssertionSource, prepareLogin, redeemRole, rememberProfileConfig, requestedDuration } from './login.js';
+import { createAssertionSource, markRememberedPassword, prepareLogin, redeemRole, rememberProfileConfig, requestedDuration } from './login.js';
 import type { LoginOptions } from './login.js';
 
 export type RoleOutcome =
@@ -128,6 +128,7 @@ export async function loginAllRoles(options: AllRolesOptions, deps: Deps): Promi
   }
   await ctx.deps.files.update(ctx.paths.configFile, (doc) => {
     rememberProfileConfig(doc, ctx.settings, ctx.profile.value, assertion.roleSessionName);
+    if (source.rememberedPassword) markRememberedPassword(doc, ctx.profile.value);
     for (const o of succeeded) rememberProfileConfig(doc, ctx.settings, o.profile);
   }, { onWait: deps.err });
   return { gatewayProfile: ctx.profile.value, outcomes, signIns: source.signIns, notes, paths: ctx.paths };

@@ -455,6 +455,11 @@ export function requestedDuration(ctx: LoginContext, assertion: SamlAssertion): 
   return ctx.settings.duration.value ?? assertion.sessionDuration ?? 3600;
 }
 
+/** Later sign-ins of this profile (login, the re-logins of refresh/switch/exec, credential-process) then look in the keychain. */
+export function markRememberedPassword(doc: IniDocument, profile: string): void {
+  doc.set(configSectionName(profile), 'awsfed_remember_password', 'true');
+}
+
 /** Region/output for a profile written by login; the gateway also remembers the SAML RoleSessionName. */
 export function rememberProfileConfig(doc: IniDocument, settings: Settings, profile: string, roleSessionName?: string): void {
   const name = configSectionName(profile);
@@ -487,8 +492,7 @@ export async function login(options: LoginOptions, deps: Deps): Promise<LoginRes
     ctx.paths.configFile,
     (doc) => {
       rememberProfileConfig(doc, ctx.settings, ctx.profile.value, assertion.roleSessionName);
-      // Later runs of this profile (login, refresh, credential-process) then look in the keychain.
-      if (source.rememberedPassword) doc.set(configSectionName(ctx.profile.value), 'awsfed_remember_password', 'true');
+      if (source.rememberedPassword) markRememberedPassword(doc, ctx.profile.value);
     },
     { onWait: ctx.deps.err },
   );

@@ -14,6 +14,7 @@ import type { DemoEnvironment } from '../emulator/demo-environment.js';
 import { type Keychain, memoryKeychain } from '../secrets/keychain.js';
 import type { Prompter } from '../ui/prompt.js';
 import { login, type LoginOptions } from './login.js';
+import { loginAllRoles } from './login-all-roles.js';
 import { formatLogoutSummary, logout } from './logout.js';
 
 let env: DemoEnvironment;
@@ -133,6 +134,26 @@ describe('login --remember-password', () => {
     const { deps } = await setup(undefined, { prompter: scriptedPrompter([{ expect: 'Password', answer: DEMO_USER.password }]) });
     await login(options({ rememberPassword: 'true' }), deps);
     expect(deps.stderr.filter((l) => l.includes('Password not remembered: this awsfed has no OS keychain'))).toHaveLength(1);
+  });
+
+  it('--remember-password when the IdP session carried the sign-in: nothing typed, nothing stored, and it says how to store it', async () => {
+    const keychain = memoryKeychain();
+    const { deps } = await setup(keychain, { env: { AWSFED_PASSWORD: DEMO_USER.password } });
+    await login(options({ noSession: false, noPrompt: true }), deps);
+    delete deps.env.AWSFED_PASSWORD;
+    const mark = env.adfs.requests.length;
+    await login(options({ noSession: false, noPrompt: true, rememberPassword: 'true' }), deps);
+    expect(passwordPosts(mark)).toBe(0);
+    expect(keychain.calls).toEqual([]);
+    expect(deps.stderr.filter((l) => l.includes('none was stored'))).toEqual([expect.stringContaining('awsfed login --remember-password --no-session')]);
+  });
+
+  it('login --all-roles --remember-password marks the gateway profile too', async () => {
+    const keychain = memoryKeychain();
+    const { deps, configFile } = await setup(keychain, { prompter: scriptedPrompter([{ expect: 'Password', answer: DEMO_USER.password }]) });
+    await loginAllRoles({ ...options({ rememberPassword: 'true' }), role: undefined, profile: 'gw' }, deps);
+    expect(keychain.entries.get(account())).toBe(DEMO_USER.password);
+    expect(await readFile(configFile, 'utf8')).toMatch(/\[profile gw\][^[]*awsfed_remember_password = true/);
   });
 
   it('an unknown AWSFED_REMEMBER_PASSWORD value is a usage error before any sign-in', async () => {
