@@ -88,7 +88,8 @@ describe('awsfed login --remember-password', () => {
 
     // No password source at all and no terminal: the keychain is the only place it can come from.
     let mark = env.adfs.requests.length;
-    const second = await cli(home, ['login', '--no-session', '--no-prompt'], bus);
+    const second = await cli(home, ['--debug', 'login', '--no-session', '--no-prompt'], bus);
+    expect(second.stderr).toContain(`debug: OS keychain: a password remembered for ${account()}`);
     expect(second.code, explain(second)).toBe(0);
     expect(passwordPosts(mark)).toBe(1);
 
