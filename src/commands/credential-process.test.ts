@@ -7,7 +7,7 @@ import { IdpError, PromptError, SamlError } from '../errors.js';
 import { configureCredentialProcess, credentialProcessLine, shellQuote } from './configure-process.js';
 import { parseIni } from '../ini/document.js';
 import { DEFAULT_MIN_TTL_SECONDS, formatProcessCredentials, parseCredentialProcessArgv, parseMinTtl, serveCachedCredentials } from './credential-process-cache.js';
-import { needsPersonError } from './credential-process.js';
+import { lockProfile, needsPersonError } from './credential-process.js';
 
 const SRC = normalize(join(dirname(fileURLToPath(import.meta.url)), '..'));
 // Static, non-type imports only: `import('…')` is the lazy path, `import type` is erased.
@@ -162,5 +162,43 @@ describe('configureCredentialProcess', () => {
     // Running it again (an awsfed line already there) is an update, not a clash.
     await expect(configureCredentialProcess({ source: 'saml', ...paths }, deps)).resolves.toMatchObject({ profile: 'saml-process' });
     await expect(configureCredentialProcess({ source: 'saml', ...paths }, deps)).resolves.toMatchObject({ profile: 'saml-process' });
+  });
+});
+
+describe('the per-profile lock', () => {
+  const lockDeps = async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const home = await mkdtemp(join(tmpdir(), 'awsfed-cp-lock-'));
+    const deps = fakeDeps(home, { HOME: home, XDG_CACHE_HOME: join(home, 'cache') });
+    const lock = join(home, 'cache', 'awsfed', 'credential-process', 'prod.lock');
+    return { home, deps, lock };
+  };
+
+  it('a live holder past the wait limit is CREDENTIAL_PROCESS_BUSY (exit 6), naming the lock file', async () => {
+    const { mkdir, writeFile, rm } = await import('node:fs/promises');
+    const { hostname } = await import('node:os');
+    const { home, deps, lock } = await lockDeps();
+    await mkdir(dirname(lock), { recursive: true });
+    // Our parent process: alive, on this host, and not us.
+    await writeFile(lock, `${process.ppid} feedc0de ${hostname()}\n`);
+    const error = await lockProfile('prod', deps, 200).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CREDENTIAL_PROCESS_BUSY', exitCode: 6 });
+    expect((error as Error & { hint: string }).hint).toContain(lock);
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('a lock left by a run that died is taken over at once; the lock is gone after release', async () => {
+    const { mkdir, writeFile, rm, stat } = await import('node:fs/promises');
+    const { hostname } = await import('node:os');
+    const { spawnSync } = await import('node:child_process');
+    const { home, deps, lock } = await lockDeps();
+    await mkdir(dirname(lock), { recursive: true });
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    await writeFile(lock, `${dead} feedc0de ${hostname()}\n`);
+    const release = await lockProfile('prod', deps, 60_000);
+    await release();
+    await expect(stat(lock)).rejects.toMatchObject({ code: 'ENOENT' });
+    await rm(home, { recursive: true, force: true });
   });
 });

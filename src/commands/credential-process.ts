@@ -69,7 +69,7 @@ async function signInAndServe(options: CredentialProcessOptions, deps: Deps): Pr
  * One lock per profile in the user's cache directory (beside the IdP sessions), held around
  * "check the cache, sign in, write": the pid inside lets a waiter take over from a run that died.
  */
-async function lockProfile(profile: string, deps: Deps, waitMs: number): Promise<() => Promise<void>> {
+export async function lockProfile(profile: string, deps: Deps, waitMs: number): Promise<() => Promise<void>> {
   const dir = join(userCacheDir(deps.env, deps.homeDir, deps.platform ?? 'linux'), 'awsfed', 'credential-process');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const target = join(dir, sessionFileName(profile).replace(/\.json$/, ''));
