@@ -170,6 +170,20 @@ describe('awsfed credential-process', () => {
     expect(env.adfs.requests.slice(idp).filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 
+  it('the gateway and a destination asked at once, 4 processes each: one sign-in, one AssumeRoleWithSAML, one AssumeRole', async () => {
+    const home = await catalogHome();
+    const [idp, sts] = [env.adfs.requests.length, env.sts.calls.length];
+    const runs = await Promise.all(
+      ['saml', 'prod', 'saml', 'prod', 'saml', 'prod', 'saml', 'prod'].map((profile) =>
+        runCli(['credential-process', '--profile', profile], { env: baseEnv(home, { AWSFED_PASSWORD: DEMO_USER.password }), timeoutMs: 120000 }).then((r) => ({ profile, r })),
+      ),
+    );
+    for (const { profile, r } of runs) expect(parseOutput(r).AccessKeyId, profile).toBe((await stored(home, profile)).aws_access_key_id);
+    expect(samlCalls(sts)).toBe(1);
+    expect(env.sts.calls.slice(sts).filter((c) => c.action === 'AssumeRole')).toHaveLength(1);
+    expect(passwordPosts(idp)).toBe(1);
+  });
+
   it('never prints a secret on stderr, also under --debug', async () => {
     const home = await catalogHome();
     const r = await cli(home, ['--debug', 'credential-process', '--profile', 'prod'], { AWSFED_PASSWORD: DEMO_USER.password });

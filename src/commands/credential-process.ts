@@ -46,7 +46,10 @@ async function signInAndServe(options: CredentialProcessOptions, deps: Deps): Pr
   const settings = resolveSettings({}, deps.env, { value: root, source: 'flag' }, config.getSection(configSectionName(root)));
   const waitMs = (settings.timeout.value + LOCK_WAIT_MARGIN_SECONDS) * 1000;
 
-  const release = await lockProfile(profile, deps, waitMs);
+  // Locked by the chain's root: the gateway sign-in is what concurrent calls for the gateway and for
+  // the destinations chained from it would all repeat. Waiting callers then find their keys cached, or
+  // only their own AssumeRole left to do.
+  const release = await lockProfile(root, deps, waitMs);
   try {
     // The run that held the lock before us has probably just written fresh keys.
     const fresh = await serveCachedCredentials(options, deps);
@@ -66,7 +69,7 @@ async function signInAndServe(options: CredentialProcessOptions, deps: Deps): Pr
 }
 
 /**
- * One lock per profile in the user's cache directory (beside the IdP sessions), held around
+ * One lock per gateway profile in the user's cache directory (beside the IdP sessions), held around
  * "check the cache, sign in, write": the pid inside lets a waiter take over from a run that died.
  */
 export async function lockProfile(profile: string, deps: Deps, waitMs: number): Promise<() => Promise<void>> {
@@ -78,7 +81,7 @@ export async function lockProfile(profile: string, deps: Deps, waitMs: number): 
     return await acquireLock(target, { lockTimeoutMs: waitMs, staleLockMs: waitMs, onWait: (line) => deps.log.debug(line) });
   } catch (error) {
     if (!(error instanceof FileError) || error.code !== 'FILE_LOCKED') throw error;
-    throw new FileError('CREDENTIAL_PROCESS_BUSY', `Another awsfed credential-process for ${profile} did not finish signing in within ${Math.round(waitMs / 1000)} s.`, {
+    throw new FileError('CREDENTIAL_PROCESS_BUSY', `Another awsfed credential-process for gateway ${profile} did not finish signing in within ${Math.round(waitMs / 1000)} s.`, {
       hint: `Try again; if no awsfed is running, delete ${target}.lock.`,
       cause: error,
     });
