@@ -4,7 +4,7 @@
  * The STS emulator verifies SigV4 and knows the keys it issued, so a call that succeeds proves that
  * the helper handed over real keys.
  */
-import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ROLES, DEMO_USER, demoUser, startDemoEnvironment } from '../src/emulator/demo-environment.js';
@@ -182,6 +182,17 @@ describe('awsfed credential-process', () => {
     expect(samlCalls(sts)).toBe(1);
     expect(env.sts.calls.slice(sts).filter((c) => c.action === 'AssumeRole')).toHaveLength(1);
     expect(passwordPosts(idp)).toBe(1);
+  });
+
+  it('the password command gets no stdin (it is the calling tool\'s) and its stderr is not passed through', async () => {
+    const home = await catalogHome();
+    const seen = join(home.home, 'seen-stdin');
+    const command = `cat > '${seen}'; echo noise-from-the-command >&2; printf '%s\\n' "$CP_PASSWORD"`;
+    const setup = await cli(home, ['configure', '--profile', 'saml', '--password-command', command]);
+    expect(setup.code, explain(setup)).toBe(0);
+    const r = await runCli(['credential-process', '--profile', 'saml'], { env: baseEnv(home, { CP_PASSWORD: DEMO_USER.password }), input: 'the-callers-stdin\n', timeoutMs: 60000 });
+    parseOutput(r);
+    expect(await readFile(seen, 'utf8')).toBe('');
   });
 
   it('never prints a secret on stderr, also under --debug', async () => {
