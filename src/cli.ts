@@ -32,7 +32,9 @@ Examples:
   $ awsfed configure                               # a short wizard
   $ awsfed configure --idp-url adfs.corp.example --username alice@corp.example
   $ awsfed configure --profile saml-cn --region cn-north-1 --role '*Admin*'
-  $ awsfed configure --password-command 'pass show corp/ad'`;
+  $ awsfed configure --password-command 'pass show corp/ad'
+  $ awsfed configure --credential-process prod     # [profile prod-process]: credential_process for prod
+  $ awsfed configure --credential-process saml --as saml-helper`;
 
 const REFRESH_EXAMPLES = `
 Examples:
@@ -50,6 +52,14 @@ Examples:
   $ awsfed logout --forget-password                # and the password kept by login --remember-password
   $ awsfed login --no-session                      # one sign-in that neither uses nor saves the session
 The IdP session is saved per IdP host after each sign-in and reused for 8 hours at most.`;
+
+const CREDENTIAL_PROCESS_EXAMPLES = `
+Examples:
+  $ awsfed configure --credential-process prod     # writes [profile prod-process] with credential_process
+  $ aws s3 ls --profile prod-process
+  $ awsfed credential-process --profile prod --min-ttl 30m
+Prints {"Version":1,...} on stdout and nothing else. Never prompts: when a sign-in needs a person,
+it exits 7 with one line naming the \`awsfed login\` to run.`;
 
 const DEMO_EXAMPLES = `
 Examples:
@@ -158,13 +168,46 @@ Examples:
     .option('--mfa-method <name>', 'second factor to pick when the IdP offers several')
     .option('--mfa-timeout <time>', 'how long to wait for a push or call to be approved (default 2m)')
     .option('--mfa-command <cmd>', 'command that prints the MFA code on stdout')
+    .option('--credential-process <profile>', "write a profile whose credential_process runs `awsfed credential-process --profile PROFILE`")
+    .option('--as <name>', 'with --credential-process: the profile to write (default PROFILE-process)')
+    .option('--force', 'with --credential-process: replace a profile that holds keys, a role_arn or an IdP URL')
     .addOption(new Option('--no-prompt', 'fail instead of starting the wizard'))
     .addHelpText('after', CONFIGURE_EXAMPLES)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const deps = ctx.deps({ debug: debugOf(cmd) });
+      if (typeof opts.credentialProcess === 'string') {
+        const { configureCredentialProcess, formatConfigureProcessSummary } = await import('./commands/configure-process.js');
+        const { realpathSync } = await import('node:fs');
+        const result = await configureCredentialProcess(
+          {
+            source: opts.credentialProcess,
+            ...(typeof opts.as === 'string' ? { as: opts.as } : {}),
+            force: Boolean(opts.force),
+            nodePath: process.execPath,
+            // The script node runs (the package's bin.js behind an npm bin symlink), as an absolute path.
+            binPath: realpathSync(process.argv[1] ?? new URL('./bin.js', import.meta.url)),
+          },
+          deps,
+        );
+        deps.out(formatConfigureProcessSummary(result));
+        return setResult(0);
+      }
       const { configure, formatConfigureSummary } = await import('./commands/configure.js');
       const result = await configure({ ...(opts as Record<string, string>), noPrompt: noPromptOf(opts, deps.env) }, deps);
       deps.out(formatConfigureSummary(result));
+      setResult(0);
+    });
+
+  program
+    .command('credential-process')
+    .description("print a profile's credentials as credential_process JSON: cached while valid, else signed in again without prompting")
+    .requiredOption('-p, --profile <name>', 'gateway or destination profile whose keys to serve')
+    .option('--min-ttl <time>', 'serve cached keys only while more than this remains: seconds, or 30m/1h (default 15m)')
+    .addHelpText('after', CREDENTIAL_PROCESS_EXAMPLES)
+    .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
+      const deps = ctx.deps({ debug: debugOf(cmd) });
+      const [{ parseMinTtl }, { credentialProcess }] = await Promise.all([import('./commands/credential-process-cache.js'), import('./commands/credential-process.js')]);
+      deps.out(await credentialProcess({ profile: opts.profile!, minTtlSeconds: parseMinTtl(opts.minTtl) }, deps));
       setResult(0);
     });
 

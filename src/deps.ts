@@ -34,6 +34,8 @@ export interface RunCommandOptions {
   inheritStderr?: boolean;
   /** Kill the command (its process group where it has one) after this long. */
   timeoutMs?: number;
+  /** Give the command no stdin (credential_process: awsfed's stdin belongs to the calling tool). */
+  ignoreStdin?: boolean;
 }
 
 export interface Deps {

@@ -78,6 +78,7 @@ export const ERROR_CODES = {
   BAD_OUTPUT: { area: 'settings', exit: ExitCode.usage, what: 'an output format (flag, `AWS_DEFAULT_OUTPUT` or `output` in the profile) is not one the AWS CLI knows', todo: 'use `json`, `text`, `table`, `yaml` or `yaml-stream`' },
   LOGIN_TARGET_IS_DESTINATION: { area: 'settings', exit: ExitCode.usage, what: '`login` or `configure` was pointed at a destination profile (one with `role_arn`)', todo: '`awsfed login --profile GATEWAY`, then `awsfed refresh NAME` (the message names both)' },
   CONCURRENCY_INVALID: { area: 'settings', exit: ExitCode.usage, what: '`refresh --concurrency` is not a whole number from 1 to 64', todo: 'leave it out (default 8) or give 1..64' },
+  MIN_TTL_INVALID: { area: 'settings', exit: ExitCode.usage, what: '`credential-process --min-ttl` is not a time from 0 to 12h', todo: 'give seconds (`900`) or a unit (`30m`, `1h`); the default is 15m' },
 
   // idp: the conversation with AD FS (or another SAML IdP)
   IDP_BAD_RESPONSE: { area: 'idp', exit: ExitCode.auth, what: 'the IdP answered with something that is not usable HTTP (headers over 16 KiB, bad compression)', todo: 'retry; check the proxy or TLS-inspecting middlebox in front of the IdP' },
@@ -134,6 +135,7 @@ export const ERROR_CODES = {
   MFA_TIMEOUT_INVALID: { area: 'settings', exit: ExitCode.usage, what: '`--mfa-timeout` / `AWSFED_MFA_TIMEOUT` / `awsfed_mfa_timeout` is not a time from 1 s to 1 h', todo: 'give seconds (`90`) or a unit (`90s`, `2m`); the default is 2m' },
   PROMPT_UNAVAILABLE: { area: 'password', exit: ExitCode.prompt, what: 'a prompt was needed without a terminal or under `--no-prompt`', todo: 'supply the value by flag or environment (the message names it)' },
   PROMPT_CANCELLED: { area: 'password', exit: ExitCode.interrupted, what: 'Ctrl-C at a prompt', todo: 'nothing was changed; run the command again' },
+  INTERACTIVE_SIGN_IN_NEEDED: { area: 'password', exit: ExitCode.prompt, what: '`credential-process` needed a person (a password, an MFA push or code, a role choice) and nobody is there to answer', todo: 'run the `awsfed login --profile GATEWAY` the message names once in a terminal; later calls then ride on its session' },
 
   // saml: the SAMLResponse the IdP returned
   SAML_DECODE: { area: 'saml', exit: ExitCode.saml, what: 'the SAMLResponse is not base64 of a SAML document', todo: '`--debug`; check the IdP URL and relying party' },
@@ -205,6 +207,8 @@ export const ERROR_CODES = {
   ADD_PARTITION_MISMATCH: { area: 'catalog', exit: ExitCode.usage, what: 'the partition differs from the role ARN\'s or the source\'s', todo: 'roles cannot be assumed across partitions: use a matching `--partition` or source' },
   ADD_WOULD_OVERWRITE_GATEWAY: { area: 'catalog', exit: ExitCode.usage, what: 'the name is an awsfed gateway profile', todo: 'pick another name for the destination' },
   ADD_WOULD_OVERWRITE_PROFILE: { area: 'catalog', exit: ExitCode.usage, what: 'the name is an existing profile that is not a destination', todo: 'pick another name, or edit that profile yourself' },
+  PROCESS_PROFILE_IS_SOURCE: { area: 'catalog', exit: ExitCode.usage, what: '`configure --credential-process P --as NAME` named P itself as NAME', todo: 'pick another NAME (the default is `P-process`): [P] keeps the keys the helper serves' },
+  PROCESS_PROFILE_IN_USE: { area: 'catalog', exit: ExitCode.usage, what: '`configure --credential-process` would overwrite a profile holding static keys, a `role_arn` or an IdP URL', todo: 'pick another `--as NAME`, or pass `--force` to replace it' },
   REMOVE_HAS_DEPENDENTS: { area: 'catalog', exit: ExitCode.usage, what: 'other destinations chain through the profile', todo: 're-point them first (`awsfed add NAME --source ...`), or `--force`' },
   REFRESH_NOTHING: { area: 'catalog', exit: ExitCode.usage, what: '`awsfed refresh` without names or `--all`', todo: '`awsfed refresh prod` or `awsfed refresh --all`' },
   EXPORT_UNKNOWN_FORMAT: { area: 'catalog', exit: ExitCode.usage, what: '`awsfed export` got an unknown format', todo: 'use a format the message lists (e.g. `aesr`)' },
@@ -239,6 +243,7 @@ export const ERROR_CODES = {
   FILE_UNWRITABLE: { area: 'files', exit: ExitCode.files, what: 'a file cannot be written (permissions, read-only disk, full disk)', todo: 'check the permissions and free space of the directory named in the message' },
   FILE_TOO_LARGE: { area: 'files', exit: ExitCode.files, what: 'a config or credentials file is over 16 MiB', todo: 'check the file named in the message; something may be writing into it' },
   FILE_LOCKED: { area: 'files', exit: ExitCode.files, what: 'another awsfed run holds the lock', todo: 'wait for it; remove a stale `.lock` file named in the message' },
+  CREDENTIAL_PROCESS_BUSY: { area: 'files', exit: ExitCode.files, what: 'another `credential-process` for the same profile kept signing in past the wait limit', todo: 'try again; if it keeps happening, run `awsfed login` (the message names the lock file to delete if no awsfed runs)' },
   FILE_INVALID_VALUE: { area: 'files', exit: ExitCode.files, what: 'a section name, key or value cannot be written to an INI file (the file was not changed)', todo: 'check the setting value; otherwise report it as a bug' },
   CA_BUNDLE_UNREADABLE: { area: 'files', exit: ExitCode.files, what: 'the CA bundle path cannot be read (or is a FIFO, device or over 16 MiB)', todo: 'check `--ca-bundle` / `AWSFED_CA_BUNDLE` / `AWS_CA_BUNDLE` / `awsfed_ca_bundle`' },
   CA_BUNDLE_INVALID: { area: 'files', exit: ExitCode.files, what: 'the CA bundle holds no PEM certificate', todo: 'give a PEM file (`-----BEGIN CERTIFICATE-----`)' },

@@ -6,11 +6,11 @@
  */
 import type { GatewaySignIn } from '../chain/credentials.js';
 
-export function createGatewaySignIn(options: { noSession?: boolean } = {}): GatewaySignIn {
+export function createGatewaySignIn(options: { noSession?: boolean; unattended?: boolean } = {}): GatewaySignIn {
   return async ({ profile, noPrompt, flags }, deps) => {
     const { login } = await import('./login.js');
     const result = await login(
-      { ...(flags ?? {}), profile, noPrompt, reuseLastRole: true, ...(options.noSession ? { noSession: true } : {}) },
+      { ...(flags ?? {}), profile, noPrompt, reuseLastRole: true, ...(options.noSession ? { noSession: true } : {}), ...(options.unattended ? { unattended: true } : {}) },
       deps,
     );
     return { credentials: result.credentials, accountId: result.role.accountId, roleName: result.role.roleName };

@@ -44,6 +44,8 @@ export interface LoginOptions extends Flags {
    * (when the assertion still offers it and --role/awsfed_role allow it).
    */
   reuseLastRole?: boolean;
+  /** Nobody watches (credential_process): an MFA push or call fails at once instead of being waited for. */
+  unattended?: boolean;
 }
 
 export interface LoginResult {
@@ -352,6 +354,7 @@ async function mfaOptions(ctx: LoginContext, stdinCode: (() => Promise<string>) 
     ...(progress ? { progress } : {}),
     settings: {
       timeoutMs: settings.mfaTimeout.value * 1000,
+      ...(options.unattended ? { unattended: true } : {}),
       ...(method !== undefined ? { method: { value: method, where: settingWhere('mfaMethod', settings.mfaMethod.source, ctx.paths.configFile) } } : {}),
     },
   };

@@ -300,7 +300,7 @@ function limitSeconds(text: string): number | undefined {
 }
 
 /** Seconds ("3600") or with a unit ("90s", "90m", "12h"); undefined when it is neither. */
-function secondsOf(text: string): number | undefined {
+export function secondsOf(text: string): number | undefined {
   const match = /^\s*(\d+)\s*([smh]?)\s*$/i.exec(text);
   if (!match) return undefined;
   const unit = (match[2] ?? '').toLowerCase();

@@ -21,11 +21,11 @@ const MAX_STDOUT_BYTES = 64 * 1024;
 
 export function runShellCommand(command: string, env: Env, options: RunCommandOptions = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const ownGroup = options.timeoutMs !== undefined && !process.stdin.isTTY && process.platform !== 'win32';
+    const ownGroup = options.timeoutMs !== undefined && (options.ignoreStdin || !process.stdin.isTTY) && process.platform !== 'win32';
     const child = spawn(command, {
       shell: true,
       env: env as NodeJS.ProcessEnv,
-      stdio: ['inherit', 'pipe', options.inheritStderr ? 'inherit' : 'pipe'],
+      stdio: [options.ignoreStdin ? 'ignore' : 'inherit', 'pipe', options.inheritStderr ? 'inherit' : 'pipe'],
       detached: ownGroup,
     });
     const out: Buffer[] = [];

@@ -231,6 +231,7 @@ async function duoPorts(opts: SignInOptions, signal: AbortSignal): Promise<Param
     sleep: mfa?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now: mfa?.now ?? (() => performance.now()),
     timeLimitMs: mfa?.settings.timeoutMs ?? DEFAULT_MFA_TIMEOUT_MS,
+    ...(mfa?.settings.unattended ? { unattended: true } : {}),
     signal,
   };
 }

@@ -16,13 +16,14 @@ import { startCountdown } from '../../../ui/progress.js';
 import { formEntries } from '../form.js';
 import { mfaFailureError, mfaFailureOf, mfaTimeoutError } from './errors.js';
 import { adapterLabel, DEFAULT_POLL_INTERVAL_MS, type MfaPage, type MfaPorts } from './ports.js';
-import { underMfaLimit } from './wait.js';
+import { refuseUnattendedWait, underMfaLimit } from './wait.js';
 
 type Ports = Pick<MfaPorts, 'http' | 'classify' | 'signal' | 'paused' | 'status' | 'sleep' | 'now' | 'settings' | 'log' | 'progress'>;
 
 /** Polls the push page until it turns into something else (the SAMLResponse, a code page, an error). */
 export async function waitForPush(first: MfaPage, ports: Ports): Promise<HttpResponse> {
   const label = adapterLabel(first.adapter);
+  refuseUnattendedWait(ports.settings, label, 'push notification');
   const limitMs = ports.settings.timeoutMs;
   const interval = ports.settings.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   let page = first;
@@ -85,6 +86,8 @@ function pushFailure(errorText: string): 'denied' | 'expired' | 'too-many' {
 /** MFA Server: one POST that returns when the phone answers (or the limit ends it). */
 export async function waitForServer(page: MfaPage, ports: Ports): Promise<HttpResponse> {
   const label = adapterLabel(page.adapter);
+  // Before the POST: that POST is what makes the phone ring.
+  refuseUnattendedWait(ports.settings, label, 'call');
   const limitMs = ports.settings.timeoutMs;
   const ask = 'Answer the call or notification from Azure MFA Server on your phone';
   const live = ports.progress?.live === true ? ports.progress : undefined;

@@ -55,6 +55,11 @@ export interface MfaSettings {
   method?: { value: string; where: string };
   /** Between two polls of a push (default 1500: "every 1-2 s"). */
   pollIntervalMs?: number;
+  /**
+   * Nobody is there to answer (credential_process): a push or call is refused at once instead of
+   * waited for, since the wait would block the calling tool for minutes. A preset code still answers.
+   */
+  unattended?: boolean;
 }
 
 export interface MfaPorts {

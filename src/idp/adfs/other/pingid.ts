@@ -15,7 +15,7 @@ import { formEntries } from '../form.js';
 import { formatLimit } from '../mfa/azure.js';
 import { mfaFailureError, mfaTimeoutError } from '../mfa/errors.js';
 import { DEFAULT_POLL_INTERVAL_MS, type MfaPage, type MfaPorts } from '../mfa/ports.js';
-import { underMfaLimit } from '../mfa/wait.js';
+import { refuseUnattendedWait, underMfaLimit } from '../mfa/wait.js';
 
 type Ports = Pick<MfaPorts, 'http' | 'signal' | 'paused' | 'status' | 'sleep' | 'now' | 'settings' | 'log' | 'progress'>;
 
@@ -27,6 +27,7 @@ const TIMED_OUT = /^(?:timeout|timed_?out|expired)$/i;
 export async function waitForPingPush(page: MfaPage, ports: Ports): Promise<HttpResponse> {
   if (page.step.kind !== 'ping-push') throw new Error('waitForPingPush: not a PingID push page');
   const { statusUrl, numberToMatch } = page.step;
+  refuseUnattendedWait(ports.settings, PINGID_LABEL, 'push notification');
   const limitMs = ports.settings.timeoutMs;
   const interval = ports.settings.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const ask = `Approve the sign-in in the PingID app on your phone${numberToMatch !== undefined ? ` by choosing ${numberToMatch}` : ''}`;

@@ -16,6 +16,7 @@ import type { Logger } from '../../../log.js';
 import type { Prompter } from '../../../ui/prompt.js';
 import type { Progress } from '../../../ui/progress.js';
 import { startCountdown } from '../../../ui/progress.js';
+import { unattendedWaitError } from '../../adfs/mfa/wait.js';
 
 export type DuoFactor = 'push' | 'phone' | 'passcode';
 
@@ -36,6 +37,8 @@ export interface DuoPorts {
   now(): number;
   /** How long to wait for the user to answer (push, call). */
   timeLimitMs: number;
+  /** Nobody is there to answer (credential_process): only a preset passcode is used, never a push or call. */
+  unattended?: boolean;
   /** Pause between status polls (default 1000; Duo's own page long-polls, an emulator answers at once). */
   pollIntervalMs?: number;
   signal?: AbortSignal;
@@ -92,6 +95,8 @@ export async function chooseFactor(offer: DuoPromptOffer, ports: DuoPorts): Prom
   if (ports.code !== undefined && ports.code !== '') {
     return { factor: 'passcode', passcode: ports.code };
   }
+  // Before /prompt: that post is what sends the push.
+  if (ports.unattended) throw unattendedWaitError('Duo', 'push or call');
   if (offered.length === 0) {
     throw new IdpError('DUO_NO_USABLE_FACTOR', `Duo offers no factor awsfed can answer from a terminal (offered: ${offer.factors.join(', ') || 'none'})`, {
       hint: 'Security keys, Touch ID and other WebAuthn factors need a browser. Add Duo Push, a phone call or a passcode device in Duo (or ask your Duo admin), or pass a passcode with AWSFED_MFA_CODE.',
