@@ -130,6 +130,7 @@ export const ERROR_CODES = {
   MFA_COMMAND_TIMEOUT: { area: 'password', exit: ExitCode.auth, what: '`awsfed_mfa_command` did not finish within the password command time limit and was stopped', todo: 'check that it does not wait for input it never gets; raise `--password-command-timeout`' },
   MFA_COMMAND_EMPTY: { area: 'password', exit: ExitCode.auth, what: '`awsfed_mfa_command` printed nothing on its first line', todo: 'the command must print the code as the first line on stdout' },
   MFA_TIMEOUT_INVALID: { area: 'settings', exit: ExitCode.usage, what: '`--mfa-timeout` / `AWSFED_MFA_TIMEOUT` / `awsfed_mfa_timeout` is not a time from 1 s to 1 h', todo: 'give seconds (`90`) or a unit (`90s`, `2m`); the default is 2m' },
+  COMPLETION_SHELL_UNKNOWN: { area: 'settings', exit: ExitCode.usage, what: '`awsfed completion` was given a shell it has no script for', todo: 'use `bash`, `zsh` or `fish`, e.g. `eval "$(awsfed completion bash)"`' },
   PROMPT_UNAVAILABLE: { area: 'password', exit: ExitCode.prompt, what: 'a prompt was needed without a terminal or under `--no-prompt`', todo: 'supply the value by flag or environment (the message names it)' },
   PROMPT_CANCELLED: { area: 'password', exit: ExitCode.interrupted, what: 'Ctrl-C at a prompt', todo: 'nothing was changed; run the command again' },
 
