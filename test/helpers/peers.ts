@@ -1,6 +1,7 @@
 /**
- * Real third-party peers (the AWS CLI v1, moto_server, Python 3, tmux). A test that needs one that is
- * missing fails with a message naming it; it never passes silently.
+ * Real third-party peers (the AWS CLI v1, moto_server, Python 3, tmux; bash, zsh and fish for the
+ * completion scripts). A test that needs one that is missing fails with a message naming it; it never
+ * passes silently.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 
@@ -9,6 +10,9 @@ const NAMES: Record<string, string> = {
   moto_server: 'moto_server (moto, the third-party AWS emulator)',
   python3: 'Python 3 (`python3`)',
   tmux: 'tmux',
+  bash: 'bash',
+  zsh: 'zsh (Debian: `apt-get install zsh`)',
+  fish: 'fish (Debian: `apt-get install fish`)',
 };
 
 export function requireTool(tool: keyof typeof NAMES | string): string {
