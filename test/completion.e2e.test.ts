@@ -13,6 +13,7 @@ import { buildCli } from '../src/cli.js';
 import { BIN, explain, makeTempHome, runCli, runProcess } from './helpers/cli.js';
 import type { RunResult, TempHome } from './helpers/cli.js';
 import { requireTool } from './helpers/peers.js';
+import { startTmux } from './helpers/tmux.js';
 
 const CONFIG = `[default]
 region = us-east-1
@@ -30,12 +31,16 @@ source_profile = saml
 
 [profile it's$odd&(x)]
 region = eu-west-1
+
+[profile acct:prod]
+role_arn = arn:aws:iam::444444444444:role/Admins
+source_profile = saml
 `;
 const CREDENTIALS = `[static-keys]
 aws_access_key_id = AKIAEXAMPLE
 aws_secret_access_key = not-a-real-secret
 `;
-const PROFILES = ['default', 'saml', 'prod', 'my prod', "it's$odd&(x)", 'static-keys'];
+const PROFILES = ['default', 'saml', 'prod', 'my prod', "it's$odd&(x)", 'acct:prod', 'static-keys'];
 
 /** login's flags as commander declares them, plus the two every command has. */
 function loginLongFlags(): string[] {
@@ -79,7 +84,10 @@ describe('bash', () => {
     bash = requireTool('bash');
   });
 
-  /** COMPREPLY for the words typed, the last one being the word under the cursor. */
+  /**
+   * COMPREPLY for the words typed, the last one being the word under the cursor: COMP_LINE and
+   * COMP_POINT as bash sets them (the words joined by a blank, the cursor at the end), and COMP_WORDS.
+   */
   async function complete(...words: string[]): Promise<string[]> {
     const driver = `source "$1" || exit 99
 shift
@@ -101,7 +109,7 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
 
   it('completes command names, profile names (escaped as bash inserts them) and login flags', async () => {
     expect(await complete('awsfed', 'sw')).toEqual(['switch']);
-    expect((await complete('awsfed', 'switch', '')).sort()).toEqual(["default", "it\\'s\\$odd\\&\\(x\\)", 'my\\ prod', 'prod', 'saml', 'static-keys'].sort());
+    expect((await complete('awsfed', 'switch', '')).sort()).toEqual(['acct:prod', 'default', "it\\'s\\$odd\\&\\(x\\)", 'my\\ prod', 'prod', 'saml', 'static-keys'].sort());
     expect(await complete('awsfed', 'switch', 'my\\ ')).toEqual(['my\\ prod']);
     // Inside a quote the user opened, the name as it is (readline closes the quote under -o filenames).
     expect(await complete('awsfed', 'switch', "'my")).toEqual(['my prod']);
@@ -111,8 +119,12 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
   it('completes values: gateways, destinations, fixed words, --flag=value', async () => {
     expect(await complete('awsfed', 'login', '--profile', '')).toEqual(['saml']);
     expect(await complete('awsfed', 'login', '-p', '')).toEqual(['saml']);
-    expect(await complete('awsfed', 'login', '--profile', '=', '')).toEqual(['saml']);
-    expect(await complete('awsfed', 'refresh', '')).toEqual(['prod', 'my\\ prod']);
+    // readline replaces only what follows the last : or = of the word (COMP_WORDBREAKS).
+    expect(await complete('awsfed', 'login', '--profile=')).toEqual(['saml']);
+    expect(await complete('awsfed', 'login', '--profile=sa')).toEqual(['saml']);
+    expect(await complete('awsfed', 'switch', 'acct:')).toEqual(['prod']);
+    expect(await complete('awsfed', 'exec', 'acct:prod', 'ech')).toContain('echo');
+    expect(await complete('awsfed', 'refresh', '')).toEqual(['prod', 'my\\ prod', 'acct:prod']);
     expect(await complete('awsfed', 'login', '--output', 'y')).toEqual(['yaml', 'yaml-stream']);
     expect(await complete('awsfed', 'switch', '--format', '')).toEqual(['env', 'env-no-export', 'fish', 'powershell']);
     expect(await complete('awsfed', 'completion', '')).toEqual(['bash', 'zsh', 'fish']);
@@ -120,6 +132,36 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
     // After the option's value, the positional again.
     expect(await complete('awsfed', 'switch', '--format', 'env', 'pr')).toEqual(['prod']);
   });
+});
+
+describe('bash at a real terminal (readline inserts the completion)', () => {
+  it('inserts names escaped, closes a quote the user opened, and keeps acct:prod one word', async () => {
+    const bash = requireTool('bash');
+    const term = await startTmux({ command: [bash, '--norc', '--noprofile'], env: { ...env, PS1: '$ ' }, cwd: home.home });
+    try {
+      // screen() drops trailing blanks: an empty command line reads "$".
+      const lastLine = (screen: string): string => screen.split('\n').at(-1)!;
+      await term.waitFor('the prompt', (s) => lastLine(s) === '$');
+      await term.type(`eval "$(awsfed completion bash)"; clear\n`);
+      await term.waitFor('a cleared screen', (s) => s.trim() === '$');
+      const line = async (typed: string, expected: string): Promise<void> => {
+        await term.type(typed);
+        await term.keys('Tab');
+        // A deadline only so that a broken script cannot hang the test.
+        await term.waitFor(`"${expected}" on the command line`, (s) => lastLine(s) === `$ ${expected}`.trimEnd(), 20_000);
+        await term.keys('C-u');
+        await term.waitFor('an empty command line', (s) => lastLine(s) === '$');
+      };
+      await line('awsfed sw', 'awsfed switch ');
+      await line('awsfed switch my', 'awsfed switch my\\ prod ');
+      await line("awsfed switch 'my", "awsfed switch 'my prod' ");
+      await line('awsfed switch acct:', 'awsfed switch acct:prod ');
+      await line('awsfed switch it', "awsfed switch it\\'s\\$odd\\&\\(x\\) ");
+      await line('awsfed login --out', 'awsfed login --output ');
+    } finally {
+      await term.kill();
+    }
+  }, 180_000);
 });
 
 describe('zsh', () => {
@@ -171,7 +213,8 @@ _awsfed`;
   it('completes values: gateways, destinations, fixed words, --flag=value', async () => {
     expect(await complete('awsfed', 'login', '--profile', '')).toEqual(['saml']);
     expect(await complete('awsfed', 'login', '--profile=')).toEqual(['--profile=saml']);
-    expect(await complete('awsfed', 'remove', '')).toEqual(['prod', 'my prod']);
+    expect(await complete('awsfed', 'remove', '')).toEqual(['prod', 'my prod', 'acct:prod']);
+    expect(await complete('awsfed', 'switch', 'acct:')).toEqual(['acct:prod']);
     expect(await complete('awsfed', 'login', '--output', 'y')).toEqual(['yaml', 'yaml-stream']);
     expect(await complete('awsfed', 'completion', '')).toEqual(['bash', 'zsh', 'fish']);
     expect(await complete('awsfed', 'policy', 'tr')).toEqual(['trust']);
@@ -209,7 +252,8 @@ describe('fish', () => {
   it('completes values: gateways, destinations, fixed words, --flag=value', async () => {
     expect(await complete('awsfed login --profile ')).toEqual(['saml']);
     expect(await complete('awsfed login --profile=')).toEqual(['--profile=saml']);
-    expect((await complete('awsfed refresh ')).sort()).toEqual(['my prod', 'prod']);
+    expect((await complete('awsfed refresh ')).sort()).toEqual(['acct:prod', 'my prod', 'prod']);
+    expect(await complete('awsfed switch acct:')).toEqual(['acct:prod']);
     expect(await complete('awsfed login --output yaml')).toEqual(['yaml', 'yaml-stream']);
     expect(await complete('awsfed completion ')).toEqual(['bash', 'fish', 'zsh']);
   });

@@ -5,8 +5,8 @@
  *
  * Profile names may hold spaces and shell characters: in an unquoted word they go into COMPREPLY
  * escaped (`my\ prod`); in a word the user started with a quote, as they are with `-o filenames`, so
- * that readline closes the quote ('my prod'). A name holding a COMP_WORDBREAKS character (`:` `=` ...) is split by bash
- * itself and does not complete past that character.
+ * that readline closes the quote ('my prod'). Words are read from COMP_LINE rather than COMP_WORDS, which bash
+ * splits at `:` and `=` too, so a name such as `acct:prod` completes as one word.
  */
 import type { CommandSpec, ValueSource } from './spec.js';
 import type { Arm, Described } from './tables.js';
@@ -51,7 +51,7 @@ __awsfed_words() {
 # \$ alone); inside a quote the user opened, readline closes the quote itself under -o filenames.
 __awsfed_profiles() {
   local w quoted=''
-  [[ \${COMP_WORDS[COMP_CWORD]} == [\\\'\\\"]* ]] && quoted=1
+  [[ $__awsfed_raw == [\\\'\\\"]* ]] && quoted=1
   [[ -n $quoted ]] && compopt -o filenames 2>/dev/null
   while IFS= read -r w; do
     [[ -n $w && $w == "$__awsfed_cur"* ]] || continue
@@ -112,15 +112,65 @@ ${arms(t.argumentValues, reply)}
   esac
 }
 
+# Splits the line up to the cursor into words as the shell will (at blanks outside quotes), into
+# __awsfed_line_words (the last one is the word under the cursor, maybe empty). COMP_WORDS would not
+# do: bash splits it at every COMP_WORDBREAKS character too, so acct:prod arrives as three words.
+__awsfed_split() {
+  local line=$1 c q='' w='' i=0 started=0
+  __awsfed_line_words=()
+  while ((i < \${#line})); do
+    c=\${line:i:1}
+    if [[ -n $q ]]; then
+      if [[ $c == "$q" ]]; then
+        q=''
+      elif [[ $q == \\" && $c == \\\\ ]]; then
+        w+=$c; ((i++)); c=\${line:i:1}
+      fi
+      w+=$c
+    else
+      case $c in
+        ' '|$'\\t'|$'\\n') ((started)) && __awsfed_line_words+=("$w"); w=''; started=0 ;;
+        \\\\) w+=$c; ((i++)); w+=\${line:i:1}; started=1 ;;
+        \\'|\\") q=$c; w+=$c; started=1 ;;
+        *) w+=$c; started=1 ;;
+      esac
+    fi
+    ((i++))
+  done
+  __awsfed_line_words+=("$w")
+}
+
+# What readline replaces is only the end of the word, after its last COMP_WORDBREAKS character (\`:\`
+# and \`=\` are the ones printf %q leaves unescaped): sets REPLY to the part before, to take off each reply.
+__awsfed_kept_prefix() {
+  local w=$1 c i=0 kept=''
+  REPLY=''
+  case $w in \\'*|\\"*) return ;; esac
+  while ((i < \${#w})); do
+    c=\${w:i:1}
+    if [[ $c == \\\\ ]]; then ((i += 2)); continue; fi
+    [[ ($c == : || $c == =) && $COMP_WORDBREAKS == *"$c"* ]] && REPLY=\${w:0:i+1}
+    ((i++))
+  done
+}
+
 _awsfed() {
-  local __awsfed_cur path='' expect='' npos=0 dashdash=0 after=0 i w
-  __awsfed_dequote "\${COMP_WORDS[COMP_CWORD]}"
+  local __awsfed_cur __awsfed_raw path='' expect='' npos=0 dashdash=0 after=0 i n w
+  local -a __awsfed_line_words
+  if [[ -n \${COMP_LINE+set} ]]; then
+    __awsfed_split "\${COMP_LINE:0:COMP_POINT}"
+  else
+    __awsfed_line_words=("\${COMP_WORDS[@]:0:COMP_CWORD+1}")
+  fi
+  n=\${#__awsfed_line_words[@]}
+  __awsfed_raw=\${__awsfed_line_words[n - 1]}
+  __awsfed_dequote "$__awsfed_raw"
   __awsfed_cur=$REPLY
   COMPREPLY=()
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    w=\${COMP_WORDS[i]}
-    # --flag=value: bash splits it into --flag, = and value (= is in COMP_WORDBREAKS).
-    if [[ -n $expect ]]; then [[ $w == = ]] || expect=''; continue; fi
+  for ((i = 1; i < n - 1; i++)); do
+    __awsfed_dequote "\${__awsfed_line_words[i]}"
+    w=$REPLY
+    if [[ -n $expect ]]; then expect=''; continue; fi
     if ((dashdash)); then ((after++)); continue; fi
     case $w in
       --) dashdash=1; continue ;;
@@ -129,8 +179,12 @@ _awsfed() {
     esac
     if ((npos == 0)) && __awsfed_is_subcommand "$path" "$w"; then path=\${path:+$path }$w; else ((npos++)); fi
   done
-  # Right after --flag= the word bash gives is the = itself; readline completes what follows it.
-  [[ -n $expect && $__awsfed_cur == = ]] && __awsfed_cur=''
+  # --flag=value under the cursor: complete the value.
+  if [[ -z $expect && $__awsfed_cur == --*=* ]] && __awsfed_takes_value "$path" "\${__awsfed_cur%%=*}"; then
+    expect=\${__awsfed_cur%%=*}
+    __awsfed_cur=\${__awsfed_cur#*=}
+    __awsfed_raw=\${__awsfed_raw#*=}
+  fi
   if [[ -n $expect ]]; then
     __awsfed_option_values "$path" "$expect"
   elif ((dashdash)); then
@@ -140,6 +194,10 @@ _awsfed() {
   else
     ((npos == 0)) && __awsfed_subcommands "$path"
     __awsfed_argument_values "$path" "$npos"
+  fi
+  __awsfed_kept_prefix "$__awsfed_raw"
+  if [[ -n $REPLY ]]; then
+    for i in "\${!COMPREPLY[@]}"; do COMPREPLY[i]=\${COMPREPLY[i]#"$REPLY"}; done
   fi
   return 0
 }
