@@ -182,6 +182,33 @@ describe('zsh', () => {
     expect(sourced.stdout.trim()).toBe('_awsfed');
   });
 
+  it('at a real terminal, under compinit, inserts names quoted and completes commands and flags', async () => {
+    const fpathDir = join(home.home, 'zfunc-terminal');
+    await mkdir(fpathDir, { recursive: true });
+    await writeFile(join(fpathDir, '_awsfed'), await readFile(scripts.zsh!, 'utf8'));
+    const term = await startTmux({ command: [zsh, '-f'], env, cwd: home.home });
+    try {
+      const lastLine = (screen: string): string => screen.split('\n').at(-1)!;
+      await term.type(`PS1='$ '; fpath=(${fpathDir} $fpath); autoload -U compinit; compinit -u -D; clear\n`);
+      await term.waitFor('a cleared screen', (s) => s.trim() === '$', 20_000);
+      const line = async (typed: string, expected: string): Promise<void> => {
+        await term.type(typed);
+        await term.keys('Tab');
+        await term.waitFor(`"${expected}" on the command line`, (s) => lastLine(s) === `$ ${expected}`.trimEnd(), 20_000);
+        await term.keys('C-u');
+        await term.waitFor('an empty command line', (s) => lastLine(s) === '$');
+      };
+      await line('awsfed sw', 'awsfed switch ');
+      await line('awsfed switch my', 'awsfed switch my\\ prod ');
+      await line("awsfed switch 'my", "awsfed switch 'my prod' ");
+      await line('awsfed switch acct:', 'awsfed switch acct:prod ');
+      await line('awsfed login --outp', 'awsfed login --output ');
+      await line('awsfed login --profile=', 'awsfed login --profile=saml ');
+    } finally {
+      await term.kill();
+    }
+  }, 180_000);
+
   /** What _awsfed hands to compadd for the words typed (the last one is PREFIX, the word under the cursor). */
   async function complete(...typed: string[]): Promise<string[]> {
     const driver = `compdef() { : }
