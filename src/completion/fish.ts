@@ -137,6 +137,6 @@ function reply(values: ValueSource): string {
 }
 
 /** A single-quoted fish word: inside, only \\ and ' are escaped. */
-export function fq(text: string): string {
+function fq(text: string): string {
   return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 }

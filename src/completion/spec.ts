@@ -9,7 +9,6 @@ import type { Argument, Command, Option } from 'commander';
 
 /** Which profile names the hidden `awsfed __complete KIND` call prints. */
 export type ProfileKind = 'profiles' | 'gateways' | 'destinations';
-export const PROFILE_KINDS: readonly ProfileKind[] = ['profiles', 'gateways', 'destinations'];
 
 export type ValueSource =
   | { kind: 'none' }
