@@ -283,6 +283,7 @@ Examples:
   addConsoleCommands(program, ctx, setResult);
   addShellCommands(program, ctx, setResult);
   addCatalogCommands(program, ctx, setResult);
+  addCompletionCommands(program, ctx, setResult);
 
   program
     .command('help')
@@ -601,6 +602,42 @@ function addCatalogCommands(program: Command, ctx: CliContext, setResult: (code:
       const { list, formatListJson, formatListTable } = await import('./commands/list.js');
       const result = await list({ json: Boolean(opts.json) }, deps);
       deps.out(opts.json ? formatListJson(result) : formatListTable(result));
+      setResult(0);
+    });
+}
+
+const COMPLETION_EXAMPLES = `
+Install:
+  bash  add to ~/.bashrc:  eval "$(awsfed completion bash)"
+  zsh   awsfed completion zsh > "\${fpath[1]}/_awsfed"     # or in ~/.zshrc after compinit: source <(awsfed completion zsh)
+  fish  awsfed completion fish > ~/.config/fish/completions/awsfed.fish
+Completes commands, flags, fixed values and profile names (read from the config and credentials files when TAB is pressed).`;
+
+/** completion SHELL, and the hidden call its scripts make for profile names (issue 8, item 4). */
+function addCompletionCommands(program: Command, ctx: CliContext, setResult: (code: number) => void): void {
+  program
+    .command('completion')
+    .description('print the shell completion script for bash, zsh or fish')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText('after', COMPLETION_EXAMPLES)
+    .action(async (shell: string, _opts: Record<string, unknown>, cmd: Command) => {
+      const deps = ctx.deps({ debug: debugOf(cmd) });
+      const { completionScript } = await import('./commands/completion.js');
+      deps.out(completionScript(shell, program));
+      setResult(0);
+    });
+
+  // Run on every TAB: it must stay quiet whatever it is given (no usage errors on stderr).
+  program
+    .command('__complete', { hidden: true })
+    .argument('[kind]')
+    .allowExcessArguments()
+    .allowUnknownOption()
+    .action(async (kind: string | undefined) => {
+      const deps = ctx.deps({ debug: false });
+      const { completeProfiles } = await import('./commands/complete-profiles.js');
+      const names = await completeProfiles(kind ?? '', deps);
+      if (names.length) deps.out(names.join('\n'));
       setResult(0);
     });
 }

@@ -82,6 +82,8 @@ export function runProcess(
       clearTimeout(timer);
       resolvePromise({ code: code ?? -1, stdout, stderr });
     });
+    // A child that exits (or closes its stdin, as fish -c does) before reading it: EPIPE here is no failure.
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
 }

@@ -1,6 +1,7 @@
 /**
- * Real third-party peers (the AWS CLI v1, moto_server, Python 3, tmux, a D-Bus session bus with GNOME Keyring). A test that needs one that is
- * missing fails with a message naming it; it never passes silently.
+ * Real third-party peers (the AWS CLI v1, moto_server, Python 3, tmux; a D-Bus session bus with GNOME
+ * Keyring for the keychain; bash, zsh and fish for the completion scripts). A test that needs one that
+ * is missing fails with a message naming it; it never passes silently.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 
@@ -12,6 +13,9 @@ const NAMES: Record<string, string> = {
   'dbus-daemon': 'dbus-daemon (Debian package dbus-daemon)',
   'gnome-keyring-daemon': 'gnome-keyring-daemon, a Secret Service (Debian package gnome-keyring)',
   'secret-tool': 'secret-tool (Debian package libsecret-tools)',
+  bash: 'bash',
+  zsh: 'zsh (Debian: `apt-get install zsh`)',
+  fish: 'fish (Debian: `apt-get install fish`)',
 };
 
 export function requireTool(tool: keyof typeof NAMES | string): string {
