@@ -54,10 +54,46 @@ const result = await build({
   minifyWhitespace: true,
   metafile: true,
   logLevel: 'warning',
+  plugins: [oneToughCookie(), noMultipartForms()],
 });
 
 writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
 writeFileSync(join(dist, 'THIRD-PARTY-NOTICES.txt'), notices(result.metafile));
+
+/**
+ * tough-cookie ships an ES module and a CommonJS copy; our code imports the first and http-cookie-agent
+ * (CommonJS) requires the second, so the bundle held both (40 kB twice, and two CookieJar classes for one
+ * jar). Every import and require gets the ES module.
+ */
+function oneToughCookie() {
+  return {
+    name: 'one-tough-cookie',
+    setup(b) {
+      b.onResolve({ filter: /^tough-cookie$/ }, () => ({ path: join(root, 'node_modules', 'tough-cookie', 'dist', 'index.js') }));
+    },
+  };
+}
+
+/**
+ * axios imports form-data (and with it mime-db, 137 kB of MIME types) for one feature: turning a plain
+ * object into a multipart body. The sign-in posts URL-encoded forms only, so form-data is replaced by a
+ * class that says so if axios ever reaches for it. axios's other FormData checks (instanceof, getHeaders)
+ * see a class no body is an instance of, as with a plain object.
+ */
+function noMultipartForms() {
+  const stub = [
+    'export default class FormData {',
+    '  constructor() { throw new Error("awsfed does not send multipart bodies (form-data is left out of the bundle: src/build/build.mjs)"); }',
+    '}',
+  ].join('\n');
+  return {
+    name: 'no-multipart-forms',
+    setup(b) {
+      b.onResolve({ filter: /^form-data$/ }, (args) => (args.importer.includes(`${sep}axios${sep}`) ? { path: 'form-data', namespace: 'awsfed-stub' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'awsfed-stub' }, () => ({ contents: stub, loader: 'js' }));
+    },
+  };
+}
 
 /** One entry per package whose code went into dist, with its license text. */
 function notices(metafile) {
