@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environment.js';
 import { BIN, ROOT, explain, makeTempHome, runProcess } from './helpers/cli.js';
 import type { TempHome } from './helpers/cli.js';
 
@@ -34,8 +35,8 @@ afterAll(async () => {
 });
 
 /** The packages whose code the run loaded. */
-async function loadedPackages(args: string[]): Promise<{ packages: string[]; stdout: string }> {
-  const r = await runProcess(process.execPath, ['--import', HOOK, BIN, ...args], { env: home.env, cwd: home.home });
+async function loadedPackages(args: string[], extraEnv: Record<string, string> = {}): Promise<{ packages: string[]; stdout: string; internal: string[] }> {
+  const r = await runProcess(process.execPath, ['--import', HOOK, BIN, ...args], { env: { ...home.env, ...extraEnv }, cwd: home.home });
   expect(r.code, explain(r)).toBe(0);
   const packages = new Set<string>();
   for (const line of r.stderr.split('\n')) {
@@ -50,7 +51,8 @@ async function loadedPackages(args: string[]): Promise<{ packages: string[]; std
       if (p) packages.add(p);
     }
   }
-  return { packages: [...packages].sort(), stdout: r.stdout };
+  const internal = r.stderr.split('\n').filter((l) => l.startsWith('awsfed-loaded-internal ')).map((l) => l.slice('awsfed-loaded-internal '.length));
+  return { packages: [...packages].sort(), stdout: r.stdout, internal };
 }
 
 function packageOf(path: string): string | undefined {
@@ -75,5 +77,17 @@ describe('what each light command loads', () => {
     // `demo` signs in through the emulators: the HTTP client, the HTML parser and the SDK must show up.
     const { packages } = await loadedPackages(['demo', '--no-prompt']);
     for (const p of ['axios', 'cheerio', '@aws-sdk/client-sts', '@xmldom/xmldom']) expect(packages).toContain(p);
+  });
+
+  it("a login sends through axios's http adapter without loading Node's fetch (undici: about 10 MiB of RSS)", async () => {
+    const env = await startDemoEnvironment({ variant: 'adfs2019' });
+    try {
+      const args = ['login', '--profile', 'fresh', '--idp-url', env.adfs.entryUrl, '--username', DEMO_USER.username, '--role', '*ReadOnly', '--no-prompt'];
+      const { packages, internal } = await loadedPackages(args, { AWS_ENDPOINT_URL_STS: env.sts.url, AWSFED_PASSWORD: DEMO_USER.password });
+      expect(packages).toContain('axios');
+      expect(internal).toEqual([]);
+    } finally {
+      await env.close();
+    }
   });
 });

@@ -54,7 +54,7 @@ const result = await build({
   minifyWhitespace: true,
   metafile: true,
   logLevel: 'warning',
-  plugins: [oneToughCookie(), noMultipartForms()],
+  plugins: [oneToughCookie(), noMultipartForms(), axiosWithoutFetch()],
 });
 
 writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
@@ -91,6 +91,32 @@ function noMultipartForms() {
     setup(b) {
       b.onResolve({ filter: /^form-data$/ }, (args) => (args.importer.includes(`${sep}axios${sep}`) ? { path: 'form-data', namespace: 'awsfed-stub' } : undefined));
       b.onLoad({ filter: /.*/, namespace: 'awsfed-stub' }, () => ({ contents: stub, loader: 'js' }));
+    },
+  };
+}
+
+/**
+ * Node's fetch (undici) is loaded on first touch of the global fetch, Request, Response or FormData, and
+ * costs about 10 MiB of RSS and 15 ms. axios touches them when it loads, for its fetch adapter and one
+ * instanceof check, although it sends through its http adapter on Node (the only one that takes our
+ * https.Agent with the CA bundle and the cookie jar). So the bundle gets axios without the fetch adapter
+ * (which then reports itself unsupported, as in a runtime without fetch), and its FormData instanceof
+ * check falls back to its duck-typed test. A text patch: the build fails if axios changes the line.
+ */
+function axiosWithoutFetch() {
+  const formDataLine = "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;";
+  return {
+    name: 'axios-without-fetch',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]axios[\\/]lib[\\/]adapters[\\/]fetch\.js$/ }, () => ({
+        contents: 'export const getFetch = () => false;\nexport default false;\n',
+        loader: 'js',
+      }));
+      b.onLoad({ filter: /[\\/]axios[\\/]lib[\\/]utils\.js$/ }, ({ path }) => {
+        const text = readFileSync(path, 'utf8');
+        if (!text.includes(formDataLine)) throw new Error(`axios changed: ${path} no longer has \`${formDataLine}\` (src/build/build.mjs, axiosWithoutFetch)`);
+        return { contents: text.replace(formDataLine, 'const FormDataCtor = undefined;'), loader: 'js' };
+      });
     },
   };
 }

@@ -8,3 +8,8 @@ register(
       'export async function load(url, context, next) { if (url.startsWith("file:")) process.stderr.write(`awsfed-loaded ${url}\\n`); return next(url, context); }',
     ),
 );
+
+// Node's own fetch (undici) is internal, so the hook above never sees it: report it from the load list.
+process.on('exit', () => {
+  if (process.moduleLoadList.some((m) => /undici/.test(m))) process.stderr.write('awsfed-loaded-internal undici\n');
+});
