@@ -25,9 +25,12 @@ rmSync(dist, { recursive: true, force: true });
 
 const result = await build({
   absWorkingDir: root,
-  // bin.js is the CLI; the others are the repository's own scripts (npm run bench / npm run docs) and the
-  // bench's worker thread, which its entry loads by a URL relative to itself.
-  entryPoints: ['src/bin.ts', 'src/bench/run.ts', 'src/bench/sts-worker.ts', 'src/docs/write-readme.ts'],
+  // bin.js is the CLI; the others are the repository's own scripts (npm run bench / npm run docs), the
+  // bench's worker thread, which its entry loads by a URL relative to itself, and the file store for the
+  // tests that edit one file from many processes (test/helpers/file-store-child.mjs). bench/ and docs/ are
+  // left out of the package (package.json "files"); dist/credentials/file-store.js stays in, because the
+  // chunks import the code it shares with them from there.
+  entryPoints: ['src/bin.ts', 'src/bench/run.ts', 'src/bench/sts-worker.ts', 'src/docs/write-readme.ts', 'src/credentials/file-store.ts'],
   outbase: 'src',
   outdir: 'dist',
   entryNames: '[dir]/[name]',
