@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// The SDK warns on every run under Node 20 (still supported by it); the warning is noise for a CLI user.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-const { main } = await import("./main.js");
+import { runFastPath } from './fast-paths.js';
 
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+// --version (and, once wired, a credential_process cache hit) is answered without loading commander.
+const fast = await runFastPath(argv, { out: (text) => void process.stdout.write(text) });
+if (fast !== undefined) {
+  process.exitCode = fast;
+} else {
+  // The SDK warns on every run under Node 20 (still supported by it); the warning is noise for a CLI user.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { main } = await import('./main.js');
+  process.exitCode = await main(argv);
+}

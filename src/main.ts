@@ -2,11 +2,11 @@
  * The only place that catches, prints an error with its hint, and sets the exit code.
  * One line (plus hint) by default; the code, the cause chain and stacks under --debug.
  */
-import { createRequire } from 'node:module';
 import { buildCli, commanderOutcome } from './cli.js';
 import { createDeps } from './deps.js';
 import type { Deps } from './deps.js';
 import { isAppError } from './errors.js';
+import { VERSION } from './version.js';
 
 export async function main(argv: string[], makeDeps: (o: { debug: boolean }) => Deps = createDeps): Promise<number> {
   // `awsfed ... | head`: once the reader is gone, further output has nowhere to go. That is the reader's
@@ -16,8 +16,7 @@ export async function main(argv: string[], makeDeps: (o: { debug: boolean }) => 
   const end = argv.indexOf('--');
   const debug = (end === -1 ? argv : argv.slice(0, end)).includes('--debug');
   let exitCode = 0;
-  const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
-  const program = buildCli({ deps: makeDeps, version }, (code) => (exitCode = code));
+  const program = buildCli({ deps: makeDeps, version: VERSION }, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

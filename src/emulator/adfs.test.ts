@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import * as cheerio from 'cheerio';
+import * as cheerio from 'cheerio/slim';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSelfSignedIdentity, createTestCa, type KeyPair } from './certs.js';
 import { AdfsText } from './adfs-pages.js';

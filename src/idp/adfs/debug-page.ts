@@ -2,7 +2,7 @@
  * Redacted copies of IdP pages for --debug. redactPage is pure; saveDebugPageTo is the only code in
  * src/idp that touches the disk, and the flow imports it lazily only when a page must be saved.
  */
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import { isSecretFieldName, redactValues } from '../../redact.js';
 
 /** Removes values of secret-looking inputs (passwords, OTP, Context, SAMLResponse, ...) and any known secret text. */

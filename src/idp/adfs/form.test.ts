@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import { describe, expect, it } from 'vitest';
 import { IdpError } from '../../errors.js';
 import { extractForm, formEntries, resolveAction } from './form.js';

@@ -3,7 +3,7 @@
  * (form#loginForm beside form#options, whose empty AuthMethod must not leak into the sign-in post), so
  * fields are always read from the form element itself, never from the whole page.
  */
-import type { CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio/slim';
 import { badFormActionError } from './page-error.js';
 
 /** An element as the DOM sees it; `Cheerio<Element>` without depending on domhandler's types. */
@@ -12,7 +12,7 @@ type Node = Parameters<CheerioAPI>[0];
 /**
  * `$(form).find(selector)`, without its cost on big forms: cheerio's find takes the form's children as its
  * context and de-duplicates them pairwise, which is quadratic on a form with thousands of children. One
- * query over the page (its root has two children), kept when inside the form, is linear; the classifier
+ * query over the page (loadPage gives its root one child), kept when inside the form, is linear; the classifier
  * caps nesting, so each ancestor walk is short.
  */
 export function findIn($: CheerioAPI, formElement: Node, selector: string): ReturnType<CheerioAPI> {

@@ -5,7 +5,7 @@
  * ("Second factors") and in fixtures/adfs/mfa-*.html; what rests on documentation only is listed in the
  * README's "Second factors" section.
  */
-import type { CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio/slim';
 import { extractForm, findIn, type HtmlForm } from '../form.js';
 
 /** The kinds of rounds a second factor has; each one has its handler (azure.ts, code.ts). */

@@ -11,7 +11,7 @@
  * Elements hidden in the markup (hidden, aria-hidden, display:none, .hidden) are placeholders that
  * script fills in; they are skipped so an empty template never turns a good page into an error.
  */
-import type { CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio/slim';
 
 type Selection = ReturnType<CheerioAPI>;
 /** What the ancestor walk needs of a parsed node (cheerio's nodes have it). */

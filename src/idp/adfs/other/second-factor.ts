@@ -12,7 +12,7 @@
  *   5. the generic rule: a form with ONE short visible code field and no password.
  * Markup facts: /work/shared/DESIGN.md ("Other IdPs") and fixtures/{keycloak,pingfed,f5,generic}/.
  */
-import type { CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio/slim';
 import { extractForm, findIn, type HtmlForm } from '../form.js';
 import type { MfaDeviceChoice, MfaPageDetails } from '../mfa/page.js';
 import { otherErrorText } from './error-text.js';

@@ -8,7 +8,7 @@
  * that a change is a few lines. No secret (passcode, sid, txid, the AUTH cookie, duo_code) ever goes
  * into a status line, a debug line or an error: messages quote only Duo's own status texts.
  */
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import { IdpError } from '../../../errors.js';
 import type { HttpClient, HttpResponse } from '../../../http/client.js';
 import { urlWithoutQuery } from '../../../http/url-policy.js';

@@ -10,7 +10,7 @@
  * Universal Prompt (adapter v2): form#adfs_form posts to Duo's frameless /frame/frameless/v4/auth; the
  * rest of the conversation happens at Duo, and Duo's exit page holds the form back to AD FS.
  */
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import { resolveAction } from './conversation.js';
 
 export type DuoPage =

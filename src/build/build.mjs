@@ -1,0 +1,171 @@
+/**
+ * `npm run build`: dist/ as one esbuild bundle (issue 8, "Speed" and "Packaging").
+ *
+ * Why a bundle: most of awsfed's start-up was Node resolving and loading hundreds of small ESM/CJS files
+ * (the SDK, cheerio, commander). One file per entry plus code-split chunks costs a few reads instead.
+ * Splitting keeps each heavy path (the sign-in with axios/cheerio/SDK, the prompts, the emulators of
+ * `demo`, the XML signature libraries) in chunks that only the dynamic import() of the command that
+ * needs it loads, so `--help`, `list` and `switch` never parse them.
+ *
+ * Because every package is bundled, the published package installs nothing but the optional native
+ * keychain module (@napi-rs/keyring, external: it cannot be bundled); the bundled packages' licenses travel in
+ * dist/THIRD-PARTY-NOTICES.txt, written here from esbuild's metafile (what really went into the bundle).
+ *
+ * Plain .mjs run by node: it must work before anything is compiled.
+ */
+import { build } from 'esbuild';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dist = join(root, 'dist');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+rmSync(dist, { recursive: true, force: true });
+
+const result = await build({
+  absWorkingDir: root,
+  // bin.js is the CLI; the others are the repository's own scripts (npm run bench / npm run docs), the
+  // bench's worker thread, which its entry loads by a URL relative to itself, and the file store for the
+  // tests that edit one file from many processes (test/helpers/file-store-child.mjs). bench/ and docs/ are
+  // left out of the package (package.json "files"); dist/credentials/file-store.js stays in, because the
+  // chunks import the code it shares with them from there.
+  entryPoints: ['src/bin.ts', 'src/bench/run.ts', 'src/bench/sts-worker.ts', 'src/docs/write-readme.ts', 'src/credentials/file-store.ts'],
+  outbase: 'src',
+  outdir: 'dist',
+  entryNames: '[dir]/[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  // ESM builds first where a package offers one (the AWS SDK's dist-es): esbuild turns a dynamic import()
+  // of a CommonJS module into a namespace with only `default`, so `(await import('@aws-sdk/client-sts')).STSClient`
+  // would be undefined; ES modules also tree-shake.
+  mainFields: ['module', 'main'],
+  target: 'node20',
+  // The version is inlined: reading ../package.json relative to import.meta.url breaks once code moves
+  // into a bundle (and would cost a file read on every --version).
+  define: { AWSFED_VERSION: JSON.stringify(pkg.version) },
+  // Bundled CommonJS packages (node-forge, xml-crypto, parts of the SDK) call require() for Node's
+  // built-ins; an ESM bundle has no require, so give each output file one.
+  banner: { js: "import { createRequire as __awsfedCreateRequire } from 'node:module'; const require = __awsfedCreateRequire(import.meta.url);" },
+  // Node's own modules stay imports; every npm package is bundled but the keychain's, a native module
+  // (a .node binary per platform) that an optional dependency installs and os-keychain.ts imports lazily.
+  packages: 'bundle',
+  external: ['@napi-rs/keyring'],
+  legalComments: 'none',
+  // Less to read and compile at start-up; keepNames keeps class and function names (error names, --debug
+  // stacks) as written.
+  minify: true,
+  keepNames: true,
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [oneToughCookie(), noMultipartForms(), axiosWithoutFetch()],
+});
+
+writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
+writeFileSync(join(dist, 'THIRD-PARTY-NOTICES.txt'), notices(result.metafile));
+
+/**
+ * tough-cookie ships an ES module and a CommonJS copy; our code imports the first and http-cookie-agent
+ * (CommonJS) requires the second, so the bundle held both (40 kB twice, and two CookieJar classes for one
+ * jar). Every import and require gets the ES module.
+ */
+function oneToughCookie() {
+  return {
+    name: 'one-tough-cookie',
+    setup(b) {
+      b.onResolve({ filter: /^tough-cookie$/ }, () => ({ path: join(root, 'node_modules', 'tough-cookie', 'dist', 'index.js') }));
+    },
+  };
+}
+
+/**
+ * axios imports form-data (and with it mime-db, 137 kB of MIME types) for one feature: turning a plain
+ * object into a multipart body. The sign-in posts URL-encoded forms only, so form-data is replaced by a
+ * class that says so if axios ever reaches for it. axios's other FormData checks (instanceof, getHeaders)
+ * see a class no body is an instance of, as with a plain object.
+ */
+function noMultipartForms() {
+  const stub = [
+    'export default class FormData {',
+    '  constructor() { throw new Error("awsfed does not send multipart bodies (form-data is left out of the bundle: src/build/build.mjs)"); }',
+    '}',
+  ].join('\n');
+  return {
+    name: 'no-multipart-forms',
+    setup(b) {
+      b.onResolve({ filter: /^form-data$/ }, (args) => (args.importer.includes(`${sep}axios${sep}`) ? { path: 'form-data', namespace: 'awsfed-stub' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'awsfed-stub' }, () => ({ contents: stub, loader: 'js' }));
+    },
+  };
+}
+
+/**
+ * Node's fetch (undici) is loaded on first touch of the global fetch, Request, Response or FormData, and
+ * costs about 10 MiB of RSS and 15 ms. axios touches them when it loads, for its fetch adapter and one
+ * instanceof check, although it sends through its http adapter on Node (the only one that takes our
+ * https.Agent with the CA bundle and the cookie jar). So the bundle gets axios without the fetch adapter
+ * (which then reports itself unsupported, as in a runtime without fetch), and its FormData instanceof
+ * check falls back to its duck-typed test. A text patch: the build fails if axios changes the line.
+ */
+function axiosWithoutFetch() {
+  const formDataLine = "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;";
+  return {
+    name: 'axios-without-fetch',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]axios[\\/]lib[\\/]adapters[\\/]fetch\.js$/ }, () => ({
+        contents: 'export const getFetch = () => false;\nexport default false;\n',
+        loader: 'js',
+      }));
+      b.onLoad({ filter: /[\\/]axios[\\/]lib[\\/]utils\.js$/ }, ({ path }) => {
+        const text = readFileSync(path, 'utf8');
+        if (!text.includes(formDataLine)) throw new Error(`axios changed: ${path} no longer has \`${formDataLine}\` (src/build/build.mjs, axiosWithoutFetch)`);
+        return { contents: text.replace(formDataLine, 'const FormDataCtor = undefined;'), loader: 'js' };
+      });
+    },
+  };
+}
+
+/** One entry per package whose code went into dist, with its license text. */
+function notices(metafile) {
+  const packages = new Map();
+  for (const input of Object.keys(metafile.inputs)) {
+    const dir = packageDir(input);
+    if (dir && !packages.has(dir)) packages.set(dir, JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')));
+  }
+  const entries = [...packages.entries()].sort(([, a], [, b]) => a.name.localeCompare(b.name));
+  const parts = [
+    `awsfed ${pkg.version} bundles the following packages (${entries.length}). Their notices follow.\n`,
+  ];
+  for (const [dir, p] of entries) {
+    const license = typeof p.license === 'string' ? p.license : (p.license?.type ?? 'see below');
+    parts.push(`${'='.repeat(78)}\n${p.name}@${p.version} (${license})${p.repository ? `\n${repositoryUrl(p.repository)}` : ''}\n`);
+    const file = licenseFile(join(root, dir));
+    parts.push(file ? readFileSync(file, 'utf8').trim() + '\n' : `No license file shipped; the package declares: ${license}.\n`);
+  }
+  return parts.join('\n');
+}
+
+/** "node_modules/@scope/name/dist/x.js" -> "node_modules/@scope/name" (the innermost package). */
+function packageDir(input) {
+  const parts = input.split(/[\\/]/);
+  const at = parts.lastIndexOf('node_modules');
+  if (at === -1) return undefined;
+  const length = parts[at + 1]?.startsWith('@') ? 3 : 2;
+  let dir = parts.slice(0, at + length).join('/');
+  // A package may nest its own package.json files (e.g. "type": "module" markers): walk up to the named one.
+  while (!existsSync(join(root, dir, 'package.json'))) dir = dirname(dir);
+  return relative(root, join(root, dir)).split(sep).join('/');
+}
+
+function licenseFile(dir) {
+  const name = readdirSync(dir).find((f) => /^(licen[sc]e|copying|notice)(\.|$)/i.test(f));
+  return name ? join(dir, name) : undefined;
+}
+
+function repositoryUrl(repository) {
+  return typeof repository === 'string' ? repository : repository.url;
+}
