@@ -1,9 +1,10 @@
 #!/usr/bin/env node
+import { homedir } from 'node:os';
 import { runFastPath } from './fast-paths.js';
 
 const argv = process.argv.slice(2);
-// --version (and, once wired, a credential_process cache hit) is answered without loading commander.
-const fast = await runFastPath(argv, { out: (text) => void process.stdout.write(text) });
+// --version and a credential_process cache hit are answered without loading commander.
+const fast = await runFastPath(argv, { out: (text) => void process.stdout.write(text), env: process.env, homeDir: homedir() });
 if (fast !== undefined) {
   process.exitCode = fast;
 } else {

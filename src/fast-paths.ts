@@ -12,17 +12,24 @@ import { VERSION } from './version.js';
  * let the full CLI handle the call (a cache miss, a flag it does not know, --help): falling through is
  * always safe, because the full CLI implements the same command.
  */
-export type FastCommand = (args: string[], io: { out: (text: string) => void }) => Promise<number | undefined>;
+export type FastCommand = (args: string[], io: FastIo) => Promise<number | undefined>;
 
-/**
- * The fast commands by name, each imported only when called. To plug in the credential_process cache hit:
- *   'credential-process': async () => (await import('./commands/<cache-hit-module>.js')).<its FastCommand>,
- */
-export const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastCommand>>> = {};
+/** The ports a fast command gets from bin.ts (env and home are optional so that tests may leave them out). */
+export interface FastIo {
+  out: (text: string) => void;
+  env?: Record<string, string | undefined>;
+  homeDir?: string;
+}
+
+/** The fast commands by name, each imported only when called. */
+export const FAST_COMMANDS: Readonly<Record<string, () => Promise<FastCommand>>> = {
+  // A cache hit answers here; a miss (or anything the fast parser does not take) goes to the full CLI.
+  'credential-process': async () => (await import('./commands/credential-process-fast.js')).credentialProcessFast,
+};
 
 export async function runFastPath(
   argv: readonly string[],
-  io: { out: (text: string) => void },
+  io: FastIo,
   commands: Readonly<Record<string, () => Promise<FastCommand>>> = FAST_COMMANDS,
 ): Promise<number | undefined> {
   // Exactly `awsfed --version` (or -V): with anything else commander decides (e.g. `login --version` is an error).

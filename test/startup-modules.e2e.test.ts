@@ -66,6 +66,18 @@ describe('what each light command loads', () => {
     expect(packages).toEqual([]);
   });
 
+  it('credential-process cache hit: no package at all (answered before commander), the Version 1 JSON for a destination', async () => {
+    const { packages, stdout } = await loadedPackages(['credential-process', '--profile', 'prod']);
+    expect(JSON.parse(stdout)).toMatchObject({ Version: 1, AccessKeyId: 'ASIABBBBBBBBBBBBBBBB' });
+    expect(packages).toEqual([]);
+  });
+
+  it('credential-process with --debug goes to the full CLI (commander loads) and still serves the cache', async () => {
+    const { packages, stdout } = await loadedPackages(['credential-process', '--profile', 'saml', '--debug']);
+    expect(JSON.parse(stdout)).toMatchObject({ Version: 1, AccessKeyId: 'ASIAAAAAAAAAAAAAAAAA' });
+    expect(packages).toContain('commander');
+  });
+
   it.each([[['--help']], [['login', '--help']], [['list']], [['switch', 'prod', '--format', 'env']]])('%j: commander, nothing heavy', async (args) => {
     const { packages, stdout } = await loadedPackages(args);
     expect(stdout.length).toBeGreaterThan(0);
