@@ -283,9 +283,10 @@ export async function benchLogins(opts: LoginBenchOptions): Promise<{ ok: boolea
     }
     const [bare, version, cacheHit] = rows as [Row, Row, Row];
 
-    // Warm-up, not counted: the file cache, Python's bytecode cache, and the first login writes the
-    // credentials the cache-hit row then reads (the keys awsfed itself wrote, valid for 8 hours).
-    for (const row of rows) {
+    // Warm-up, not counted: the file cache, Python's bytecode cache. The logins go first: the 0 ms one
+    // writes the credentials the cache-hit row then reads (keys awsfed itself wrote, valid for 8 hours).
+    // The cache-hit row has no password in its environment, so a miss fails instead of timing a login.
+    for (const row of [...rows.slice(3), ...rows.slice(0, 3)]) {
       const result = await runner.run(row.job);
       const why = row.check(result);
       if (why === undefined) continue;
