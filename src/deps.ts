@@ -83,6 +83,7 @@ export function createDeps(options: { debug: boolean }): Deps {
   const err = (text: string) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   const isInteractive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
   let progress: Progress | undefined;
+  const log = createLogger(err, options.debug);
   return {
     env: process.env,
     homeDir: homedir(),
@@ -90,9 +91,10 @@ export function createDeps(options: { debug: boolean }): Deps {
     clock: () => new Date(),
     out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err,
-    log: createLogger(err, options.debug),
+    log,
     files: awsFilesOnDisk(),
-    sts: stsOverHttp(),
+    // Only under --debug: the STS calls join the IdP requests in the request list.
+    sts: stsOverHttp(options.debug ? (line) => log.debug(line) : undefined),
     keychain: osKeychain(process.platform, process.env),
     isInteractive,
     async prompter(noPrompt) {

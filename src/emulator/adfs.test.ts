@@ -679,3 +679,21 @@ describe('https', () => {
     await expect(new Browser().get(emu.entryUrl)).rejects.toThrow();
   });
 });
+
+describe('latencyMs', () => {
+  it('holds every answer back (a slow emulator answers after a prompt one), and close() does not wait for it', async () => {
+    const slow = await start('adfs3', { latencyMs: 600_000 });
+    const prompt = await start('adfs3');
+    let answered = false;
+    const pending = new Browser().get(slow.entryUrl).then(
+      () => (answered = true),
+      () => 'closed',
+    );
+    // The prompt emulator's whole page arrives while the slow one still holds its answer (10 minutes).
+    expect((await new Browser().get(prompt.entryUrl)).status).toBe(200);
+    expect(answered).toBe(false);
+    expect(slow.requests).toEqual([]);
+    await slow.close();
+    expect(await pending).toBe('closed');
+  });
+});

@@ -116,6 +116,8 @@ export interface AdfsEmulatorOptions {
    * (Set-AdfsProperties -KmsiLifetimeMins, 1440 by default). Default 86400 s.
    */
   kmsiLifetimeSeconds?: number;
+  /** Held back before every answer, like a remote IdP's round trip (the bench's 50 ms rows). Default 0. */
+  latencyMs?: number;
 }
 
 export interface AdfsRequestRecord {
@@ -321,6 +323,9 @@ class AdfsEmulatorServer {
     if (reply.location !== undefined) headers.location = reply.location;
     if (reply.close) headers.connection = 'close';
     if (reply.cookies !== undefined && reply.cookies.length > 0) headers['set-cookie'] = reply.cookies;
+    // unref: a held-back answer must not keep a process alive after close() (which ends the connection).
+    if (this.opts.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.opts.latencyMs).unref());
+    if (res.destroyed) return; // the client gave up (or close() ended the connection) while we waited
     res.writeHead(reply.status, headers);
     res.end(reply.body ?? '');
   }

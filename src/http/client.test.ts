@@ -330,3 +330,27 @@ describe('request deadline and body limit', () => {
     await expect(createHttpClient({ maxBodyBytes: Buffer.byteLength(body) }).get(`${base}/`)).resolves.toMatchObject({ status: 200, body });
   });
 });
+
+describe('the --debug request lines', () => {
+  it('name each request and each redirect hop with the caller reason, host and path only: no query, cookie or body', async () => {
+    const url = await httpServer((req, res) => {
+      if (req.url?.startsWith('/form')) {
+        res.writeHead(302, { location: '/next?code=123456&client-request-id=abc', 'set-cookie': 'MSISAuth=cookie-secret; Path=/' }).end();
+      } else res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>');
+    });
+    const lines: string[] = [];
+    const log = { info: () => {}, warn: () => {}, debug: (m: string) => void lines.push(m) };
+    const http = createHttpClient({ log });
+    await http.get(`${url}/start?loginToRp=urn%3Aamazon`, { reason: 'IdP-initiated sign-on page' });
+    await http.postForm(`${url}/form?x=1`, [['Password', 'hunter2-secret']], { reason: 'post the login form' });
+    await http.get(`${url}/plain`);
+    const host = new URL(url).host;
+    expect(lines).toEqual([
+      `request: GET ${host}/start -> 200 (IdP-initiated sign-on page)`,
+      `request: POST ${host}/form -> 302 (post the login form)`,
+      `request: GET ${host}/next -> 200 (redirect 1 after: post the login form)`,
+      `request: GET ${host}/plain -> 200 (no reason given)`,
+    ]);
+    expect(lines.join('\n')).not.toMatch(/hunter2|cookie-secret|123456|loginToRp/);
+  });
+});

@@ -37,6 +37,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** This request's own deadline instead of the client's (an MFA Server POST blocks until the phone answers). */
   timeoutMs?: number;
+  /**
+   * Why the sign-in makes this request ("post the login form", "poll Azure MFA push (3)"): shown in the
+   * --debug request list, so that a needless or repeated request stands out (issue 8, item 3).
+   */
+  reason?: string;
 }
 
 export interface HttpClient {
@@ -75,11 +80,31 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** A caller that gave no reason still gets its line; the sign-in's callers all give one (tested). */
+const UNNAMED_REASON = 'no reason given';
+
+/**
+ * One --debug line per request: method, host and path, status, reason. No query (it may carry a
+ * SAMLRequest, a user name or a code), no cookie, no body. The `request:` prefix makes the list easy
+ * to pick out of the debug output (the bench and the tests read it).
+ */
+export function requestLine(spec: { method: string; url: string; reason: string }, outcome: string): string {
+  let where: string;
+  try {
+    const u = new URL(spec.url);
+    where = `${u.host}${u.pathname}`;
+  } catch {
+    where = spec.url.split(/[?#]/)[0] ?? '';
+  }
+  return `request: ${spec.method} ${where} -> ${outcome} (${spec.reason})`;
+}
 
 interface RequestSpec {
   method: 'GET' | 'POST';
   url: string;
   body?: string;
+  /** The caller's reason; a redirect hop says which request it follows. */
+  reason: string;
 }
 
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
@@ -142,13 +167,15 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       // 307/308 repeat the request as is; 301/302/303 become a GET without body, as browsers do.
       const repeat = response.status === 307 || response.status === 308;
       if (repeat && spec.method === 'POST') assertSameOrigin(spec.url, next, response.status);
-      spec = repeat ? { ...spec, url: next } : { method: 'GET', url: next };
+      const reason = `redirect ${hop + 1} after: ${first.reason}`;
+      spec = repeat ? { ...spec, url: next, reason } : { method: 'GET', url: next, reason };
     }
   }
 
   return {
-    get: (url, options) => send({ method: 'GET', url }, options),
-    postForm: (url, fields, options) => send({ method: 'POST', url, body: new URLSearchParams(fields).toString() }, options),
+    get: (url, options) => send({ method: 'GET', url, reason: options?.reason ?? UNNAMED_REASON }, options),
+    postForm: (url, fields, options) =>
+      send({ method: 'POST', url, body: new URLSearchParams(fields).toString(), reason: options?.reason ?? UNNAMED_REASON }, options),
   };
 }
 
@@ -211,11 +238,11 @@ async function requestOnce(
     });
     stream = response.data;
     const body = await readBody(stream, response.headers, limits.maxBodyBytes, controller);
-    log.debug(`${spec.method} ${displayUrl(spec.url)} -> ${response.status}`);
+    log.debug(requestLine(spec, String(response.status)));
     return { status: response.status, headers: response.headers, body };
   } catch (error) {
     const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
-    log.debug(`${spec.method} ${displayUrl(spec.url)} -> failed (${reasonLabel(reason) ?? errorCode(error) ?? 'error'})`);
+    log.debug(requestLine(spec, `failed: ${reasonLabel(reason) ?? errorCode(error) ?? 'error'}`));
     if (reason === REQUEST_DEADLINE) throw requestTimeoutError(spec.url, limits.timeoutMs);
     if (reason instanceof BodyTooLarge) throw tooLargeError(spec.url, reason.detail, limits.maxBodyBytes);
     if (reason !== undefined) throw abortedError(reason, spec.url);

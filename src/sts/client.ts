@@ -35,6 +35,8 @@ export interface StsTarget {
   callTimeoutMs?: number;
   /** Total attempts including the first (default 3). */
   maxAttempts?: number;
+  /** Receives one line per HTTP attempt (method, host+path, status, operation) for --debug; never a body or header. */
+  requestLog?: (line: string) => void;
 }
 
 export interface SamlCredentials extends AwsCredentials {
@@ -176,6 +178,31 @@ function limitResponseBody(client: StsClientInstance): void {
   );
 }
 
+/**
+ * The --debug request list (issue 8, item 3) names STS calls as the IdP client names its requests. In the
+ * deserialize step, which runs once per attempt (inside the retry middleware), so a retry shows as a
+ * second line. Method, host and path only: the query and body carry the assertion or a signature.
+ */
+function logAttempts(client: StsClientInstance, log: (line: string) => void, operation: StsOperation): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { method?: string; hostname?: string; port?: number; path?: string };
+      const where = `${request.hostname ?? '?'}${request.port ? `:${request.port}` : ''}${request.path ?? '/'}`;
+      const line = (outcome: string): string => `request: ${request.method ?? 'POST'} ${where} -> ${outcome} (STS ${operation})`;
+      try {
+        const out = await next(args);
+        log(line(String((out.response as { statusCode?: number }).statusCode ?? '?')));
+        return out;
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        log(line(status !== undefined ? String(status) : `failed: ${(error as { code?: string; name?: string }).code ?? (error as Error).name}`));
+        throw error;
+      }
+    },
+    { step: 'deserialize', priority: 'high', name: 'awsfedRequestLog' },
+  );
+}
+
 function limited(source: Readable): Readable {
   let size = 0;
   return Readable.from(
@@ -228,6 +255,7 @@ async function withClient<T>(
   } catch (error) {
     throw mapStsError(error, ctx);
   }
+  if (target.requestLog) logAttempts(setup.client, target.requestLog, ctx.operation);
   const timeoutMs = target.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), timeoutMs);

@@ -20,11 +20,13 @@ export interface Sts {
   getCallerIdentity(target: StsTarget, creds: AwsCredentials): Promise<{ account: string; arn: string; userId: string }>;
 }
 
-export function stsOverHttp(): Sts {
+/** `requestLog` (the --debug logger) gets one line per STS HTTP attempt, in the IdP client's format. */
+export function stsOverHttp(requestLog?: (line: string) => void): Sts {
   const client = () => import('./client.js');
+  const logged = (target: StsTarget): StsTarget => (requestLog && !target.requestLog ? { ...target, requestLog } : target);
   return {
-    assumeRoleWithSaml: async (target, input) => (await client()).assumeRoleWithSaml(target, input),
-    assumeRole: async (target, creds, input) => (await client()).assumeRole(target, creds, input),
-    getCallerIdentity: async (target, creds) => (await client()).getCallerIdentity(target, creds),
+    assumeRoleWithSaml: async (target, input) => (await client()).assumeRoleWithSaml(logged(target), input),
+    assumeRole: async (target, creds, input) => (await client()).assumeRole(logged(target), creds, input),
+    getCallerIdentity: async (target, creds) => (await client()).getCallerIdentity(logged(target), creds),
   };
 }

@@ -119,7 +119,7 @@ async function converse(
 
   // The status line names the host only: a URL's query may carry a SAMLRequest or a user name.
   const contact = (url: string, work: () => Promise<HttpResponse>) => withProgress(opts.progress, `Contacting ${hostOf(url)}…`, work);
-  let response = await contact(opts.entryUrl, () => opts.http.get(opts.entryUrl, request));
+  let response = await contact(opts.entryUrl, () => opts.http.get(opts.entryUrl, { ...request, reason: 'IdP-initiated sign-on page' }));
   for (let step = 1; step <= maxSteps; step++) {
     const page = classify(response.body, response.url);
     steps.push(page.kind);
@@ -164,7 +164,7 @@ async function converse(
         const { chooseMethodEntries } = await import('./mfa/choose-method.js');
         const entries = await chooseMethodEntries(page, ports);
         lastPosted = undefined;
-        response = await contact(page.form.action, () => submit(opts.http, page.form, entries, request));
+        response = await contact(page.form.action, () => submit(opts.http, page.form, entries, { ...request, reason: 'post the MFA method choice' }));
         continue;
       }
       case 'unknown': {
@@ -190,12 +190,20 @@ async function converse(
     const { form, entries } = await nextPost(page, opts, creds);
     lastPosted = page.kind;
     assertSameOriginCredentials(form, entries, response.url);
-    response = await contact(form.action, () => submit(opts.http, form, entries, request));
+    response = await contact(form.action, () => submit(opts.http, form, entries, { ...request, reason: POST_REASONS[page.kind] }));
   }
   throw new IdpError('IDP_TOO_MANY_STEPS', `Sign-in did not finish after ${maxSteps} pages (${steps.join(' -> ')})`, {
     hint: 'The IdP keeps sending pages without a SAML response; run with --debug to see each step.',
   });
 }
+
+/** The --debug reason of each post the loop makes itself (the MFA handlers name their own). */
+const POST_REASONS: Record<'login-form' | 'username-page' | 'password-page' | 'site-selection', string> = {
+  'login-form': 'post the login form',
+  'username-page': 'post the user name',
+  'password-page': 'post the password',
+  'site-selection': 'post the relying-party choice',
+};
 
 async function nextPost(
   page: Exclude<Page, { kind: 'saml-response' | 'error' | 'mfa' | 'mfa-choice' | 'unknown' }>,

@@ -42,7 +42,7 @@ export async function waitForPush(first: MfaPage, ports: Ports): Promise<HttpRes
         await ports.sleep(interval);
         countdown?.tick();
         ports.log.debug(`${label}: poll ${poll} at ${hostOf(page.form.action)}`);
-        const response = await ports.http.postForm(page.form.action, formEntries(page.form, { submit: null }), { signal });
+        const response = await ports.http.postForm(page.form.action, formEntries(page.form, { submit: null }), { signal, reason: `poll ${label} push (${poll})` });
         const next = ports.classify(response);
         if (next.kind !== 'mfa' || next.adapter !== page.adapter || next.step.kind !== 'push') return response;
         if (next.errorText) throw mfaFailureError(pushFailure(next.errorText), label, next.errorText, response.url);
@@ -95,7 +95,7 @@ export async function waitForServer(page: MfaPage, ports: Ports): Promise<HttpRe
   const response = await underMfaLimit(ports, label, 'call', async (signal) => {
     const countdown = live ? startCountdown(live, (left) => `${ask}: ${left} left (--mfa-timeout)`, limitMs, ports.now) : undefined;
     try {
-      return await ports.http.postForm(page.form.action, formEntries(page.form, { submit: null }), { signal, timeoutMs: limitMs });
+      return await ports.http.postForm(page.form.action, formEntries(page.form, { submit: null }), { signal, timeoutMs: limitMs, reason: `wait for the ${label} call` });
     } finally {
       countdown?.stop();
     }

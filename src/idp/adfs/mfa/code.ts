@@ -31,7 +31,10 @@ export async function answerCodes(first: MfaPage, ports: Ports): Promise<HttpRes
     const set: Record<string, string> = { [step.codeField]: answer.code };
     if (step.confirmField) set[step.confirmField] = answer.code;
     ports.log.debug(`${label}: posting the ${purposeName(step.purpose)} (attempt ${attempt})`);
-    const response = await ports.http.postForm(page.form.action, formEntries(page.form, { set }), { signal: ports.signal });
+    const response = await ports.http.postForm(page.form.action, formEntries(page.form, { set }), {
+      signal: ports.signal,
+      reason: `post the ${label} ${purposeName(step.purpose)} (attempt ${attempt})`,
+    });
     const next = ports.classify(response);
     if (next.kind !== 'mfa' || next.adapter !== page.adapter || next.step.kind !== 'code') return response;
     if (next.step.purpose !== step.purpose && !next.errorText) {

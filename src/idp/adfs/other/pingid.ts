@@ -58,10 +58,10 @@ async function pollPing(
     await ports.sleep(interval);
     w.tick();
     ports.log.debug(`PingID: poll ${poll} at ${hostOf(statusUrl)}`);
-    const response = await ports.http.postForm(statusUrl, hidden, { signal });
+    const response = await ports.http.postForm(statusUrl, hidden, { signal, reason: `poll ${PINGID_LABEL} push (${poll})` });
     const status = statusOf(response);
     if (status === undefined) throw unexpectedStatusError(response);
-    if (APPROVED.test(status)) return ports.http.postForm(page.form.action, formEntries(page.form), { signal });
+    if (APPROVED.test(status)) return ports.http.postForm(page.form.action, formEntries(page.form), { signal, reason: `post the ${PINGID_LABEL} approval back to the IdP` });
     if (DENIED.test(status)) throw mfaFailureError('denied', PINGID_LABEL, undefined, statusUrl);
     if (TIMED_OUT.test(status)) throw mfaTimeoutError(PINGID_LABEL, limitMs, 'push notification');
     if (!PENDING.test(status)) throw unexpectedStatusError(response);

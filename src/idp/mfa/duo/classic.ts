@@ -19,7 +19,7 @@ export async function answerDuoClassic(page: Extract<DuoPage, { kind: 'duo-class
   authUrl.searchParams.set('tx', tx);
   authUrl.searchParams.set('parent', page.pageUrl);
   authUrl.searchParams.set('v', '2.6');
-  const prompt = await ports.http.postForm(authUrl.toString(), [['parent', page.pageUrl], ['java_version', ''], ['flash_version', ''], ['screen_resolution_width', '1280'], ['screen_resolution_height', '800'], ['color_depth', '24']], request);
+  const prompt = await ports.http.postForm(authUrl.toString(), [['parent', page.pageUrl], ['java_version', ''], ['flash_version', ''], ['screen_resolution_width', '1280'], ['screen_resolution_height', '800'], ['color_depth', '24']], { ...request, reason: 'open the Duo prompt' });
   const sid = new URL(prompt.url).searchParams.get('sid') ?? readPromptOffer(prompt.body).hidden.sid;
   if (!sid) throw duoFailed(`Duo did not start a session (no sid after /frame/web/v1/auth, HTTP ${prompt.status})`);
 
@@ -27,7 +27,7 @@ export async function answerDuoClassic(page: Extract<DuoPage, { kind: 'duo-class
   const { factor, passcode } = await chooseFactor(offer, ports);
   const fields: Array<[string, string]> = [['sid', sid], ['device', offer.device ?? 'phone1'], ['factor', DUO_FACTOR_NAMES[factor]], ['out_of_date', '']];
   if (passcode !== undefined) fields.push(['passcode', passcode]);
-  const started = duoJson(await ports.http.postForm(new URL('/frame/prompt', origin).toString(), fields, request), 'the factor request');
+  const started = duoJson(await ports.http.postForm(new URL('/frame/prompt', origin).toString(), fields, { ...request, reason: 'start the Duo factor' }), 'the factor request');
   const txid = stringField(started, 'txid');
   if (!txid) throw duoFailed('Duo accepted the factor request but sent no transaction id');
 
@@ -35,11 +35,11 @@ export async function answerDuoClassic(page: Extract<DuoPage, { kind: 'duo-class
   let cookie = stringField(allowed, 'cookie');
   const resultUrl = stringField(allowed, 'result_url');
   if (!cookie && resultUrl) {
-    const result = duoJson(await ports.http.postForm(new URL(resultUrl, origin).toString(), [['sid', sid]], request), 'the result request');
+    const result = duoJson(await ports.http.postForm(new URL(resultUrl, origin).toString(), [['sid', sid]], { ...request, reason: "fetch Duo's result" }), 'the result request');
     cookie = stringField(result, 'cookie');
   }
   if (!cookie) throw duoFailed('Duo approved the sign-in but sent no signed answer (no cookie)');
 
   const entries: Array<[string, string]> = [...page.entries, ['sig_response', `${cookie}:${app}`]];
-  return ports.http.postForm(page.action, entries, request);
+  return ports.http.postForm(page.action, entries, { ...request, reason: "post Duo's answer back to the IdP" });
 }

@@ -180,8 +180,8 @@ export async function pollStatus(
   const live = ports.progress?.live === true ? ports.progress : undefined;
   let countdown: { tick(): void; stop(): void } | undefined;
   try {
-    for (;;) {
-      const res = await ports.http.postForm(statusUrl, fields, { signal: ports.signal });
+    for (let poll = 1; ; poll++) {
+      const res = await ports.http.postForm(statusUrl, fields, { signal: ports.signal, reason: `poll Duo status (${poll})` });
       const response = duoJson(res, 'the status check');
       const code = stringField(response, 'status_code') ?? '';
       const text = stringField(response, 'status');

@@ -16,7 +16,7 @@ export async function answerDuoUniversal(page: Extract<DuoPage, { kind: 'duo-uni
   const request = { signal: ports.signal };
   const origin = new URL(page.action).origin;
 
-  let res = await ports.http.postForm(page.action, page.entries, request);
+  let res = await ports.http.postForm(page.action, page.entries, { ...request, reason: 'open the Duo Universal Prompt' });
   const early = handBack(res);
   if (early) return postBack(ports, early);
 
@@ -25,7 +25,7 @@ export async function answerDuoUniversal(page: Extract<DuoPage, { kind: 'duo-uni
   // The browser-facts form (tx, _xsrf, screen size...): posted back as it is, to the URL it came from.
   const facts = formHolding(res.body, res.url, '_xsrf');
   if (facts && !readPromptOffer(res.body).preferredFactor) {
-    res = await ports.http.postForm(facts.action, facts.entries.map(([n, v]) => [n, n === 'parent' && v === '' ? 'None' : v]), request);
+    res = await ports.http.postForm(facts.action, facts.entries.map(([n, v]) => [n, n === 'parent' && v === '' ? 'None' : v]), { ...request, reason: 'post the Duo browser facts' });
     const remembered = handBack(res);
     if (remembered) return postBack(ports, remembered);
   }
@@ -36,7 +36,7 @@ export async function answerDuoUniversal(page: Extract<DuoPage, { kind: 'duo-uni
   const device = factor === 'passcode' ? 'None' : (offer.device ?? 'phone1');
   const fields: Array<[string, string]> = [['sid', sid], ['factor', DUO_FACTOR_NAMES[factor]], ['device', device]];
   if (passcode !== undefined) fields.push(['passcode', passcode]);
-  const started = duoJson(await ports.http.postForm(`${origin}/frame/v4/prompt`, fields, request), 'the factor request');
+  const started = duoJson(await ports.http.postForm(`${origin}/frame/v4/prompt`, fields, { ...request, reason: 'start the Duo factor' }), 'the factor request');
   const txid = stringField(started, 'txid');
   if (!txid) throw duoFailed('Duo accepted the factor request but sent no transaction id');
 
@@ -44,7 +44,7 @@ export async function answerDuoUniversal(page: Extract<DuoPage, { kind: 'duo-uni
   const exit = await ports.http.postForm(
     `${origin}/frame/v4/oidc/exit`,
     [['sid', sid], ['txid', txid], ['factor', DUO_FACTOR_NAMES[factor]], ['device_key', ''], ['_xsrf', xsrf], ['dampen_choice', 'false']],
-    request,
+    { ...request, reason: "leave Duo's prompt" },
   );
   const back = handBack(exit);
   if (!back) throw duoFailed(`Duo approved the sign-in but its exit page holds no form back to AD FS (HTTP ${exit.status})`);
@@ -57,5 +57,5 @@ function handBack(res: HttpResponse): { action: string; entries: Array<[string, 
 }
 
 function postBack(ports: DuoPorts, form: { action: string; entries: Array<[string, string]> }): Promise<HttpResponse> {
-  return ports.http.postForm(form.action, form.entries, { signal: ports.signal });
+  return ports.http.postForm(form.action, form.entries, { signal: ports.signal, reason: "post Duo's answer back to the IdP" });
 }
