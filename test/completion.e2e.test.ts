@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../src/cli.js';
 import { BIN, explain, makeTempHome, runCli, runProcess } from './helpers/cli.js';
 import type { RunResult, TempHome } from './helpers/cli.js';
+import { HEAVY, loadedPackages } from './helpers/loaded-packages.js';
 import { requireTool } from './helpers/peers.js';
 import { startTmux } from './helpers/tmux.js';
 
@@ -319,27 +320,10 @@ describe('awsfed completion and awsfed __complete', () => {
   });
 
   it('loads only the INI parser and the paths: no HTTP client, SDK, HTML parser or prompt library', async () => {
-    // A module hook records every module the CLI resolves.
-    const record = join(home.home, 'modules.txt');
-    const hook = join(home.home, 'record-modules.mjs');
-    await writeFile(
-      hook,
-      `import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(\`
-import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  appendFileSync(${JSON.stringify(record)}, result.url + '\\\\n');
-  return result;
-}\`));
-`,
-    );
-    const r = await runProcess(process.execPath, ['--import', hook, BIN, '__complete', 'profiles'], { env, timeoutMs: 60_000 });
-    expect(r.code, explain(r)).toBe(0);
-    expect(lines(r)).toEqual(PROFILES);
-    const loaded = (await readFile(record, 'utf8')).split('\n').filter(Boolean);
-    expect(loaded.some((url) => url.endsWith('/dist/ini/document.js')), loaded.join('\n')).toBe(true);
-    const heavy = loaded.filter((url) => /node_modules\/(axios|cheerio|@aws-sdk|@smithy|inquirer|@inquirer|tough-cookie|http-cookie-agent|undici|@xmldom|xml-crypto|node-forge|yocto-spinner)\//.test(url));
-    expect(heavy).toEqual([]);
+    const run = await loadedPackages(['__complete', 'profiles'], { env, cwd: home.home });
+    expect(run.stdout.split('\n').filter(Boolean)).toEqual(PROFILES);
+    expect(run.sources).toContain('src/ini/document.ts');
+    expect(run.packages.filter((p) => HEAVY.test(p))).toEqual([]);
+    expect(run.internal).toEqual([]);
   });
 });

@@ -73,7 +73,7 @@ function secretTool(vars: Record<string, string>): string | undefined {
 }
 
 describe('awsfed login --remember-password', () => {
-  it('with a real Secret Service: stored after a successful login, used by the next login and by a re-login of refresh, forgotten by logout', async () => {
+  it('with a real Secret Service: stored after a successful login, used by the next login and by a re-login of refresh, used by credential-process, forgotten by logout', async () => {
     const home = await newHome();
     const config = `[profile saml]\nawsfed_idp_url = ${env.adfs.entryUrl}\nawsfed_username = ${DEMO_USER.username}\nawsfed_role = *ReadOnly\n\n[profile prod]\nrole_arn = ${PROD}\nsource_profile = saml\n`;
     await writeFile(home.configFile, config);
@@ -102,6 +102,17 @@ describe('awsfed login --remember-password', () => {
     expect(refreshed.code, explain(refreshed)).toBe(0);
     expect(passwordPosts(mark)).toBe(1);
 
+    // credential_process, run by an AWS tool with nobody watching, signs in with it too.
+    const aged = parseIni(await home.read('credentials'), home.credentialsFile);
+    aged.set('saml', 'x_security_token_expires', '2020-01-01T00:00:00Z');
+    await writeFile(home.credentialsFile, aged.toString(), { mode: 0o600 });
+    mark = env.adfs.requests.length;
+    const processed = await cli(home, ['credential-process', '--profile', 'saml'], bus);
+    expect(processed.code, explain(processed)).toBe(0);
+    expect(JSON.parse(processed.stdout)).toMatchObject({ Version: 1, AccessKeyId: expect.stringMatching(/^ASIA/) });
+    expect(processed.stderr).toBe('');
+    expect(passwordPosts(mark)).toBe(1);
+
     const logout = await cli(home, ['logout', '--forget-password'], bus);
     expect(logout.code, explain(logout)).toBe(0);
     expect(logout.stdout).toContain(`Removed the password remembered for ${account()}`);
@@ -111,6 +122,8 @@ describe('awsfed login --remember-password', () => {
     const third = await cli(home, ['login', '--no-session', '--no-prompt'], bus);
     expect(third.code, explain(third)).toBe(7);
     for (const run of [first, second, refreshed, logout, third]) expectNoSecrets(run, [DEMO_USER.password]);
+    // credential-process prints keys on stdout by design; its stderr was checked empty above.
+    expect(processed.stdout).not.toContain(DEMO_USER.password);
   });
 
   it('a wrong password is never stored in the real Secret Service', async () => {

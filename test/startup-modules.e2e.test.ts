@@ -4,23 +4,16 @@
  * back to the packages in it through esbuild's metafile (dist/meta.json), and a file loaded straight
  * from node_modules counts as its package. `--version` loads no package at all, not even commander.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environment.js';
-import { BIN, ROOT, explain, makeTempHome, runProcess } from './helpers/cli.js';
+import { makeTempHome } from './helpers/cli.js';
 import type { TempHome } from './helpers/cli.js';
+import { HEAVY, loadedPackages as loadPackages } from './helpers/loaded-packages.js';
 
-const HOOK = join(ROOT, 'test', 'helpers', 'load-trace.mjs');
-/** HTTP clients, HTML and XML parsers, the AWS SDK, the prompts, the emulators' crypto. */
-const HEAVY = /^(axios|follow-redirects|cheerio|htmlparser2|parse5|@aws-sdk\/.*|@smithy\/.*|@xmldom\/xmldom|xml-crypto|xpath|node-forge|tough-cookie|http-cookie-agent|@inquirer\/.*|inquirer|rxjs|undici)$/;
-
-let meta: { outputs: Record<string, { inputs: Record<string, unknown> }> };
 let home: TempHome;
 
 beforeAll(async () => {
-  meta = JSON.parse(await readFile(join(ROOT, 'dist', 'meta.json'), 'utf8'));
   home = await makeTempHome();
   const later = new Date(Date.now() + 6 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
   await writeFile(
@@ -34,30 +27,7 @@ afterAll(async () => {
   await home?.cleanup();
 });
 
-/** The packages whose code the run loaded. */
-async function loadedPackages(args: string[], extraEnv: Record<string, string> = {}): Promise<{ packages: string[]; stdout: string; internal: string[] }> {
-  const r = await runProcess(process.execPath, ['--import', HOOK, BIN, ...args], { env: { ...home.env, ...extraEnv }, cwd: home.home });
-  expect(r.code, explain(r)).toBe(0);
-  const packages = new Set<string>();
-  for (const line of r.stderr.split('\n')) {
-    if (!line.startsWith('awsfed-loaded ')) continue;
-    const path = fileURLToPath(line.slice('awsfed-loaded '.length));
-    if (path === HOOK) continue;
-    const direct = packageOf(path);
-    if (direct) packages.add(direct);
-    const output = meta.outputs[relative(ROOT, path)];
-    for (const input of Object.keys(output?.inputs ?? {})) {
-      const p = packageOf(input);
-      if (p) packages.add(p);
-    }
-  }
-  const internal = r.stderr.split('\n').filter((l) => l.startsWith('awsfed-loaded-internal ')).map((l) => l.slice('awsfed-loaded-internal '.length));
-  return { packages: [...packages].sort(), stdout: r.stdout, internal };
-}
-
-function packageOf(path: string): string | undefined {
-  return /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(path)?.[1];
-}
+const loadedPackages = (args: string[], extraEnv: Record<string, string> = {}) => loadPackages(args, { env: { ...home.env, ...extraEnv }, cwd: home.home });
 
 describe('what each light command loads', () => {
   it('--version: no package at all (commander neither)', async () => {
