@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import type { Deps } from './deps.js';
-import { ExitCode } from './errors.js';
+import { ExitCode, UsageError } from './errors.js';
 
 export interface CliContext {
   /** Builds the ports once the global flags (--debug) are known. */
@@ -201,13 +201,20 @@ Examples:
   program
     .command('credential-process')
     .description("print a profile's credentials as credential_process JSON: cached while valid, else signed in again without prompting")
-    .requiredOption('-p, --profile <name>', 'gateway or destination profile whose keys to serve')
+    .option('-p, --profile <name>', 'gateway or destination profile whose keys to serve (default: AWSFED_PROFILE)')
     .option('--min-ttl <time>', 'serve cached keys only while more than this remains: seconds, or 30m/1h (default 15m)')
     .addHelpText('after', CREDENTIAL_PROCESS_EXAMPLES)
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
       const deps = ctx.deps({ debug: debugOf(cmd) });
       const [{ parseMinTtl }, { credentialProcess }] = await Promise.all([import('./commands/credential-process-cache.js'), import('./commands/credential-process.js')]);
-      deps.out(await credentialProcess({ profile: opts.profile!, minTtlSeconds: parseMinTtl(opts.minTtl) }, deps));
+      // Not AWS_PROFILE: a tool that runs the helper of profile X-process may well have AWS_PROFILE=X-process.
+      const profile = opts.profile ?? deps.env.AWSFED_PROFILE;
+      if (!profile) {
+        throw new UsageError('CREDENTIAL_PROCESS_PROFILE_MISSING', 'credential-process needs the profile whose keys it serves.', {
+          hint: 'Add `--profile P` (or set AWSFED_PROFILE); `awsfed configure --credential-process P` writes the whole line.',
+        });
+      }
+      deps.out(await credentialProcess({ profile, minTtlSeconds: parseMinTtl(opts.minTtl) }, deps));
       setResult(0);
     });
 

@@ -245,6 +245,8 @@ export const ERROR_CODES = {
   FILE_TOO_LARGE: { area: 'files', exit: ExitCode.files, what: 'a config or credentials file is over 16 MiB', todo: 'check the file named in the message; something may be writing into it' },
   FILE_LOCKED: { area: 'files', exit: ExitCode.files, what: 'another awsfed run holds the lock', todo: 'wait for it; remove a stale `.lock` file named in the message' },
   CREDENTIAL_PROCESS_BUSY: { area: 'files', exit: ExitCode.files, what: 'another `credential-process` for the same profile kept signing in past the wait limit', todo: 'try again; if it keeps happening, run `awsfed login` (the message names the lock file to delete if no awsfed runs)' },
+  CREDENTIAL_PROCESS_OF_HELPER: { area: 'settings', exit: ExitCode.usage, what: '`credential-process --profile` names the profile whose credential_process runs awsfed, not a profile awsfed serves', todo: 'give the profile its credential_process line names (`--profile P`)' },
+  CREDENTIAL_PROCESS_PROFILE_MISSING: { area: 'settings', exit: ExitCode.usage, what: '`credential-process` was given no profile', todo: 'add `--profile P` (or set AWSFED_PROFILE)' },
   FILE_INVALID_VALUE: { area: 'files', exit: ExitCode.files, what: 'a section name, key or value cannot be written to an INI file (the file was not changed)', todo: 'check the setting value; otherwise report it as a bug' },
   CA_BUNDLE_UNREADABLE: { area: 'files', exit: ExitCode.files, what: 'the CA bundle path cannot be read (or is a FIFO, device or over 16 MiB)', todo: 'check `--ca-bundle` / `AWSFED_CA_BUNDLE` / `AWS_CA_BUNDLE` / `awsfed_ca_bundle`' },
   CA_BUNDLE_INVALID: { area: 'files', exit: ExitCode.files, what: 'the CA bundle holds no PEM certificate', todo: 'give a PEM file (`-----BEGIN CERTIFICATE-----`)' },

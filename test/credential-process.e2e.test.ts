@@ -184,6 +184,38 @@ describe('awsfed credential-process', () => {
     expect(passwordPosts(idp)).toBe(1);
   });
 
+  it('callers waiting for the lock share a sign-in that failed instead of repeating it one after another', async () => {
+    const home = await catalogHome();
+    const count = join(home.home, 'password-command-runs');
+    // A password command that hangs (gpg waiting for a pinentry nobody sees), cut off after 1 s.
+    const setup = await cli(home, ['configure', '--profile', 'saml', '--password-command', `echo run >> '${count}'; sleep 30`]);
+    expect(setup.code, explain(setup)).toBe(0);
+    const runs = await Promise.all(
+      Array.from({ length: 4 }, () => runCli(['credential-process', '--profile', 'prod'], { env: baseEnv(home, { AWSFED_PASSWORD_COMMAND_TIMEOUT: '1' }), timeoutMs: 120000 })),
+    );
+    expect((await readFile(count, 'utf8')).split('\n').filter(Boolean), 'the password command ran once for four callers').toHaveLength(1);
+    for (const r of runs) {
+      expect(r.code, explain(r)).toBe(3);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/password command/i);
+    }
+    expect(new Set(runs.map((r) => r.stderr.split('\n')[0])).size, 'every caller reports the same failure').toBe(1);
+  });
+
+  it('refuses the helper profile itself, naming the profile it serves; without --profile it takes AWSFED_PROFILE or says what to add', async () => {
+    const home = await loggedInHome();
+    expect((await cli(home, ['configure', '--credential-process', 'saml'])).code).toBe(0);
+    const helper = await cli(home, ['credential-process', '--profile', 'saml-process']);
+    expect(helper.code, explain(helper)).toBe(2);
+    expect(helper.stdout).toBe('');
+    expect(helper.stderr).toContain('saml-process is the profile whose credential_process runs awsfed; awsfed serves the keys of saml.');
+    expect(helper.stderr).toContain('awsfed credential-process --profile saml');
+    const missing = await cli(home, ['credential-process']);
+    expect(missing.code, explain(missing)).toBe(2);
+    expect(missing.stderr).toContain('hint: Add `--profile P` (or set AWSFED_PROFILE)');
+    parseOutput(await cli(home, ['credential-process'], { AWSFED_PROFILE: 'saml' }));
+  });
+
   it('the password command gets no stdin (it is the calling tool\'s) and its stderr is not passed through', async () => {
     const home = await catalogHome();
     const seen = join(home.home, 'seen-stdin');

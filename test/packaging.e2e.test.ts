@@ -57,7 +57,8 @@ beforeAll(async () => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first`);
   work = await mkdtemp(join(tmpdir(), 'awsfed-pack-'));
   const env = npmEnv();
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', env });
+  // --ignore-scripts: the prepack build would replace dist/ under the other test files running now.
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', env });
   packed = (JSON.parse(out) as PackResult[])[0]!;
   const prefix = join(work, 'prefix');
   execFileSync('npm', ['install', '--global', '--prefix', prefix, '--offline', join(work, packed.filename)], { cwd: work, encoding: 'utf8', env, stdio: 'pipe' });

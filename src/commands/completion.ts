@@ -33,6 +33,7 @@ export const OPTION_VALUES: Readonly<Record<string, ValueSource>> = {
   // Any other --profile (present or future) takes any profile.
   '*|--profile': profiles,
   'add|--source': profiles,
+  'configure|--credential-process': profiles,
   '*|--output': words(OUTPUT_FORMATS),
   'switch|--format': words(SHELL_FORMATS),
   '*|--ca-bundle': { kind: 'files' },

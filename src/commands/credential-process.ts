@@ -13,12 +13,13 @@
  * one line naming the `awsfed login` to run. Callers do not cache across processes and an SDK may start
  * many at once: the lock makes them sign in once, the others then find the fresh keys in the cache.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
 import type { Deps } from '../deps.js';
-import { AppError, FileError, PromptError, SamlError } from '../errors.js';
+import { AppError, FileError, PromptError, SamlError, UsageError } from '../errors.js';
+import type { ErrorCode } from '../error-codes.js';
 import { sessionFileName, userCacheDir } from '../session/cache-dir.js';
 import { formatProcessCredentials, serveCachedCredentials } from './credential-process-cache.js';
 import type { CredentialProcessOptions } from './credential-process-cache.js';
@@ -41,6 +42,7 @@ async function signInAndServe(options: CredentialProcessOptions, deps: Deps): Pr
   const { parseIni } = await import('../ini/document.js');
   const { chainPath } = await import('../catalog/chain-plan.js');
   const config = (await deps.files.read(paths.configFile)) ?? parseIni('', paths.configFile);
+  refuseHelperProfile(config.get(configSectionName(profile), 'credential_process'), profile);
   const path = chainPath(config, profile);
   const root = path[path.length - 1]!;
   const settings = resolveSettings({}, deps.env, { value: root, source: 'flag' }, config.getSection(configSectionName(root)));
@@ -49,33 +51,78 @@ async function signInAndServe(options: CredentialProcessOptions, deps: Deps): Pr
   // Locked by the chain's root: the gateway sign-in is what concurrent calls for the gateway and for
   // the destinations chained from it would all repeat. Waiting callers then find their keys cached, or
   // only their own AssumeRole left to do.
-  const release = await lockProfile(root, deps, waitMs);
+  const target = lockTarget(root, deps);
+  const waitingSince = deps.clock().getTime();
+  const release = await lockProfile(root, deps, waitMs, target);
   try {
     // The run that held the lock before us has probably just written fresh keys.
     const fresh = await serveCachedCredentials(options, deps);
     if (fresh !== undefined) return fresh;
+    // ...or failed while we waited: the same sign-in would fail the same way, once per waiting caller
+    // (an SDK starting ten processes would wait ten times as long), so share its failure instead.
+    const failed = await recentFailure(target, waitingSince);
+    if (failed) throw failed;
     const [{ ensureProfileCredentials }, { createGatewaySignIn }] = await Promise.all([import('../chain/credentials.js'), import('./gateway-sign-in.js')]);
     const resolved = await ensureProfileCredentials(profile, deps, {
       noPrompt: true,
       signIn: createGatewaySignIn({ unattended: true }),
       minValiditySeconds: options.minTtlSeconds,
     });
+    await rm(`${target}${FAILURE_SUFFIX}`, { force: true });
     return formatProcessCredentials(resolved.credentials);
   } catch (error) {
-    throw needsPersonError(error, profile, root) ?? error;
+    const reported = needsPersonError(error, profile, root) ?? error;
+    await recordFailure(target, reported, deps.clock().getTime());
+    throw reported;
   } finally {
     await release();
   }
+}
+
+/** The profile `configure --credential-process` wrote is the helper's caller, not a profile it serves. */
+function refuseHelperProfile(line: string | undefined, profile: string): void {
+  const served = line && /\bcredential-process\b.*?(?:--profile|-p)[= ]+(?:'([^']+)'|"([^"]+)"|(\S+))/.exec(line);
+  if (!served) return;
+  const source = served[1] ?? served[2] ?? served[3]!;
+  throw new UsageError('CREDENTIAL_PROCESS_OF_HELPER', `${profile} is the profile whose credential_process runs awsfed; awsfed serves the keys of ${source}.`, {
+    hint: `Use \`awsfed credential-process --profile ${source}\` (that is what ${profile}'s credential_process line runs).`,
+  });
+}
+
+const FAILURE_SUFFIX = '.failed.json';
+
+/** What the last run's sign-in failed with (message and hint only: neither holds a secret). */
+async function recordFailure(target: string, error: unknown, at: number): Promise<void> {
+  if (!(error instanceof AppError)) return;
+  const record = JSON.stringify({ at, code: error.code, message: error.message, hint: error.hint });
+  await writeFile(`${target}${FAILURE_SUFFIX}`, record, { mode: 0o600 }).catch(() => undefined);
+}
+
+/** The failure a run recorded after `since`, i.e. while this one waited for the lock (a success removes it). */
+async function recentFailure(target: string, since: number): Promise<AppError | undefined> {
+  let record: { at?: unknown; code?: unknown; message?: unknown; hint?: unknown };
+  try {
+    record = JSON.parse(await readFile(`${target}${FAILURE_SUFFIX}`, 'utf8')) as typeof record;
+  } catch {
+    return undefined;
+  }
+  if (typeof record.at !== 'number' || record.at < since || typeof record.code !== 'string' || typeof record.message !== 'string') return undefined;
+  const { ERROR_CODES } = await import('../error-codes.js');
+  if (!Object.hasOwn(ERROR_CODES, record.code)) return undefined;
+  return new AppError(record.code as ErrorCode, record.message, { hint: typeof record.hint === 'string' ? record.hint : '' });
+}
+
+export function lockTarget(profile: string, deps: Deps): string {
+  const dir = join(userCacheDir(deps.env, deps.homeDir, deps.platform ?? 'linux'), 'awsfed', 'credential-process');
+  return join(dir, sessionFileName(profile).replace(/\.json$/, ''));
 }
 
 /**
  * One lock per gateway profile in the user's cache directory (beside the IdP sessions), held around
  * "check the cache, sign in, write": the pid inside lets a waiter take over from a run that died.
  */
-export async function lockProfile(profile: string, deps: Deps, waitMs: number): Promise<() => Promise<void>> {
-  const dir = join(userCacheDir(deps.env, deps.homeDir, deps.platform ?? 'linux'), 'awsfed', 'credential-process');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const target = join(dir, sessionFileName(profile).replace(/\.json$/, ''));
+export async function lockProfile(profile: string, deps: Deps, waitMs: number, target = lockTarget(profile, deps)): Promise<() => Promise<void>> {
+  await mkdir(dirname(target), { recursive: true, mode: 0o700 });
   const { acquireLock } = await import('../credentials/file-lock.js');
   try {
     return await acquireLock(target, { lockTimeoutMs: waitMs, staleLockMs: waitMs, onWait: (line) => deps.log.debug(line) });
