@@ -190,7 +190,11 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
       });
     let samlResponse: string;
     try {
-      ({ samlResponse } = await attempt());
+      const signing = attempt();
+      // The first IdP request is on its way: the SDK (the STS call that follows every sign-in) loads
+      // while the IdP answers, not after it (issue 8, item 3).
+      deps.sts.preload?.();
+      ({ samlResponse } = await signing);
     } catch (error) {
       // A remembered password the IdP refuses is stale (changed in AD): it goes, so that no later run
       // posts it again (each try counts towards the lockout). On a terminal the user types the new one.
