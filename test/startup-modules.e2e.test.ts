@@ -6,10 +6,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAdfsEmulator } from '../src/emulator/adfs.js';
+import { createSelfSignedIdentity } from '../src/emulator/certs.js';
 import { DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environment.js';
-import { makeTempHome } from './helpers/cli.js';
+import { startStsEmulator } from '../src/emulator/sts.js';
+import { BIN, explain, makeTempHome, runProcess } from './helpers/cli.js';
 import type { TempHome } from './helpers/cli.js';
-import { HEAVY, loadedPackages as loadPackages } from './helpers/loaded-packages.js';
+import { HEAVY, HOOK, loadedPackages as loadPackages, packagesInFile } from './helpers/loaded-packages.js';
 
 let home: TempHome;
 
@@ -70,6 +73,38 @@ describe('what each light command loads', () => {
       expect(internal).toEqual([]);
     } finally {
       await env.close();
+    }
+  });
+
+  // The SDK is the largest chunk a login loads; loaded after the sign-in it added its compile time to
+  // every login, loaded while the IdP answers it costs none (issue 8, item 3). With 300 ms per IdP
+  // request, the load has 600 ms after the first request is out to show before the last answer.
+  it('a login loads the AWS SDK while the IdP is still answering, before the last IdP answer', async () => {
+    const role = { roleArn: 'arn:aws:iam::111111111111:role/ADFS-Early', principalArn: 'arn:aws:iam::111111111111:saml-provider/ADFS' };
+    const signer = createSelfSignedIdentity('awsfed preload test');
+    const sts = await startStsEmulator({ providers: [{ principalArn: role.principalArn, certPem: signer.certPem }], roles: [{ roleArn: role.roleArn, maxSessionDuration: 43200 }] });
+    const adfs = await startAdfsEmulator({
+      variant: 'adfs3',
+      users: [{ username: 'early@corp.example', password: 'Early-Passw0rd!', roles: [role], roleSessionName: 'early@corp.example', sessionDuration: 3600 }],
+      signer,
+      latencyMs: 300,
+    });
+    try {
+      const args = ['--import', HOOK, BIN, 'login', '--profile', 'early', '--idp-url', adfs.entryUrl, '--username', 'early@corp.example', '--no-prompt', '--no-session', '--debug'];
+      const r = await runProcess(process.execPath, args, { env: { ...home.env, AWS_ENDPOINT_URL_STS: sts.url, AWSFED_PASSWORD: 'Early-Passw0rd!' }, cwd: home.home });
+      expect(r.code, explain(r)).toBe(0);
+      const lines = r.stderr.split('\n');
+      const sdkFiles = await Promise.all(lines.map(async (line) => line.startsWith('awsfed-loaded ') && (await packagesInFile(line.slice('awsfed-loaded '.length))).includes('@aws-sdk/client-sts')));
+      const sdkAt = sdkFiles.indexOf(true);
+      let lastIdpAnswer = -1;
+      lines.forEach((line, i) => {
+        if (line.startsWith('debug: request: ') && !line.includes('(STS ')) lastIdpAnswer = i;
+      });
+      expect(sdkAt, explain(r)).toBeGreaterThan(-1);
+      expect(lastIdpAnswer, explain(r)).toBeGreaterThan(-1);
+      expect(sdkAt, explain(r)).toBeLessThan(lastIdpAnswer);
+    } finally {
+      await Promise.all([adfs.close(), sts.close()]);
     }
   });
 });

@@ -62,7 +62,7 @@ const result = await build({
   keepNames: true,
   metafile: true,
   logLevel: 'warning',
-  plugins: [oneToughCookie(), noMultipartForms(), axiosWithoutFetch()],
+  plugins: [oneToughCookie(), noMultipartForms(), axiosWithoutFetch(), unusedPaths()],
 });
 
 writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
@@ -125,6 +125,54 @@ function axiosWithoutFetch() {
         if (!text.includes(formDataLine)) throw new Error(`axios changed: ${path} no longer has \`${formDataLine}\` (src/build/build.mjs, axiosWithoutFetch)`);
         return { contents: text.replace(formDataLine, 'const FormDataCtor = undefined;'), loader: 'js' };
       });
+    },
+  };
+}
+
+/**
+ * Modules that a bundled package imports at its top level for a feature awsfed never uses, each
+ * replaced (for that importer only) by a module that throws if the feature is ever reached. Each costs
+ * load time and RSS on every sign-in (figures from one login against the emulators, issue 8 item 3):
+ * - axios: `http2` (Node's HTTP/2 stack, about 2 MiB of RSS; used only with httpVersion: 2, never set),
+ *   `follow-redirects` with `debug` (src/http/client.ts sets maxRedirects: 0 and follows redirects itself,
+ *   so that each hop is checked and logged) and `https-proxy-agent` (proxy: false: axios' implicit proxy
+ *   support is switched off in src/http/client.ts);
+ * - @aws-sdk/client-sts: `@aws-sdk/credential-provider-node`, the default credential chain (env, ini,
+ *   sso, process, web identity, IMDS): src/sts/client.ts passes credentials on every client, or a provider
+ *   that throws for the unsigned AssumeRoleWithSAML, so the chain is never asked.
+ */
+function unusedPaths() {
+  const thrower = (what) => `function unused() { throw new Error(${JSON.stringify(`awsfed does not use ${what} (left out of the bundle: src/build/build.mjs, unusedPaths)`)}); }`;
+  const stubs = [
+    {
+      name: 'http2',
+      importer: `${sep}axios${sep}`,
+      contents: `${thrower("axios' HTTP/2 transport")}\nexport default new Proxy({}, { get: unused });\n`,
+    },
+    {
+      name: 'follow-redirects',
+      importer: `${sep}axios${sep}`,
+      contents: `${thrower("axios' redirect following")}\nexport default { http: new Proxy({}, { get: unused }), https: new Proxy({}, { get: unused }) };\n`,
+    },
+    {
+      name: 'https-proxy-agent',
+      importer: `${sep}axios${sep}`,
+      contents: `${thrower("axios' implicit proxy support")}\nexport default class HttpsProxyAgent { constructor() { unused(); } }\n`,
+    },
+    {
+      name: '@aws-sdk/credential-provider-node',
+      importer: `${sep}@aws-sdk${sep}client-sts${sep}`,
+      contents: `${thrower("the SDK's default credential chain")}\nexport const defaultProvider = () => unused;\n`,
+    },
+  ];
+  return {
+    name: 'unused-paths',
+    setup(b) {
+      for (const stub of stubs) {
+        const filter = new RegExp(`^${stub.name.replace(/[/.\-@]/g, (c) => `\\${c}`)}$`);
+        b.onResolve({ filter }, (args) => (args.importer.includes(stub.importer) ? { path: stub.name, namespace: 'awsfed-unused' } : undefined));
+      }
+      b.onLoad({ filter: /.*/, namespace: 'awsfed-unused' }, ({ path }) => ({ contents: stubs.find((s) => s.name === path).contents, loader: 'js' }));
     },
   };
 }

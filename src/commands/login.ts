@@ -126,10 +126,12 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
   const { settings, prompter, deps, options } = ctx;
   refuseTerminalStdin(options, deps.isInteractive);
   const entryUrl = await resolveEntryUrl(settings, prompter);
-  const [{ createHttpClient }, { signIn }, { parseSamlResponse }, session] = await Promise.all([
+  // Together, so that the files are read in parallel. The assertion parser (and its XML library) is
+  // not needed before the IdP's last answer: fetchAssertion loads it while the IdP answers.
+  const [{ createHttpClient }, { signIn }, { createMfaCodeSource }, session] = await Promise.all([
     import('../http/client.js'),
     import('../idp/adfs/flow.js'),
-    import('../saml/parse.js'),
+    import('../secrets/mfa-code.js'),
     // The user named before any sign-in (flag, env, config): a saved session must be that user's.
     openIdpSession(ctx, entryUrl, settings.username.value),
   ]);
@@ -164,7 +166,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
       }));
     },
   };
-  const mfa = await mfaOptions(ctx, stdin.code);
+  const mfa = mfaOptions(ctx, stdin.code, createMfaCodeSource);
   const saveDebugPage = options.debug ? debugPageSaver(deps.env.TMPDIR) : undefined;
   let signIns = 0;
   let latest: Promise<SignedAssertion> | undefined;
@@ -189,8 +191,13 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
         timeoutMs: settings.timeout.value * 1000,
       });
     let samlResponse: string;
+    const signing = attempt();
+    // The first IdP request is on its way: the assertion parser and the SDK (the STS call that
+    // follows every sign-in) load while the IdP answers, not after it (issue 8, item 3).
+    const parser = import('../saml/parse.js');
+    deps.sts.preload?.();
     try {
-      ({ samlResponse } = await attempt());
+      ({ samlResponse } = await signing);
     } catch (error) {
       // A remembered password the IdP refuses is stale (changed in AD): it goes, so that no later run
       // posts it again (each try counts towards the lockout). On a terminal the user types the new one.
@@ -208,6 +215,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
       askedForPassword = false;
       ({ samlResponse } = await attempt());
     }
+    const { parseSamlResponse } = await parser;
     const assertion = parseSamlResponse(samlResponse);
     const signedInAs = username ? await username : settings.username.value;
     // Only now, with the IdP's assertion in hand, is the password known to be right.
@@ -329,9 +337,12 @@ function splitStdin(options: LoginOptions, readStdin: () => Promise<string>): { 
 }
 
 /** The second-factor ports: where codes come from, how a method is chosen, and the status lines. */
-async function mfaOptions(ctx: LoginContext, stdinCode: (() => Promise<string>) | undefined): Promise<SignInMfaOptions> {
+function mfaOptions(
+  ctx: LoginContext,
+  stdinCode: (() => Promise<string>) | undefined,
+  createMfaCodeSource: typeof import('../secrets/mfa-code.js').createMfaCodeSource,
+): SignInMfaOptions {
   const { settings, prompter, deps, options } = ctx;
-  const { createMfaCodeSource } = await import('../secrets/mfa-code.js');
   const method = settings.mfaMethod.value;
   const progress = deps.progress?.();
   return {

@@ -464,6 +464,44 @@ describe('transport', () => {
     );
   });
 
+  // awsfed resolves every setting itself (src/config/settings.ts): the SDK must not read the user's
+  // ~/.aws/config or AWS_* variables behind its back (sdk_ua_app_id, defaults_mode, retry_mode,
+  // use_fips_endpoint, ...), and reading them cost each login file reads before the STS call.
+  it("reads none of the user's AWS config file: an sdk_ua_app_id there does not reach the request", async () => {
+    const { createServer } = await import('node:http');
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'awsfed-sts-config-'));
+    const saved = { config: process.env.AWS_CONFIG_FILE, credentials: process.env.AWS_SHARED_CREDENTIALS_FILE };
+    await writeFile(join(dir, 'config'), '[default]\nsdk_ua_app_id = from-user-config\n');
+    await writeFile(join(dir, 'credentials'), '[default]\nsdk_ua_app_id = from-user-credentials\n');
+    process.env.AWS_CONFIG_FILE = join(dir, 'config');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+    const agents: string[] = [];
+    const server = createServer((req, res) => {
+      agents.push(String(req.headers['user-agent']) + ' ' + String(req.headers['x-amz-user-agent']));
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'text/xml' }).end(assumeRoleWithSamlBody('2099-01-01T00:00:00Z')));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      await assumeRoleWithSaml({ region: 'us-east-1', endpoint: url, maxAttempts: 1 }, { roleArn: ADMIN, principalArn: PROVIDER, samlAssertion: saml(), durationSeconds: 900 });
+      expect(agents).toHaveLength(1);
+      expect(agents[0]).toContain('aws-sdk-js');
+      expect(agents[0]).not.toContain('from-user');
+    } finally {
+      for (const [name, value] of [['AWS_CONFIG_FILE', saved.config], ['AWS_SHARED_CREDENTIALS_FILE', saved.credentials]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('never quotes the request secrets (or control characters) that an echoing endpoint puts in its error message', async () => {
     const { createServer } = await import('node:http');
     const server = createServer((req, res) => {

@@ -18,6 +18,11 @@ export interface Sts {
     input: { roleArn: string; roleSessionName: string; durationSeconds: number; externalId?: string },
   ): Promise<SamlCredentials>;
   getCallerIdentity(target: StsTarget, creds: AwsCredentials): Promise<{ account: string; arn: string; userId: string }>;
+  /**
+   * A call will come soon: load what it needs now, without waiting (a login calls this while its IdP
+   * requests are on the network). Optional: fakes need not have it.
+   */
+  preload?(): void;
 }
 
 /** `requestLog` (the --debug logger) gets one line per STS HTTP attempt, in the IdP client's format. */
@@ -28,5 +33,6 @@ export function stsOverHttp(requestLog?: (line: string) => void): Sts {
     assumeRoleWithSaml: async (target, input) => (await client()).assumeRoleWithSaml(logged(target), input),
     assumeRole: async (target, creds, input) => (await client()).assumeRole(logged(target), creds, input),
     getCallerIdentity: async (target, creds) => (await client()).getCallerIdentity(logged(target), creds),
+    preload: () => void client().then((c) => c.preloadSdk(), () => undefined),
   };
 }

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { BIN, ROOT, explain, runProcess } from './cli.js';
 
-const HOOK = join(ROOT, 'test', 'helpers', 'load-trace.mjs');
+/** `node --import` this to have every loaded file: module printed as `awsfed-loaded URL` on stderr. */
+export const HOOK = join(ROOT, 'test', 'helpers', 'load-trace.mjs');
 /** HTTP clients, HTML and XML parsers, the AWS SDK, the prompts, the emulators' crypto, the spinner. */
 export const HEAVY = /^(axios|follow-redirects|cheerio|htmlparser2|parse5|@aws-sdk\/.*|@smithy\/.*|@xmldom\/xmldom|xml-crypto|xpath|node-forge|tough-cookie|http-cookie-agent|@inquirer\/.*|inquirer|rxjs|undici|yocto-spinner)$/;
 
@@ -46,6 +47,13 @@ export async function loadedPackages(args: string[], options: { env: Record<stri
   }
   const internal = r.stderr.split('\n').filter((l) => l.startsWith('awsfed-loaded-internal ')).map((l) => l.slice('awsfed-loaded-internal '.length));
   return { packages: [...packages].sort(), sources: [...sources].sort(), stdout: r.stdout.replace(/^awsfed-loaded.*\n/gm, ''), internal };
+}
+
+/** The packages bundled into the dist file at `url` (a line of the load trace without its prefix). */
+export async function packagesInFile(url: string): Promise<string[]> {
+  meta ??= JSON.parse(await readFile(join(ROOT, 'dist', 'meta.json'), 'utf8')) as Meta;
+  const output = meta.outputs[relative(ROOT, fileURLToPath(url))];
+  return Object.keys(output?.inputs ?? {}).flatMap((input) => packageOf(input) ?? []);
 }
 
 function packageOf(path: string): string | undefined {
