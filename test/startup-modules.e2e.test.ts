@@ -35,14 +35,16 @@ afterAll(async () => {
 });
 
 /** The packages whose code the run loaded. */
-async function loadedPackages(args: string[], extraEnv: Record<string, string> = {}): Promise<{ packages: string[]; stdout: string; internal: string[] }> {
+async function loadedPackages(args: string[], extraEnv: Record<string, string> = {}): Promise<{ packages: string[]; files: string[]; stdout: string; internal: string[] }> {
   const r = await runProcess(process.execPath, ['--import', HOOK, BIN, ...args], { env: { ...home.env, ...extraEnv }, cwd: home.home });
   expect(r.code, explain(r)).toBe(0);
   const packages = new Set<string>();
+  const files: string[] = [];
   for (const line of r.stderr.split('\n')) {
     if (!line.startsWith('awsfed-loaded ')) continue;
     const path = fileURLToPath(line.slice('awsfed-loaded '.length));
     if (path === HOOK) continue;
+    files.push(relative(ROOT, path));
     const direct = packageOf(path);
     if (direct) packages.add(direct);
     const output = meta.outputs[relative(ROOT, path)];
@@ -52,7 +54,7 @@ async function loadedPackages(args: string[], extraEnv: Record<string, string> =
     }
   }
   const internal = r.stderr.split('\n').filter((l) => l.startsWith('awsfed-loaded-internal ')).map((l) => l.slice('awsfed-loaded-internal '.length));
-  return { packages: [...packages].sort(), stdout: r.stdout, internal };
+  return { packages: [...packages].sort(), files, stdout: r.stdout, internal };
 }
 
 function packageOf(path: string): string | undefined {
@@ -60,16 +62,19 @@ function packageOf(path: string): string | undefined {
 }
 
 describe('what each light command loads', () => {
-  it('--version: no package at all (commander neither)', async () => {
-    const { packages, stdout } = await loadedPackages(['--version']);
+  // Each file an ES module loads costs its resolution and instantiation: the fast paths are one file.
+  it('--version: no package at all (commander neither), and no file but the bin', async () => {
+    const { packages, files, stdout } = await loadedPackages(['--version']);
     expect(stdout).toMatch(/^\d+\.\d+\.\d+/);
     expect(packages).toEqual([]);
+    expect(files).toEqual([relative(ROOT, BIN)]);
   });
 
-  it('credential-process cache hit: no package at all (answered before commander), the Version 1 JSON for a destination', async () => {
-    const { packages, stdout } = await loadedPackages(['credential-process', '--profile', 'prod']);
+  it('credential-process cache hit: no package at all (answered before commander) and no file but the bin, the Version 1 JSON for a destination', async () => {
+    const { packages, files, stdout } = await loadedPackages(['credential-process', '--profile', 'prod']);
     expect(JSON.parse(stdout)).toMatchObject({ Version: 1, AccessKeyId: 'ASIABBBBBBBBBBBBBBBB' });
     expect(packages).toEqual([]);
+    expect(files).toEqual([relative(ROOT, BIN)]);
   });
 
   it('credential-process with --debug goes to the full CLI (commander loads) and still serves the cache', async () => {

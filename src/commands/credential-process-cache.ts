@@ -2,7 +2,7 @@
  * The cache-hit half of `awsfed credential-process` (issue 8, item 1): the keys awsfed already keeps in
  * ~/.aws/credentials ([P] with x_security_token_expires and x_principal_arn) are the cache. An AWS tool
  * starts the helper on every process start, so this module loads almost nothing: no HTTP client, no
- * AWS SDK, no prompt library, no commander. A fast entry (bin.js) may call serveCachedCredentials
+ * AWS SDK, no prompt library, no commander. A fast entry (bin.cjs) may call serveCachedCredentials
  * straight from argv; the sign-in path lives in credential-process.ts and is imported only on a miss.
  */
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
