@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 /** The packages whose code the run loaded. */
-async function loadedPackages(args: string[], extraEnv: Record<string, string> = {}): Promise<{ packages: string[]; files: string[]; stdout: string; internal: string[] }> {
+async function loadedPackages(args: string[], extraEnv: Record<string, string> = {}): Promise<{ packages: string[]; files: string[]; builtins: string[]; stdout: string; internal: string[] }> {
   const r = await runProcess(process.execPath, ['--import', HOOK, BIN, ...args], { env: { ...home.env, ...extraEnv }, cwd: home.home });
   expect(r.code, explain(r)).toBe(0);
   const packages = new Set<string>();
@@ -54,7 +54,8 @@ async function loadedPackages(args: string[], extraEnv: Record<string, string> =
     }
   }
   const internal = r.stderr.split('\n').filter((l) => l.startsWith('awsfed-loaded-internal ')).map((l) => l.slice('awsfed-loaded-internal '.length));
-  return { packages: [...packages].sort(), files, stdout: r.stdout, internal };
+  const builtins = r.stderr.split('\n').filter((l) => l.startsWith('awsfed-loaded-builtin ')).map((l) => l.slice('awsfed-loaded-builtin '.length));
+  return { packages: [...packages].sort(), files, builtins, stdout: r.stdout, internal };
 }
 
 function packageOf(path: string): string | undefined {
@@ -77,6 +78,12 @@ describe('what each light command loads', () => {
     expect(files).toEqual([relative(ROOT, BIN)]);
   });
 
+  it('credential-process cache hit: no node:crypto (only a write needs it, for its temp file names)', async () => {
+    const { builtins, stdout } = await loadedPackages(['credential-process', '--profile', 'saml']);
+    expect(JSON.parse(stdout)).toMatchObject({ Version: 1, AccessKeyId: 'ASIAAAAAAAAAAAAAAAAA' });
+    expect(builtins).not.toContain('crypto');
+  });
+
   it('credential-process with --debug goes to the full CLI (commander loads) and still serves the cache', async () => {
     const { packages, stdout } = await loadedPackages(['credential-process', '--profile', 'saml', '--debug']);
     expect(JSON.parse(stdout)).toMatchObject({ Version: 1, AccessKeyId: 'ASIAAAAAAAAAAAAAAAAA' });
@@ -90,10 +97,12 @@ describe('what each light command loads', () => {
     expect(packages.filter((p) => HEAVY.test(p))).toEqual([]);
   });
 
-  it('the hook sees the heavy packages when a command does load them (the check can fail)', async () => {
-    // `demo` signs in through the emulators: the HTTP client, the HTML parser and the SDK must show up.
-    const { packages } = await loadedPackages(['demo', '--no-prompt']);
+  it('the hook sees the heavy packages and the built-ins when a command does load them (the checks can fail)', async () => {
+    // `demo` signs in through the emulators: the HTTP client, the HTML parser and the SDK must show up,
+    // and node:crypto (the emulators sign, the file store names its temp files).
+    const { packages, builtins } = await loadedPackages(['demo', '--no-prompt']);
     for (const p of ['axios', 'cheerio', '@aws-sdk/client-sts', '@xmldom/xmldom']) expect(packages).toContain(p);
+    expect(builtins).toContain('crypto');
   });
 
   it("a login sends through axios's http adapter without loading Node's fetch (undici: about 10 MiB of RSS)", async () => {

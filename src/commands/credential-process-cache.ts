@@ -8,6 +8,7 @@
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import { secondsOf } from '../config/settings.js';
 import { principalMismatch, readStoredCredentials } from '../credentials/credentials.js';
+import type { AwsFiles } from '../credentials/aws-files.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { formatTimestamp } from '../ui/format.js';
@@ -88,7 +89,7 @@ export function formatProcessCredentials(credentials: ProcessCredentials): strin
  */
 export async function serveCachedCredentials(
   options: CredentialProcessOptions,
-  deps: Pick<Deps, 'env' | 'homeDir' | 'clock' | 'files' | 'log'>,
+  deps: Pick<Deps, 'env' | 'homeDir' | 'clock' | 'log'> & { files: Pick<AwsFiles, 'read'> },
 ): Promise<string | undefined> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
   const stored = await deps.files.read(paths.credentialsFile);
