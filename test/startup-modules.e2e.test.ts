@@ -13,6 +13,7 @@ import { BIN, ROOT, explain, makeTempHome, runProcess } from './helpers/cli.js';
 import type { TempHome } from './helpers/cli.js';
 
 const HOOK = join(ROOT, 'test', 'helpers', 'load-trace.mjs');
+const BUILTIN_TRACE = join(ROOT, 'test', 'helpers', 'builtin-trace.cjs');
 /** HTTP clients, HTML and XML parsers, the AWS SDK, the prompts, the emulators' crypto. */
 const HEAVY = /^(axios|follow-redirects|cheerio|htmlparser2|parse5|@aws-sdk\/.*|@smithy\/.*|@xmldom\/xmldom|xml-crypto|xpath|node-forge|tough-cookie|http-cookie-agent|@inquirer\/.*|inquirer|rxjs|undici)$/;
 
@@ -35,7 +36,7 @@ afterAll(async () => {
 });
 
 /** The packages whose code the run loaded. */
-async function loadedPackages(args: string[], extraEnv: Record<string, string> = {}): Promise<{ packages: string[]; files: string[]; builtins: string[]; stdout: string; internal: string[] }> {
+async function loadedPackages(args: string[], extraEnv: Record<string, string> = {}): Promise<{ packages: string[]; files: string[]; stdout: string; internal: string[] }> {
   const r = await runProcess(process.execPath, ['--import', HOOK, BIN, ...args], { env: { ...home.env, ...extraEnv }, cwd: home.home });
   expect(r.code, explain(r)).toBe(0);
   const packages = new Set<string>();
@@ -54,8 +55,15 @@ async function loadedPackages(args: string[], extraEnv: Record<string, string> =
     }
   }
   const internal = r.stderr.split('\n').filter((l) => l.startsWith('awsfed-loaded-internal ')).map((l) => l.slice('awsfed-loaded-internal '.length));
+  return { packages: [...packages].sort(), files, stdout: r.stdout, internal };
+}
+
+/** The public built-ins (node:crypto, node:net, ...) the run loaded, with stdout and stderr pipes. */
+async function loadedBuiltins(args: string[], env: Record<string, string> = home.env): Promise<{ builtins: string[]; stdout: string }> {
+  const r = await runProcess(process.execPath, ['-r', BUILTIN_TRACE, BIN, ...args], { env, cwd: home.home });
+  expect(r.code, explain(r)).toBe(0);
   const builtins = r.stderr.split('\n').filter((l) => l.startsWith('awsfed-loaded-builtin ')).map((l) => l.slice('awsfed-loaded-builtin '.length));
-  return { packages: [...packages].sort(), files, builtins, stdout: r.stdout, internal };
+  return { builtins, stdout: r.stdout };
 }
 
 function packageOf(path: string): string | undefined {
@@ -78,10 +86,27 @@ describe('what each light command loads', () => {
     expect(files).toEqual([relative(ROOT, BIN)]);
   });
 
-  it('credential-process cache hit: no node:crypto (only a write needs it, for its temp file names)', async () => {
-    const { builtins, stdout } = await loadedPackages(['credential-process', '--profile', 'saml']);
+  it('credential-process cache hit: no node:crypto (only a write needs it), no net and no stream (stdout, a pipe here, is written without a stream)', async () => {
+    const { builtins, stdout } = await loadedBuiltins(['credential-process', '--profile', 'saml']);
     expect(JSON.parse(stdout)).toMatchObject({ Version: 1, AccessKeyId: 'ASIAAAAAAAAAAAAAAAAA' });
-    expect(builtins).not.toContain('crypto');
+    expect(builtins.filter((b) => ['crypto', 'net', 'stream'].includes(b))).toEqual([]);
+  });
+
+  it('--version: no net and no stream either', async () => {
+    const { builtins, stdout } = await loadedBuiltins(['--version']);
+    expect(stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(builtins.filter((b) => ['crypto', 'net', 'stream'].includes(b))).toEqual([]);
+  });
+
+  it('the built-in trace sees them where a command does load them (the checks above can fail): a write loads crypto, the full CLI net', async () => {
+    const own = await makeTempHome();
+    try {
+      await writeFile(own.configFile, '[profile saml]\nawsfed_idp_url = https://adfs.corp.example/adfs/ls/IdpInitiatedSignOn.aspx\n');
+      const { builtins } = await loadedBuiltins(['add', 'dev', '--account', '123456789012', '--role', 'Admin'], own.env);
+      expect(builtins).toEqual(expect.arrayContaining(['crypto', 'net', 'stream']));
+    } finally {
+      await own.cleanup();
+    }
   });
 
   it('credential-process with --debug goes to the full CLI (commander loads) and still serves the cache', async () => {
@@ -97,12 +122,10 @@ describe('what each light command loads', () => {
     expect(packages.filter((p) => HEAVY.test(p))).toEqual([]);
   });
 
-  it('the hook sees the heavy packages and the built-ins when a command does load them (the checks can fail)', async () => {
-    // `demo` signs in through the emulators: the HTTP client, the HTML parser and the SDK must show up,
-    // and node:crypto (the emulators sign, the file store names its temp files).
-    const { packages, builtins } = await loadedPackages(['demo', '--no-prompt']);
+  it('the hook sees the heavy packages when a command does load them (the check can fail)', async () => {
+    // `demo` signs in through the emulators: the HTTP client, the HTML parser and the SDK must show up.
+    const { packages } = await loadedPackages(['demo', '--no-prompt']);
     for (const p of ['axios', 'cheerio', '@aws-sdk/client-sts', '@xmldom/xmldom']) expect(packages).toContain(p);
-    expect(builtins).toContain('crypto');
   });
 
   it("a login sends through axios's http adapter without loading Node's fetch (undici: about 10 MiB of RSS)", async () => {

@@ -9,14 +9,7 @@ register(
     ),
 );
 
-// Node's own modules never pass the hook above: report them from the load list. Node's fetch (undici) is
-// internal; the public built-ins (crypto, net, ...) are named as `awsfed-loaded-builtin NAME`, except
-// those this file loads itself.
-const own = new Set(process.moduleLoadList);
+// Node's own fetch (undici) is internal, so the hook above never sees it: report it from the load list.
 process.on('exit', () => {
   if (process.moduleLoadList.some((m) => /undici/.test(m))) process.stderr.write('awsfed-loaded-internal undici\n');
-  for (const m of process.moduleLoadList) {
-    const name = /^NativeModule ((?!internal\/).+)$/.exec(m)?.[1];
-    if (name && !own.has(m)) process.stderr.write(`awsfed-loaded-builtin ${name}\n`);
-  }
 });
