@@ -57,7 +57,7 @@ async function resolveTarget(path: string): Promise<string> {
 }
 
 async function currentState(target: string): Promise<{ text: string; mode: number; uid: number; gid: number } | undefined> {
-  const text = await readText(target);
+  const text = readText(target);
   if (text === undefined) return undefined;
   const stat = await fs.stat(target).catch((error: unknown) => {
     throw unreadable(target, error);

@@ -4,7 +4,7 @@
  * loads neither the lock, the in-flight registry nor node:crypto (about 1 ms at start-up, for the temp
  * file names of a write). file-store.ts reads through this module too: one set of safety checks.
  */
-import { constants, promises as fs } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { FileError } from '../errors.js';
 import { type IniDocument, parseIni } from '../ini/document.js';
 import { errnoCode, notRegularFile, tooLarge, unreadable } from './file-errors.js';
@@ -31,13 +31,16 @@ function decode(bytes: Buffer, path: string): string {
  * The text of a file; undefined when it does not exist. Only a regular file is read. A FIFO blocks
  * open() and read() until a writer comes and /dev/zero never ends, so a path pointing at either used to
  * hang the run (or fill the heap). O_NONBLOCK makes the open of a FIFO return at once (it changes
- * nothing for a regular file); the type and size are then checked on the opened handle, so nothing can
- * be swapped in between.
+ * nothing for a regular file); the type and size are then checked on the opened descriptor, so nothing
+ * can be swapped in between.
+ *
+ * Synchronous: a file of a few KiB (16 MiB at most) is read in one go, and node:fs's promise API costs
+ * its own start-up (internal/fs/promises and what it loads, about 1 ms of a cache hit).
  */
-export async function readText(path: string): Promise<string | undefined> {
-  let handle: fs.FileHandle;
+export function readText(path: string): string | undefined {
+  let fd: number;
   try {
-    handle = await fs.open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw unreadable(path, error);
@@ -45,11 +48,11 @@ export async function readText(path: string): Promise<string | undefined> {
   try {
     let bytes: Buffer;
     try {
-      const stat = await handle.stat();
+      const stat = fstatSync(fd);
       if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
       if (!stat.isFile()) throw notRegularFile(path);
       if (stat.size > MAX_INI_FILE_BYTES) throw tooLarge(path, stat.size, MAX_INI_FILE_BYTES);
-      bytes = await handle.readFile();
+      bytes = readFileSync(fd);
     } catch (error) {
       throw error instanceof FileError ? error : unreadable(path, error);
     }
@@ -57,12 +60,16 @@ export async function readText(path: string): Promise<string | undefined> {
     if (bytes.length > MAX_INI_FILE_BYTES) throw tooLarge(path, bytes.length, MAX_INI_FILE_BYTES);
     return decode(bytes, path);
   } finally {
-    await handle.close().catch(() => undefined);
+    try {
+      closeSync(fd);
+    } catch {
+      // Nothing was written through it: a failed close loses nothing.
+    }
   }
 }
 
-/** Reads and parses an INI file; undefined when it does not exist. */
+/** Reads and parses an INI file; undefined when it does not exist. A promise, as the AwsFiles port has it. */
 export async function readIniFile(path: string): Promise<IniDocument | undefined> {
-  const text = await readText(path);
+  const text = readText(path);
   return text === undefined ? undefined : parseIni(text, path);
 }
