@@ -184,8 +184,9 @@ Examples:
             ...(typeof opts.as === 'string' ? { as: opts.as } : {}),
             force: Boolean(opts.force),
             nodePath: process.execPath,
-            // The script node runs (the package's bin.js behind an npm bin symlink), as an absolute path.
-            binPath: realpathSync(process.argv[1] ?? new URL('./bin.js', import.meta.url)),
+            // The script node runs (the package's bin.cjs behind an npm bin symlink), as an absolute path;
+            // the fallback is relative to the bundle chunk this code is in (dist/chunks/).
+            binPath: realpathSync(process.argv[1] ?? new URL('../bin.cjs', import.meta.url)),
           },
           deps,
         );

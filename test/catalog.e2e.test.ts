@@ -1,5 +1,5 @@
 /**
- * End to end: the built CLI (dist/bin.js) manages the destination catalog in a temporary HOME:
+ * End to end: the built CLI (dist/bin.cjs) manages the destination catalog in a temporary HOME:
  * `awsfed add` (every option, updates, multi-hop), `awsfed list` (table and --json, with cached
  * credentials that are valid, expired or absent), `awsfed remove`, and the refusals (missing source,
  * cycles, gateways, bad values) with their exit codes and the whole chain path in the message.

@@ -1,6 +1,6 @@
 /**
  * End to end: the scripts of `awsfed completion SHELL` loaded into real bash, zsh and fish, completing
- * against the built CLI (an `awsfed` wrapper on PATH running dist/bin.js) and a temporary AWS_CONFIG_FILE.
+ * against the built CLI (an `awsfed` wrapper on PATH running dist/bin.cjs) and a temporary AWS_CONFIG_FILE.
  * bash: the completion function driven directly (COMP_WORDS/COMP_CWORD in, COMPREPLY out). zsh: the
  * script loaded under compinit, then run with a stubbed compadd that prints what it is given (and, like
  * compadd, keeps the words that start with PREFIX). fish: `complete -C`. Also the hidden

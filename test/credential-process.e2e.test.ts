@@ -274,7 +274,7 @@ describe('awsfed configure --credential-process, used by the AWS CLI v1 and the 
     await cp(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
     await cp(join(ROOT, 'package.json'), join(dir, 'package.json'));
     await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-    return join(dir, 'dist', 'bin.js');
+    return join(dir, 'dist', 'bin.cjs');
   }
 
   async function configured(): Promise<{ home: TempHome; bin: string; before: { config: string; credentials: string } }> {

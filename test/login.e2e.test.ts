@@ -1,5 +1,5 @@
 /**
- * End to end: the built CLI (dist/bin.js) signs in non-interactively against the loopback AD FS and STS
+ * End to end: the built CLI (dist/bin.cjs) signs in non-interactively against the loopback AD FS and STS
  * emulators started here, and writes ~/.aws/credentials and ~/.aws/config in a temporary HOME.
  * Covers every IdP variant, the --role forms, session durations, password sources, `awsfed configure`
  * and TLS with a private CA. Every run is also checked for leaked secrets.

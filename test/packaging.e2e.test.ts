@@ -77,7 +77,7 @@ describe('the packed tarball', () => {
     const paths = packed.files.map((f) => f.path).sort();
     // Printed so that a growing package shows in the test log.
     console.log(`${packed.filename}: ${packed.size} bytes packed, ${packed.unpackedSize} unpacked, ${paths.length} files`);
-    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/bin.js', 'dist/THIRD-PARTY-NOTICES.txt']));
+    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/bin.cjs', 'dist/THIRD-PARTY-NOTICES.txt']));
     for (const path of paths) {
       expect(path, 'only the package manifest, the README and dist/').toMatch(/^(package\.json|README\.md|LICENSE[^/]*|dist\/.+)$/);
       // The build's metafile and the repository's own scripts (bench, docs) stay out.

@@ -5,15 +5,17 @@
  * from node_modules counts as its package. `--version` loads no package at all, not even commander.
  */
 import { writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdfsEmulator } from '../src/emulator/adfs.js';
 import { createSelfSignedIdentity } from '../src/emulator/certs.js';
 import { DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environment.js';
 import { startStsEmulator } from '../src/emulator/sts.js';
-import { BIN, explain, makeTempHome, runProcess } from './helpers/cli.js';
+import { BIN, ROOT, explain, makeTempHome, runProcess } from './helpers/cli.js';
 import type { TempHome } from './helpers/cli.js';
 import { HEAVY, HOOK, loadedPackages as loadPackages, packagesInFile } from './helpers/loaded-packages.js';
 
+const BUILTIN_TRACE = join(ROOT, 'test', 'helpers', 'builtin-trace.cjs');
 let home: TempHome;
 
 beforeAll(async () => {
@@ -32,17 +34,55 @@ afterAll(async () => {
 
 const loadedPackages = (args: string[], extraEnv: Record<string, string> = {}) => loadPackages(args, { env: { ...home.env, ...extraEnv }, cwd: home.home });
 
+/** Node's own modules (crypto, net, internal/fs/promises, ...) the run loaded, with stdout and stderr pipes. */
+async function loadedBuiltins(args: string[], env: Record<string, string> = home.env): Promise<{ builtins: string[]; stdout: string }> {
+  const r = await runProcess(process.execPath, ['-r', BUILTIN_TRACE, BIN, ...args], { env, cwd: home.home });
+  expect(r.code, explain(r)).toBe(0);
+  const builtins = r.stderr.split('\n').filter((l) => l.startsWith('awsfed-loaded-builtin ')).map((l) => l.slice('awsfed-loaded-builtin '.length));
+  return { builtins, stdout: r.stdout };
+}
+
+
 describe('what each light command loads', () => {
-  it('--version: no package at all (commander neither)', async () => {
-    const { packages, stdout } = await loadedPackages(['--version']);
+  // Each file an ES module loads costs its resolution and instantiation: the fast paths are one file.
+  it('--version: no package at all (commander neither), and no file but the bin', async () => {
+    const { packages, files, stdout } = await loadedPackages(['--version']);
     expect(stdout).toMatch(/^\d+\.\d+\.\d+/);
     expect(packages).toEqual([]);
+    expect(files).toEqual([relative(ROOT, BIN)]);
   });
 
-  it('credential-process cache hit: no package at all (answered before commander), the Version 1 JSON for a destination', async () => {
-    const { packages, stdout } = await loadedPackages(['credential-process', '--profile', 'prod']);
+  it('credential-process cache hit: no package at all (answered before commander) and no file but the bin, the Version 1 JSON for a destination', async () => {
+    const { packages, files, stdout } = await loadedPackages(['credential-process', '--profile', 'prod']);
     expect(JSON.parse(stdout)).toMatchObject({ Version: 1, AccessKeyId: 'ASIABBBBBBBBBBBBBBBB' });
     expect(packages).toEqual([]);
+    expect(files).toEqual([relative(ROOT, BIN)]);
+  });
+
+  /** Built-ins a fast path has no use for, each costing start-up time. */
+  const UNWANTED = ['crypto', 'net', 'stream', 'internal/fs/promises'];
+
+  it('credential-process cache hit: no node:crypto (only a write needs it), no net or stream (stdout, a pipe here, is written without a stream), no fs promises (the files are read synchronously)', async () => {
+    const { builtins, stdout } = await loadedBuiltins(['credential-process', '--profile', 'saml']);
+    expect(JSON.parse(stdout)).toMatchObject({ Version: 1, AccessKeyId: 'ASIAAAAAAAAAAAAAAAAA' });
+    expect(builtins.filter((b) => UNWANTED.includes(b))).toEqual([]);
+  });
+
+  it('--version: none of them either', async () => {
+    const { builtins, stdout } = await loadedBuiltins(['--version']);
+    expect(stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(builtins.filter((b) => UNWANTED.includes(b))).toEqual([]);
+  });
+
+  it('the built-in trace sees them where a command does load them (the checks above can fail): a write loads them all', async () => {
+    const own = await makeTempHome();
+    try {
+      await writeFile(own.configFile, '[profile saml]\nawsfed_idp_url = https://adfs.corp.example/adfs/ls/IdpInitiatedSignOn.aspx\n');
+      const { builtins } = await loadedBuiltins(['add', 'dev', '--account', '123456789012', '--role', 'Admin'], own.env);
+      expect(builtins).toEqual(expect.arrayContaining(UNWANTED));
+    } finally {
+      await own.cleanup();
+    }
   });
 
   it('credential-process with --debug goes to the full CLI (commander loads) and still serves the cache', async () => {

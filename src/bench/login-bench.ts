@@ -30,7 +30,7 @@ export interface LoginBenchOptions {
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'dist', 'bin.js');
+const BIN = join(ROOT, 'dist', 'bin.cjs');
 const MEASURE = join(ROOT, 'test', 'bench', 'measure.py');
 const REFERENCE = join(ROOT, 'test', 'bench', 'reference_login.py');
 const USERNAME = 'bench@corp.example';

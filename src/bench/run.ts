@@ -11,7 +11,7 @@
  *    50 destination roles. One AssumeRoleWithSAML gives the root keys; executeHops then assumes all 50
  *    at several concurrency bounds. The ideal wall time at bound c is one round trip x ceil(50 / c),
  *    with the round trip measured in the same run (single AssumeRole calls, median of a few).
- * 2. Start-up: `node dist/bin.js --help` against `node -e 0` (median of several runs each).
+ * 2. Start-up: `node dist/bin.cjs --help` against `node -e 0` (median of several runs each).
  *
  * A script, not a test: it prints figures and asserts nothing. It writes to stdout directly because it
  * is its own entry point (the CLI's rule of no direct output applies to the CLI's modules).
@@ -175,7 +175,7 @@ function timeProcess(args: string[]): number {
 }
 
 function benchStartup(): void {
-  const bin = fileURLToPath(new URL('../bin.js', import.meta.url));
+  const bin = fileURLToPath(new URL('../bin.cjs', import.meta.url));
   timeProcess(['-e', '0']);
   timeProcess([bin, '--help']); // warm the file cache
   const bare: number[] = [];
@@ -194,7 +194,7 @@ function benchStartup(): void {
       ['COMMAND', 'MEDIAN', 'RATIO'],
       [
         ['node -e 0', ms(b), '1.00'],
-        ['node dist/bin.js --help', ms(h), ratio(h / b)],
+        ['node dist/bin.cjs --help', ms(h), ratio(h / b)],
       ],
     ),
   );

@@ -26,12 +26,12 @@ rmSync(dist, { recursive: true, force: true });
 
 const result = await build({
   absWorkingDir: root,
-  // bin.js is the CLI; the others are the repository's own scripts (npm run bench / npm run docs), the
-  // bench's worker thread, which its entry loads by a URL relative to itself, and the file store for the
-  // tests that edit one file from many processes (test/helpers/file-store-child.mjs). bench/ and docs/ are
-  // left out of the package (package.json "files"); dist/credentials/file-store.js stays in, because the
-  // chunks import the code it shares with them from there.
-  entryPoints: ['src/bin.ts', 'src/bench/run.ts', 'src/bench/sts-worker.ts', 'src/docs/write-readme.ts', 'src/credentials/file-store.ts'],
+  // main.js is the CLI behind bin.cjs (built below); the others are the repository's own scripts (npm run
+  // bench / npm run docs), the bench's worker thread, which its entry loads by a URL relative to itself,
+  // and the file store for the tests that edit one file from many processes (test/helpers/file-store-child.mjs).
+  // bench/ and docs/ are left out of the package (package.json "files"); dist/credentials/file-store.js
+  // stays in, because the chunks import the code it shares with them from there.
+  entryPoints: ['src/main.ts', 'src/bench/run.ts', 'src/bench/sts-worker.ts', 'src/docs/write-readme.ts', 'src/credentials/file-store.ts'],
   outbase: 'src',
   outdir: 'dist',
   entryNames: '[dir]/[name]',
@@ -65,8 +65,43 @@ const result = await build({
   plugins: [oneToughCookie(), noMultipartForms(), axiosWithoutFetch(), unusedPaths()],
 });
 
-writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
-writeFileSync(join(dist, 'THIRD-PARTY-NOTICES.txt'), notices(result.metafile));
+/**
+ * dist/bin.cjs, the published entry: ONE self-contained CommonJS file, not split, holding the fast paths
+ * (--version and a credential_process cache hit, src/fast-paths.ts) and nothing else; every other call
+ * goes on to `import('./main.js')`, the split build above. An AWS tool starts the helper on every process
+ * start, so what a cache hit loads is what it costs: one file instead of bin.js plus 17 chunks (each ES
+ * module costs its resolution and instantiation), and CommonJS because Node runs a .cjs main without its
+ * ES module loader (about 4 ms less than the same file as .js/.mjs; .cjs because package.json says
+ * "type": "module"). It bundles its own copy of the few modules the fast paths use; no object crosses
+ * from it into main.js, so the two copies never meet (no instanceof between them).
+ */
+const binResult = await build({
+  absWorkingDir: root,
+  entryPoints: ['src/bin.ts'],
+  outfile: join(dist, 'bin.cjs'),
+  bundle: true,
+  splitting: false,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  define: { AWSFED_VERSION: JSON.stringify(pkg.version) },
+  // The full CLI stays out: a real dynamic import, resolved next to bin.cjs at run time.
+  external: ['./main.js'],
+  // No package belongs in the fast file: test/startup-modules.e2e.test.ts reads this output's inputs in
+  // meta.json and fails on any from node_modules.
+  legalComments: 'none',
+  minify: true,
+  keepNames: true,
+  metafile: true,
+  logLevel: 'warning',
+});
+
+const metafile = {
+  inputs: { ...result.metafile.inputs, ...binResult.metafile.inputs },
+  outputs: { ...result.metafile.outputs, ...binResult.metafile.outputs },
+};
+writeFileSync(join(dist, 'meta.json'), JSON.stringify(metafile));
+writeFileSync(join(dist, 'THIRD-PARTY-NOTICES.txt'), notices(metafile));
 
 /**
  * tough-cookie ships an ES module and a CommonJS copy; our code imports the first and http-cookie-agent

@@ -2,7 +2,7 @@
  * awsfed configure --credential-process P [--as NAME] [--force] (issue 8, item 1): writes
  *
  *   [profile NAME]
- *   credential_process = '/abs/node' '/abs/awsfed/dist/bin.js' credential-process --profile P
+ *   credential_process = '/abs/node' '/abs/awsfed/dist/bin.cjs' credential-process --profile P
  *   region = <P's region, when P has one>
  *
  * NAME defaults to `P-process`. [profile P] and the [P] keys are never touched: they are what the
@@ -24,7 +24,7 @@ export interface ConfigureProcessOptions {
   /** The profile to write (default `${source}-process`). */
   as?: string;
   force?: boolean;
-  /** Absolute paths of the node binary and of awsfed's bin.js (cli.ts passes the running ones). */
+  /** Absolute paths of the node binary and of awsfed's bin.cjs (cli.ts passes the running ones). */
   nodePath: string;
   binPath: string;
 }

@@ -2,12 +2,13 @@
  * The cache-hit half of `awsfed credential-process` (issue 8, item 1): the keys awsfed already keeps in
  * ~/.aws/credentials ([P] with x_security_token_expires and x_principal_arn) are the cache. An AWS tool
  * starts the helper on every process start, so this module loads almost nothing: no HTTP client, no
- * AWS SDK, no prompt library, no commander. A fast entry (bin.js) may call serveCachedCredentials
+ * AWS SDK, no prompt library, no commander. A fast entry (bin.cjs) may call serveCachedCredentials
  * straight from argv; the sign-in path lives in credential-process.ts and is imported only on a miss.
  */
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import { secondsOf } from '../config/settings.js';
 import { principalMismatch, readStoredCredentials } from '../credentials/credentials.js';
+import type { AwsFiles } from '../credentials/aws-files.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { formatTimestamp } from '../ui/format.js';
@@ -88,7 +89,7 @@ export function formatProcessCredentials(credentials: ProcessCredentials): strin
  */
 export async function serveCachedCredentials(
   options: CredentialProcessOptions,
-  deps: Pick<Deps, 'env' | 'homeDir' | 'clock' | 'files' | 'log'>,
+  deps: Pick<Deps, 'env' | 'homeDir' | 'clock' | 'log'> & { files: Pick<AwsFiles, 'read'> },
 ): Promise<string | undefined> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
   const stored = await deps.files.read(paths.credentialsFile);

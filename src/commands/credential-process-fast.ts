@@ -5,7 +5,7 @@
  * read — declines (undefined) and the full CLI runs the same command, which signs in or reports the
  * mistake with its hint. Never prints on a decline: the full CLI owns every message.
  */
-import { awsFilesOnDisk } from '../credentials/aws-files.js';
+import { awsFilesReadOnly } from '../credentials/aws-files.js';
 import type { FastCommand } from '../fast-paths.js';
 import { silentLogger } from '../log.js';
 import { parseCredentialProcessArgv, serveCachedCredentials } from './credential-process-cache.js';
@@ -15,7 +15,7 @@ export const credentialProcessFast: FastCommand = async (args, io) => {
   if (!options || options.debug || io.env === undefined || io.homeDir === undefined) return undefined;
   let json: string | undefined;
   try {
-    json = await serveCachedCredentials(options, { env: io.env, homeDir: io.homeDir, clock: () => new Date(), files: awsFilesOnDisk(), log: silentLogger });
+    json = await serveCachedCredentials(options, { env: io.env, homeDir: io.homeDir, clock: () => new Date(), files: awsFilesReadOnly(), log: silentLogger });
   } catch {
     // An unreadable or unparseable file: the full CLI reads it again and reports it with its hint.
     return undefined;

@@ -191,7 +191,7 @@ async function keepRunning(run: DemoRun): Promise<void> {
       `  aws sts get-caller-identity --profile ${DEMO_DESTINATIONS[1].name}`,
       '  awsfed list',
       '  awsfed login --chain          # inside the AD FS session: no password, no push',
-      `(\`awsfed\` is \`node dist/bin.js\` in this clone; the password is ${DEMO_USER.password} once the session ends.)`,
+      `(\`awsfed\` is \`node dist/bin.cjs\` in this clone; the password is ${DEMO_USER.password} once the session ends.)`,
     ].join('\n'),
   );
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));

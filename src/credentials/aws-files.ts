@@ -1,12 +1,13 @@
 /**
  * The AWS files port in Deps: how commands read and edit ~/.aws/config and ~/.aws/credentials.
  *
- * `awsFilesOnDisk` is the real one (file-store.ts: locked, atomic, lossless writes), imported on
- * first use. Commands never import file-store themselves, so a test can watch every read and write
- * (or make one fail) without touching a disk.
+ * `awsFilesOnDisk` is the real one: ini-read.ts reads, file-store.ts (locked, atomic, lossless writes)
+ * is imported on the first update. Commands never import file-store themselves, so a test can watch
+ * every read and write (or make one fail) without touching a disk.
  */
 import type { IniDocument } from '../ini/document.js';
 import type { UpdateIniOptions } from './file-store.js';
+import { readIniFile } from './ini-read.js';
 
 export interface AwsFiles {
   /** The parsed file, or undefined when it does not exist; an unreadable or unparseable file throws. */
@@ -18,7 +19,13 @@ export interface AwsFiles {
 export function awsFilesOnDisk(): AwsFiles {
   const store = () => import('./file-store.js');
   return {
-    read: async (path) => (await store()).readIniFile(path),
+    // A read needs neither the lock nor node:crypto: file-store (and they) load on the first update.
+    read: readIniFile,
     update: async (path, edit, options) => (await store()).updateIniFile(path, edit, options),
   };
+}
+
+/** The reading half alone, for a reader that never writes (the credential_process fast path). */
+export function awsFilesReadOnly(): Pick<AwsFiles, 'read'> {
+  return { read: readIniFile };
 }

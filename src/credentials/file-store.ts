@@ -8,79 +8,27 @@
  *
  * No temp file (a full copy, live keys included) outlives its run: it is removed when the write
  * fails, and on exit and on SIGINT/SIGTERM/SIGHUP while the write is in flight (in-flight.ts);
- * what a SIGKILL leaves behind is swept by the next write. The lock rules are in file-lock.ts.
+ * what a SIGKILL leaves behind is swept by the next write. The lock rules are in file-lock.ts; the
+ * checks of a read (regular file, size cap, strict UTF-8) are ini-read.ts's.
  */
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FileError } from '../errors.js';
 import { type IniDocument, parseIni } from '../ini/document.js';
-import { errnoCode, notRegularFile, tooLarge, unreadable, unwritable } from './file-errors.js';
+import { errnoCode, unreadable, unwritable } from './file-errors.js';
 import { type LockOptions, acquireLock, isProcessAlive } from './file-lock.js';
 import { isTracked, track } from './in-flight.js';
+import { readText } from './ini-read.js';
+
+// Reading is ini-read.ts's (the same checks for a reader that never writes); these stay importable from here.
+export { MAX_INI_FILE_BYTES, readIniFile } from './ini-read.js';
 
 /** Lock timeout, stale-lock age and the waiting-message port (see file-lock.ts). */
 export type UpdateIniOptions = LockOptions;
 
 const NEW_FILE_MODE = 0o600;
 const NEW_DIR_MODE = 0o700;
-
-/** Strict UTF-8: a file we cannot decode exactly, we could not write back byte-for-byte. */
-function decode(bytes: Buffer, path: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch (error) {
-    throw new FileError('FILE_PARSE', `${path}: the file is not valid UTF-8`, {
-      hint: 'Save the file as UTF-8 (remove or re-type non-ASCII characters); awsfed never rewrites a file it cannot parse.',
-      cause: error,
-    });
-  }
-}
-
-/**
- * Largest config or credentials file read. A real one is a few KiB (100,000 profiles are about 3 MiB);
- * the cap keeps a runaway file from costing gigabytes of memory in reading, decoding and parsing.
- */
-export const MAX_INI_FILE_BYTES = 16 * 1024 * 1024;
-
-/**
- * Only a regular file is read. A FIFO blocks open() and read() until a writer comes and /dev/zero never
- * ends, so a path pointing at either used to hang the run (or fill the heap). O_NONBLOCK makes the open
- * of a FIFO return at once (it changes nothing for a regular file); the type and size are then checked
- * on the opened handle, so nothing can be swapped in between.
- */
-async function readText(path: string): Promise<string | undefined> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return undefined;
-    throw unreadable(path, error);
-  }
-  try {
-    let bytes: Buffer;
-    try {
-      const stat = await handle.stat();
-      if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      if (!stat.isFile()) throw notRegularFile(path);
-      if (stat.size > MAX_INI_FILE_BYTES) throw tooLarge(path, stat.size, MAX_INI_FILE_BYTES);
-      bytes = await handle.readFile();
-    } catch (error) {
-      throw error instanceof FileError ? error : unreadable(path, error);
-    }
-    // It may have grown between the stat and the read.
-    if (bytes.length > MAX_INI_FILE_BYTES) throw tooLarge(path, bytes.length, MAX_INI_FILE_BYTES);
-    return decode(bytes, path);
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
-}
-
-/** Reads and parses an INI file; undefined when it does not exist. */
-export async function readIniFile(path: string): Promise<IniDocument | undefined> {
-  const text = await readText(path);
-  return text === undefined ? undefined : parseIni(text, path);
-}
 
 /**
  * Follows symbolic links (also dangling ones) to the file that should be edited, so that a
@@ -109,7 +57,7 @@ async function resolveTarget(path: string): Promise<string> {
 }
 
 async function currentState(target: string): Promise<{ text: string; mode: number; uid: number; gid: number } | undefined> {
-  const text = await readText(target);
+  const text = readText(target);
   if (text === undefined) return undefined;
   const stat = await fs.stat(target).catch((error: unknown) => {
     throw unreadable(target, error);

@@ -1,5 +1,5 @@
 /**
- * Runs the built CLI (dist/bin.js) as a subprocess with a temporary HOME, the way a user runs it.
+ * Runs the built CLI (dist/bin.cjs) as a subprocess with a temporary HOME, the way a user runs it.
  * The environment is built from scratch: nothing of the developer's AWS settings leaks in.
  */
 import { spawn } from 'node:child_process';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-export const BIN = join(ROOT, 'dist', 'bin.js');
+export const BIN = join(ROOT, 'dist', 'bin.cjs');
 
 export interface RunResult {
   code: number;

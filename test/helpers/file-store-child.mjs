@@ -11,7 +11,7 @@
 //   node file-store-child.mjs loop FILE COUNT SIZE       rewrite every aws_session_token of COUNT
 //        profiles to SIZE times B, then A, then B... forever, printing "wrote N" after each write
 import { promises as fs } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const { updateIniFile } = await import(new URL('../../dist/credentials/file-store.js', import.meta.url).href);
@@ -44,15 +44,15 @@ switch (mode) {
     break;
   }
   case 'hold-lock': {
-    // The store reads the file under the lock by opening it (a regular-file check on the handle, then
-    // the read): pause there, lock held, until told to go on.
-    const open = fs.open.bind(fs);
-    fs.open = async (path, ...rest) => {
-      if (basename(String(path)) === basename(file)) {
+    // The first thing the store does under the lock is to sweep stale temp copies from the file's
+    // directory (its one readdir): pause there, lock held, until told to go on.
+    const readdir = fs.readdir.bind(fs);
+    fs.readdir = async (path, ...rest) => {
+      if (basename(String(path)) === basename(dirname(file))) {
         say('locked');
         while ((await nextLine()) !== 'release');
       }
-      return open(path, ...rest);
+      return readdir(path, ...rest);
     };
     await updateIniFile(file, (doc) => doc.set('holder', 'aws_access_key_id', 'AKIA-holder'), options);
     say('done');

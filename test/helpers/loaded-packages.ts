@@ -19,6 +19,8 @@ let meta: Meta | undefined;
 
 export interface LoadedRun {
   packages: string[];
+  /** The loaded files, relative to the repository (dist/bin.cjs, dist/chunks/...). */
+  files: string[];
   /** Our own source files (src/...) that went into the loaded bundle files. */
   sources: string[];
   stdout: string;
@@ -32,10 +34,12 @@ export async function loadedPackages(args: string[], options: { env: Record<stri
   expect(r.code, explain(r)).toBe(0);
   const packages = new Set<string>();
   const sources = new Set<string>();
+  const files: string[] = [];
   for (const line of r.stderr.split('\n')) {
     if (!line.startsWith('awsfed-loaded ')) continue;
     const path = fileURLToPath(line.slice('awsfed-loaded '.length));
     if (path === HOOK) continue;
+    files.push(relative(ROOT, path));
     const direct = packageOf(path);
     if (direct) packages.add(direct);
     const output = meta.outputs[relative(ROOT, path)];
@@ -46,7 +50,7 @@ export async function loadedPackages(args: string[], options: { env: Record<stri
     }
   }
   const internal = r.stderr.split('\n').filter((l) => l.startsWith('awsfed-loaded-internal ')).map((l) => l.slice('awsfed-loaded-internal '.length));
-  return { packages: [...packages].sort(), sources: [...sources].sort(), stdout: r.stdout.replace(/^awsfed-loaded.*\n/gm, ''), internal };
+  return { packages: [...packages].sort(), files, sources: [...sources].sort(), stdout: r.stdout.replace(/^awsfed-loaded.*\n/gm, ''), internal };
 }
 
 /** The packages bundled into the dist file at `url` (a line of the load trace without its prefix). */
