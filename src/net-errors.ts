@@ -3,7 +3,7 @@
  * (the IdP client, STS, the console federation endpoint). Each caller keeps its own error codes and
  * hints; this module only says what kind of failure a Node error code is, and which CAs to trust.
  */
-import { rootCertificates } from 'node:tls';
+import { createRequire } from 'node:module';
 
 /** How deep `cause` chains are followed (undici/axios/SDK wrappers nest a few levels; a cycle must not hang). */
 const MAX_CAUSE_DEPTH = 5;
@@ -68,7 +68,13 @@ export function brokenAnswerKind(code: string | undefined): string | undefined {
   return undefined;
 }
 
-/** The CAs for an https agent given an extra PEM bundle: `ca` replaces Node's roots, so keep them. */
+/**
+ * The CAs for an https agent given an extra PEM bundle: `ca` replaces Node's roots, so keep them.
+ * node:tls is required here, not imported: an ES import of a built-in builds its export facade, which
+ * reads every getter, so `tls.rootCertificates` (about 140 PEM strings) was parsed on every login
+ * whether or not a CA bundle was set.
+ */
 export function trustedCas(pem: string): string[] {
+  const { rootCertificates } = createRequire(import.meta.url)('node:tls') as typeof import('node:tls');
   return [...rootCertificates, pem];
 }
