@@ -31,6 +31,7 @@ export interface LoginBenchOptions {
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'dist', 'bin.cjs');
+const FLOOR = join(ROOT, 'dist', 'bench', 'package-floor.js');
 const MEASURE = join(ROOT, 'test', 'bench', 'measure.py');
 const REFERENCE = join(ROOT, 'test', 'bench', 'reference_login.py');
 const USERNAME = 'bench@corp.example';
@@ -265,6 +266,7 @@ export async function benchLogins(opts: LoginBenchOptions): Promise<{ ok: boolea
     const rows: Row[] = [
       { name: 'node -e 0', job: { argv: [process.execPath, '-e', '0'], env: { PATH: fast!.env.PATH! } }, check: exitedZero, samples: [] },
       { name: 'awsfed --version', job: { argv: [process.execPath, BIN, '--version'], env: fast!.env }, check: exitedZero, samples: [] },
+      { name: 'awsfed --help', job: { argv: [process.execPath, BIN, '--help'], env: fast!.env }, check: exitedZero, samples: [] },
       {
         name: `awsfed credential-process --profile ${PROFILE} (cache hit)`,
         job: { argv: [process.execPath, BIN, 'credential-process', '--profile', PROFILE], env: fast!.env },
@@ -281,12 +283,16 @@ export async function benchLogins(opts: LoginBenchOptions): Promise<{ ok: boolea
         samples: [],
       });
     }
-    const [bare, version, cacheHit] = rows as [Row, Row, Row];
+    // The floor: the fixed runtime packages of a sign-in loaded and set up, nothing done (package-floor.ts).
+    const floor: Row = { name: 'floor: axios + cheerio/slim + STS client loaded, nothing done', job: { argv: [process.execPath, FLOOR], env: fast!.env }, check: exitedZero, samples: [] };
+    rows.push(floor);
+    const [bare, version, , cacheHit] = rows as [Row, Row, Row, Row];
+    const fixedRows = 4; // node -e 0, --version, --help, the cache hit: measured after the logins wrote the keys
 
     // Warm-up, not counted: the file cache, Python's bytecode cache. The logins go first: the 0 ms one
     // writes the credentials the cache-hit row then reads (keys awsfed itself wrote, valid for 8 hours).
     // The cache-hit row has no password in its environment, so a miss fails instead of timing a login.
-    for (const row of [...rows.slice(3), ...rows.slice(0, 3)]) {
+    for (const row of [...rows.slice(fixedRows), ...rows.slice(0, fixedRows)]) {
       const result = await runner.run(row.job);
       const why = row.check(result);
       if (why === undefined) continue;
@@ -323,6 +329,7 @@ export async function benchLogins(opts: LoginBenchOptions): Promise<{ ok: boolea
         for (const r of reasons) requestLines.push(`  ${r.replace(/127\.0\.0\.1:\d+/, 'LOOPBACK')}`);
         requestLines.push(`python reference: ${theirs.idp.length} IdP requests + ${theirs.sts} STS call (emulators' logs):`);
         for (const r of theirs.idp) requestLines.push(`  ${r}`);
+        for (let i = 0; i < theirs.sts; i++) requestLines.push('  POST / (STS AssumeRoleWithSAML)');
         if (reasons.length !== mine.idp.length + mine.sts) {
           ok = false;
           requestLines.push(`  NOTE: --debug listed ${reasons.length} requests but the emulators saw ${mine.idp.length + mine.sts}`);
@@ -335,6 +342,8 @@ export async function benchLogins(opts: LoginBenchOptions): Promise<{ ok: boolea
     // ---- report ----
     write(`Logins and start-up: ${runs} runs per row, round-robin; wall time and peak RSS per child from os.wait4 (test/bench/measure.py)`);
     write(`Peak RSS is ru_maxrss of each child, exact; Linux keeps the high-water mark across exec, so values below the runner's own ${mib(runnerRss)} could not show (none is near it).`);
+    write('Every child runs with a small fixed environment (PATH, HOME, the AWS_* variables pointing at the emulators): a variable such as');
+    write('NODE_EXTRA_CA_CERTS in a real environment adds its cost to every node row alike (and not to python).');
     write('');
     const table: string[][] = [];
     for (const row of rows) {
@@ -406,7 +415,16 @@ export async function benchLogins(opts: LoginBenchOptions): Promise<{ ok: boolea
     targets.push(target('credential-process cache hit <= 1.3x node -e 0', c !== undefined && b !== undefined ? `${msText(c)} vs ${msText(b)} = ${(c / b).toFixed(2)}x` : cacheHit.unavailable ? 'n/a: command not in this build' : 'n/a', c !== undefined && b !== undefined ? c <= 1.3 * b : undefined));
     targets.push(target('awsfed --version <= 1.2x node -e 0', v !== undefined && b !== undefined ? `${msText(v)} vs ${msText(b)} = ${(v / b).toFixed(2)}x` : 'n/a', v !== undefined && b !== undefined ? v <= 1.2 * b : undefined));
     targets.push(target(`${MANY_ROLES} roles parsed and drawn < ${ROLES_CPU_TARGET_MS} ms CPU`, `${msText(roles.warm.median)} (median)`, roles.warm.median < ROLES_CPU_TARGET_MS));
+    const fr = med(floor, (s) => s.maxRssKib);
+    const fw = med(floor, (s) => s.wallMs);
+    const reference0 = rows.find((r) => r.name === 'python reference, 0 ms/request')!;
+    const pr = med(reference0, (s) => s.maxRssKib);
+    const pw = med(reference0, (s) => s.wallMs);
     write('Targets (issue 8)');
+    if (fr !== undefined && pr !== undefined && fw !== undefined && pw !== undefined) {
+      write(`Floor: the fixed runtime packages alone, loaded and nothing done, take ${mib(fr)} peak RSS (${(fr / pr).toFixed(2)}x the reference's whole login)`);
+      write(`and ${msText(fw)} (${(fw / pw).toFixed(2)}x its wall time): no login built on them can go below that on this machine.`);
+    }
     write(formatTable(['TARGET', 'FIGURES', 'STATUS'], targets));
 
     if (cacheHit.unavailable !== undefined) {

@@ -2,23 +2,21 @@
  * `npm run bench`: the login against a Python reference, how close chained refresh comes to the ideal
  * wall time, and what the CLI costs to start.
  *
- * 0. Logins (login-bench.ts, issue 8 item 5): `node -e 0`, `awsfed --version`, a credential-process
+ * 0. Logins (login-bench.ts, issue 8 item 5): `node -e 0`, `awsfed --version`, `--help`, a credential-process
  *    cache hit, a full non-interactive login at 0 and 50 ms per request, the same login by the Python
- *    reference (test/bench/reference_login.py), requests per login, a 500-role assertion, the targets.
+ *    reference (test/bench/reference_login.py), the floor of the fixed packages (package-floor.ts),
+ *    requests per login, a 500-role assertion, the targets.
  *    `--runs N` (or AWSFED_BENCH_RUNS) sets the runs per row, default 15; `--runs 1` is the tests' tiny mode.
  * 1. Chaining: the loopback STS emulator (in a worker thread, as real STS is another machine's CPU)
  *    answers every call after 50 ms of injected latency and knows
  *    50 destination roles. One AssumeRoleWithSAML gives the root keys; executeHops then assumes all 50
  *    at several concurrency bounds. The ideal wall time at bound c is one round trip x ceil(50 / c),
  *    with the round trip measured in the same run (single AssumeRole calls, median of a few).
- * 2. Start-up: `node dist/bin.cjs --help` against `node -e 0` (median of several runs each).
  *
  * A script, not a test: it prints figures and asserts nothing. It writes to stdout directly because it
  * is its own entry point (the CLI's rule of no direct output applies to the CLI's modules).
  */
-import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { executeHops, DEFAULT_CONCURRENCY } from '../chain/execute.js';
@@ -166,45 +164,10 @@ async function benchChaining(): Promise<void> {
   }
 }
 
-function timeProcess(args: string[]): number {
-  const start = performance.now();
-  const result = spawnSync(process.execPath, args, { stdio: 'ignore' });
-  const elapsed = performance.now() - start;
-  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${result.status}`);
-  return elapsed;
-}
-
-function benchStartup(): void {
-  const bin = fileURLToPath(new URL('../bin.cjs', import.meta.url));
-  timeProcess(['-e', '0']);
-  timeProcess([bin, '--help']); // warm the file cache
-  const bare: number[] = [];
-  const help: number[] = [];
-  for (let i = 0; i < STARTUP_RUNS; i++) {
-    bare.push(timeProcess(['-e', '0']));
-    help.push(timeProcess([bin, '--help']));
-  }
-  const b = median(bare);
-  const h = median(help);
-  write('');
-  write(`CLI start-up (median of ${STARTUP_RUNS} runs each)`);
-  write('');
-  write(
-    formatTable(
-      ['COMMAND', 'MEDIAN', 'RATIO'],
-      [
-        ['node -e 0', ms(b), '1.00'],
-        ['node dist/bin.cjs --help', ms(h), ratio(h / b)],
-      ],
-    ),
-  );
-  write(`awsfed --help costs ${ms(h - b)} over a bare node start.`);
-}
 
 const logins = await benchLogins({ runs: RUNS, write });
 write('');
 await benchChaining();
-benchStartup();
 // The bench reports rather than asserts: targets not met still exit 0. A row that could not be
 // measured (a missing command, a failed login) is no figure at all, so that one exits non-zero.
 if (!logins.ok) {

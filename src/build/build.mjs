@@ -96,6 +96,26 @@ const binResult = await build({
   logLevel: 'warning',
 });
 
+// dist/bench/package-floor.js (src/bench/package-floor.ts): the bench's floor row, one unsplit file with
+// the same trims as the CLI; bench/ is not in the package, and its packages are not in the notices.
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/bench/package-floor.ts'],
+  outfile: join(dist, 'bench', 'package-floor.js'),
+  bundle: true,
+  splitting: false,
+  format: 'esm',
+  platform: 'node',
+  mainFields: ['module', 'main'],
+  target: 'node20',
+  banner: { js: "import { createRequire as __awsfedCreateRequire } from 'node:module'; const require = __awsfedCreateRequire(import.meta.url);" },
+  legalComments: 'none',
+  minify: true,
+  keepNames: true,
+  logLevel: 'warning',
+  plugins: [oneToughCookie(), noMultipartForms(), axiosWithoutFetch(), unusedPaths()],
+});
+
 const metafile = {
   inputs: { ...result.metafile.inputs, ...binResult.metafile.inputs },
   outputs: { ...result.metafile.outputs, ...binResult.metafile.outputs },
