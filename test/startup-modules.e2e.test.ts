@@ -4,7 +4,7 @@
  * back to the packages in it through esbuild's metafile (dist/meta.json), and a file loaded straight
  * from node_modules counts as its package. `--version` loads no package at all, not even commander.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdfsEmulator } from '../src/emulator/adfs.js';
@@ -114,6 +114,15 @@ describe('what each light command loads', () => {
     } finally {
       await env.close();
     }
+  });
+
+  // cheerio's parser (htmlparser2) and serializer (dom-serializer) depend on two majors of `entities`;
+  // each copy brought decode tables built when the module loads, on every sign-in (src/build/build.mjs).
+  it('the bundle holds one copy of `entities`, and no encode table (the serializer only escapes)', async () => {
+    const meta = JSON.parse(await readFile(join(ROOT, 'dist', 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
+    const copies = new Set(Object.keys(meta.inputs).flatMap((path) => path.match(/^(.*node_modules\/entities)\//)?.[1] ?? []));
+    expect([...copies]).toHaveLength(1);
+    expect(Object.keys(meta.inputs).filter((path) => /node_modules\/entities\/.*encode-html/.test(path))).toEqual([]);
   });
 
   // The SDK is the largest chunk a login loads; loaded after the sign-in it added its compile time to
