@@ -156,4 +156,29 @@ describe('what each light command loads', () => {
       await Promise.all([adfs.close(), sts.close()]);
     }
   });
+  // The file store (lock, atomic write, node:crypto) is needed only once STS has answered: loaded while
+  // STS answers, its load costs the login nothing. With 300 ms at STS, it has that long to show.
+  it('a login loads the file store while STS is still answering', async () => {
+    const role = { roleArn: 'arn:aws:iam::111111111111:role/ADFS-Store', principalArn: 'arn:aws:iam::111111111111:saml-provider/ADFS' };
+    const signer = createSelfSignedIdentity('awsfed store preload test');
+    const sts = await startStsEmulator({ providers: [{ principalArn: role.principalArn, certPem: signer.certPem }], roles: [{ roleArn: role.roleArn, maxSessionDuration: 43200 }], latencyMs: 300 });
+    const adfs = await startAdfsEmulator({
+      variant: 'adfs3',
+      users: [{ username: 'store@corp.example', password: 'Store-Passw0rd!', roles: [role], roleSessionName: 'store@corp.example', sessionDuration: 3600 }],
+      signer,
+    });
+    try {
+      const args = ['--import', HOOK, BIN, 'login', '--profile', 'store', '--idp-url', adfs.entryUrl, '--username', 'store@corp.example', '--no-prompt', '--no-session', '--debug'];
+      const r = await runProcess(process.execPath, args, { env: { ...home.env, AWS_ENDPOINT_URL_STS: sts.url, AWSFED_PASSWORD: 'Store-Passw0rd!' }, cwd: home.home });
+      expect(r.code, explain(r)).toBe(0);
+      const lines = r.stderr.split('\n');
+      const storeAt = lines.findIndex((line) => line.startsWith('awsfed-loaded ') && line.endsWith('/dist/credentials/file-store.js'));
+      const stsAnswer = lines.findIndex((line) => line.startsWith('debug: request: ') && line.includes('(STS '));
+      expect(storeAt, explain(r)).toBeGreaterThan(-1);
+      expect(stsAnswer, explain(r)).toBeGreaterThan(-1);
+      expect(storeAt, explain(r)).toBeLessThan(stsAnswer);
+    } finally {
+      await Promise.all([adfs.close(), sts.close()]);
+    }
+  });
 });
