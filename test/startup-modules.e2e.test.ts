@@ -4,7 +4,7 @@
  * back to the packages in it through esbuild's metafile (dist/meta.json), and a file loaded straight
  * from node_modules counts as its package. `--version` loads no package at all, not even commander.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdfsEmulator } from '../src/emulator/adfs.js';
@@ -116,6 +116,15 @@ describe('what each light command loads', () => {
     }
   });
 
+  // cheerio's parser (htmlparser2) and serializer (dom-serializer) depend on two majors of `entities`;
+  // each copy brought decode tables built when the module loads, on every sign-in (src/build/build.mjs).
+  it('the bundle holds one copy of `entities`, and no encode table (the serializer only escapes)', async () => {
+    const meta = JSON.parse(await readFile(join(ROOT, 'dist', 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
+    const copies = new Set(Object.keys(meta.inputs).flatMap((path) => path.match(/^(.*node_modules\/entities)\//)?.[1] ?? []));
+    expect([...copies]).toHaveLength(1);
+    expect(Object.keys(meta.inputs).filter((path) => /node_modules\/entities\/.*encode-html/.test(path))).toEqual([]);
+  });
+
   // The SDK is the largest chunk a login loads; loaded after the sign-in it added its compile time to
   // every login, loaded while the IdP answers it costs none (issue 8, item 3). With 300 ms per IdP
   // request, the load has 600 ms after the first request is out to show before the last answer.
@@ -143,6 +152,31 @@ describe('what each light command loads', () => {
       expect(sdkAt, explain(r)).toBeGreaterThan(-1);
       expect(lastIdpAnswer, explain(r)).toBeGreaterThan(-1);
       expect(sdkAt, explain(r)).toBeLessThan(lastIdpAnswer);
+    } finally {
+      await Promise.all([adfs.close(), sts.close()]);
+    }
+  });
+  // The file store (lock, atomic write, node:crypto) is needed only once STS has answered: loaded while
+  // STS answers, its load costs the login nothing. With 300 ms at STS, it has that long to show.
+  it('a login loads the file store while STS is still answering', async () => {
+    const role = { roleArn: 'arn:aws:iam::111111111111:role/ADFS-Store', principalArn: 'arn:aws:iam::111111111111:saml-provider/ADFS' };
+    const signer = createSelfSignedIdentity('awsfed store preload test');
+    const sts = await startStsEmulator({ providers: [{ principalArn: role.principalArn, certPem: signer.certPem }], roles: [{ roleArn: role.roleArn, maxSessionDuration: 43200 }], latencyMs: 300 });
+    const adfs = await startAdfsEmulator({
+      variant: 'adfs3',
+      users: [{ username: 'store@corp.example', password: 'Store-Passw0rd!', roles: [role], roleSessionName: 'store@corp.example', sessionDuration: 3600 }],
+      signer,
+    });
+    try {
+      const args = ['--import', HOOK, BIN, 'login', '--profile', 'store', '--idp-url', adfs.entryUrl, '--username', 'store@corp.example', '--no-prompt', '--no-session', '--debug'];
+      const r = await runProcess(process.execPath, args, { env: { ...home.env, AWS_ENDPOINT_URL_STS: sts.url, AWSFED_PASSWORD: 'Store-Passw0rd!' }, cwd: home.home });
+      expect(r.code, explain(r)).toBe(0);
+      const lines = r.stderr.split('\n');
+      const storeAt = lines.findIndex((line) => line.startsWith('awsfed-loaded ') && line.endsWith('/dist/credentials/file-store.js'));
+      const stsAnswer = lines.findIndex((line) => line.startsWith('debug: request: ') && line.includes('(STS '));
+      expect(storeAt, explain(r)).toBeGreaterThan(-1);
+      expect(stsAnswer, explain(r)).toBeGreaterThan(-1);
+      expect(storeAt, explain(r)).toBeLessThan(stsAnswer);
     } finally {
       await Promise.all([adfs.close(), sts.close()]);
     }

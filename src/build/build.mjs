@@ -62,7 +62,7 @@ const result = await build({
   keepNames: true,
   metafile: true,
   logLevel: 'warning',
-  plugins: [oneToughCookie(), noMultipartForms(), axiosWithoutFetch(), unusedPaths()],
+  plugins: [oneToughCookie(), oneEntities(), noMultipartForms(), axiosWithoutFetch(), unusedPaths()],
 });
 
 /**
@@ -133,6 +133,28 @@ function oneToughCookie() {
     name: 'one-tough-cookie',
     setup(b) {
       b.onResolve({ filter: /^tough-cookie$/ }, () => ({ path: join(root, 'node_modules', 'tough-cookie', 'dist', 'index.js') }));
+    },
+  };
+}
+
+/**
+ * cheerio's HTML parser (htmlparser2) brings `entities` 7 and its serializer (dom-serializer) `entities` 4,
+ * so the bundle held two copies, each with its decode table (a string of some 40 kB turned into a
+ * Uint16Array when the module loads) and v4 also its encode table (a Map of 2000 entries built at load):
+ * compile time, start-up work and garbage on every sign-in, for a serializer that needs three escaping
+ * functions. dom-serializer gets those from entities 7's escape module, which has no tables; the decode
+ * table left is the one the parser uses.
+ */
+function oneEntities() {
+  const escape = join(root, 'node_modules', 'htmlparser2', 'node_modules', 'entities', 'dist', 'esm', 'escape.js');
+  return {
+    name: 'one-entities',
+    setup(b) {
+      b.onResolve({ filter: /^entities$/ }, (args) => {
+        if (!args.importer.includes(`${sep}dom-serializer${sep}`)) return undefined;
+        if (!existsSync(escape)) throw new Error(`entities moved: ${escape} is missing (src/build/build.mjs, oneEntities)`);
+        return { path: escape };
+      });
     },
   };
 }

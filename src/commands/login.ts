@@ -497,7 +497,10 @@ export async function login(options: LoginOptions, deps: Deps): Promise<LoginRes
   });
 
   const notes: string[] = [];
-  const { credentials, durationSeconds } = await redeemRole(ctx, source, role, requestedDuration(ctx, assertion), notes);
+  const redeeming = redeemRole(ctx, source, role, requestedDuration(ctx, assertion), notes);
+  // The file store (locking, atomic writes, node:crypto) loads while STS answers, not after (issue 8, item 3).
+  ctx.deps.files.preload?.();
+  const { credentials, durationSeconds } = await redeeming;
 
   await ctx.deps.files.update(ctx.paths.credentialsFile, (doc) =>
     applyCredentials(doc, ctx.profile.value, { ...credentials, principalArn: credentials.assumedRoleArn }),

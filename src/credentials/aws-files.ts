@@ -14,6 +14,8 @@ export interface AwsFiles {
   read(path: string): Promise<IniDocument | undefined>;
   /** Locks, reads, runs the edit, writes atomically (see file-store.ts). */
   update(path: string, edit: (doc: IniDocument) => void, options?: UpdateIniOptions): Promise<void>;
+  /** Starts loading what update() needs (a login calls it while STS answers); a failure shows at update(). */
+  preload?(): void;
 }
 
 export function awsFilesOnDisk(): AwsFiles {
@@ -22,6 +24,7 @@ export function awsFilesOnDisk(): AwsFiles {
     // A read needs neither the lock nor node:crypto: file-store (and they) load on the first update.
     read: readIniFile,
     update: async (path, edit, options) => (await store()).updateIniFile(path, edit, options),
+    preload: () => void store().catch(() => undefined),
   };
 }
 

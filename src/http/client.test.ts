@@ -87,6 +87,23 @@ describe('createHttpClient', () => {
     expect(seen[1]).toMatchObject({ method: 'GET', url: '/next?x=1', cookie: 'MSISAuth=abc', body: '' });
   });
 
+  it('sends a sign-in\'s requests over one kept-alive connection, redirects included', async () => {
+    const server = createHttpServer((req, res) => {
+      void readBody(req).then(() => {
+        if (req.url === '/login') res.writeHead(302, { location: '/next' }).end();
+        else res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>');
+      });
+    });
+    let connections = 0;
+    server.on('connection', () => connections++);
+    const base = `http://127.0.0.1:${await listen(server)}`;
+    const http = createHttpClient({});
+    await http.get(`${base}/start`);
+    await http.postForm(`${base}/login`, [['UserName', 'alice']]);
+    await http.get(`${base}/again`);
+    expect(connections).toBe(1);
+  });
+
   it('keeps method and body on 307', async () => {
     const seen: Array<{ method: string; body: string }> = [];
     const base = await httpServer((req, res, body) => {
