@@ -149,7 +149,12 @@ function sessionCacheFindings(deps: Deps, system: DoctorSystem, uid: number | un
 
 /** A proxy URL without its user name and password. */
 export function redactProxy(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/\s]+@/i, (_m, scheme: string | undefined) => `${scheme ?? ''}***@`);
+  // Up to the LAST "@": a password may hold "/", "@" or ":" when it was not percent-encoded; hiding too
+  // much is the safe way to be wrong.
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)?.[0] ?? '';
+  const rest = value.slice(scheme.length);
+  const at = rest.lastIndexOf('@');
+  return at === -1 ? value : `${scheme}***@${rest.slice(at + 1)}`;
 }
 
 function proxyFindings(env: Deps['env'], section: Record<string, string> | undefined): Finding[] {
