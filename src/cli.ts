@@ -612,6 +612,27 @@ function addCatalogCommands(program: Command, ctx: CliContext, setResult: (code:
       deps.out(opts.json ? formatListJson(result) : formatListTable(result));
       setResult(0);
     });
+
+  // issue 9, item 4: exit 0 unless a finding is an error; the findings go to stdout either way.
+  program
+    .command('doctor')
+    .description('check the AWS files, permissions, clock, IdP, TLS, proxy and STS, and say how to fix each problem')
+    .option('--profile <name>', 'the awsfed profile whose IdP, region and STS endpoint to check')
+    .option('--json', 'print the findings as JSON: {version, profile, ok, findings: [{id, severity, title, detail, fix}]}')
+    .option('--offline', 'skip the network checks')
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      const deps = ctx.deps({ debug: debugOf(cmd) });
+      const [{ doctor, doctorFailure }, { nodeDoctorSystem }, { formatDoctorJson, formatDoctorText }] = await Promise.all([
+        import('./commands/doctor.js'),
+        import('./doctor/system.js'),
+        import('./doctor/finding.js'),
+      ]);
+      const report = await doctor({ profile: opts.profile as string | undefined, offline: Boolean(opts.offline) }, deps, nodeDoctorSystem());
+      deps.out(opts.json ? formatDoctorJson(report) : formatDoctorText(report));
+      const failure = doctorFailure(report);
+      if (failure) throw failure;
+      setResult(0);
+    });
 }
 
 const COMPLETION_EXAMPLES = `

@@ -47,6 +47,7 @@ export const ERROR_AREAS = {
   shell: 'switch and exec',
   console: 'Console',
   files: 'Files',
+  doctor: 'awsfed doctor',
 } as const;
 
 export type ErrorArea = keyof typeof ERROR_AREAS;
@@ -250,6 +251,9 @@ export const ERROR_CODES = {
   FILE_INVALID_VALUE: { area: 'files', exit: ExitCode.files, what: 'a section name, key or value cannot be written to an INI file (the file was not changed)', todo: 'check the setting value; otherwise report it as a bug' },
   CA_BUNDLE_UNREADABLE: { area: 'files', exit: ExitCode.files, what: 'the CA bundle path cannot be read (or is a FIFO, device or over 16 MiB)', todo: 'check `--ca-bundle` / `AWSFED_CA_BUNDLE` / `AWS_CA_BUNDLE` / `awsfed_ca_bundle`' },
   CA_BUNDLE_INVALID: { area: 'files', exit: ExitCode.files, what: 'the CA bundle holds no PEM certificate', todo: 'give a PEM file (`-----BEGIN CERTIFICATE-----`)' },
+
+  // doctor: the report is on stdout; this is its exit status
+  DOCTOR_PROBLEMS: { area: 'doctor', exit: ExitCode.failure, what: '`awsfed doctor` found at least one error (warnings alone exit 0)', todo: 'apply the `fix:` of each ERROR finding it printed, then run `awsfed doctor` again' },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

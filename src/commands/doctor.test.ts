@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import type { Deps } from '../deps.js';
+import { silentLogger } from '../log.js';
+import type { DoctorSystem } from '../doctor/system.js';
+import type { HttpProbe, ProbeOptions, ProbeResult, TlsInfo } from '../doctor/net-probes.js';
+import { formatDoctorJson, formatDoctorText } from '../doctor/finding.js';
+import { clockFindings, doctor, doctorFailure, redactProxy } from './doctor.js';
+
+const HOME = '/home/u';
+const NOW = new Date('2026-12-01T12:00:00Z');
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const TOKEN = 'FwoGZXIvYXdzEXAMPLESESSIONTOKEN';
+
+interface FakeOptions {
+  files?: Record<string, string>;
+  modes?: Record<string, number>;
+  http?: (url: string, o: ProbeOptions) => Promise<ProbeResult<HttpProbe>>;
+  connect?: (url: string, o: ProbeOptions) => Promise<ProbeResult<{ tls?: TlsInfo }>>;
+}
+
+function fakeSystem(o: FakeOptions): DoctorSystem & { calls: string[] } {
+  const files = o.files ?? {};
+  const modes: Record<string, number> = { [`${HOME}/.aws`]: 0o40700, [`${HOME}/.aws/config`]: 0o100600, [`${HOME}/.aws/credentials`]: 0o100600, ...o.modes };
+  const calls: string[] = [];
+  return {
+    calls,
+    readText: (path) => files[path],
+    stat: (path) => (modes[path] !== undefined || files[path] !== undefined ? { path, mode: modes[path] ?? 0o100600, uid: 1000 } : { path }),
+    list: (dir) => Object.keys(files).filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1)),
+    uid: 1000,
+    probeHttp: (url, opts) => (calls.push(`http ${url}`), (o.http ?? (async () => ({ ok: true, status: 200, date: NOW.toUTCString() })))(url, opts)),
+    probeConnect: (url, opts) => (calls.push(`connect ${url}`), (o.connect ?? (async () => ({ ok: true })))(url, opts)),
+  };
+}
+
+function deps(env: Record<string, string> = {}): Deps {
+  const fail = async (): Promise<never> => {
+    throw new Error('doctor must not use this port');
+  };
+  return {
+    env,
+    homeDir: HOME,
+    platform: 'linux',
+    clock: () => NOW,
+    out: () => undefined,
+    err: () => undefined,
+    log: silentLogger,
+    files: { read: fail, update: fail },
+    sts: { assumeRoleWithSaml: fail, assumeRole: fail, getCallerIdentity: fail },
+    isInteractive: false,
+    prompter: fail,
+    readStdin: fail,
+    runCommand: fail,
+  };
+}
+
+const CONFIG = `${HOME}/.aws/config`;
+const CREDS = `${HOME}/.aws/credentials`;
+const HEALTHY = {
+  [CONFIG]: '[profile saml]\nawsfed_idp_url = https://adfs.example.com\nregion = eu-west-1\n',
+  [CREDS]: `[saml]\naws_access_key_id = ASIAEXAMPLE1234\naws_secret_access_key = ${SECRET}\naws_session_token = ${TOKEN}\n`,
+};
+const bySeverity = (r: { findings: { id: string; severity: string }[] }, s: string) => r.findings.filter((f) => f.severity === s).map((f) => f.id);
+
+describe('doctor', () => {
+  it('a healthy setup: no errors or warnings, exit 0; the IdP and the regional STS endpoint are probed', async () => {
+    const system = fakeSystem({ files: HEALTHY });
+    const report = await doctor({}, deps(), system);
+    expect(bySeverity(report, 'error')).toEqual([]);
+    expect(bySeverity(report, 'warning')).toEqual([]);
+    expect(bySeverity(report, 'ok')).toEqual(expect.arrayContaining(['config.parse', 'credentials.parse', 'idp.reachable', 'clock.skew', 'sts.reachable']));
+    expect(system.calls).toEqual(['http https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices', 'connect https://sts.eu-west-1.amazonaws.com']);
+    expect(doctorFailure(report)).toBeUndefined();
+  });
+
+  it('never shows a secret from the credentials file, in text or JSON, even with problems around it', async () => {
+    const files = { ...HEALTHY, [CREDS]: `${HEALTHY[CREDS]}aws_security_token = ${TOKEN}x\n${SECRET}\n` };
+    const report = await doctor({}, deps({ HTTPS_PROXY: `http://alice:${SECRET}@proxy.corp:3128` }), fakeSystem({ files, modes: { [CREDS]: 0o100644 } }));
+    expect(bySeverity(report, 'error').length).toBeGreaterThan(0);
+    for (const out of [formatDoctorText(report), formatDoctorJson(report)]) {
+      expect(out).not.toContain(SECRET);
+      expect(out).not.toContain(TOKEN);
+      expect(out).not.toContain('alice');
+    }
+  });
+
+  it('a file awsfed refuses but the AWS CLI reads (`key: value`) is an error for awsfed', async () => {
+    const report = await doctor({}, deps(), fakeSystem({ files: { ...HEALTHY, [CONFIG]: `${HEALTHY[CONFIG]}output: json\n` } }));
+    expect(bySeverity(report, 'error')).toEqual(['config.awsfed-parse']);
+    expect(doctorFailure(report)).toMatchObject({ code: 'DOCTOR_PROBLEMS', exitCode: 1 });
+  });
+
+  it('probes the IdP and STS at the same time (neither waits for the other)', async () => {
+    let connectStarted!: () => void;
+    const started = new Promise<void>((r) => (connectStarted = r));
+    const system = fakeSystem({
+      files: HEALTHY,
+      // The IdP answers only once STS is being probed: run one after the other, this would never finish.
+      http: async () => (await started, { ok: false, error: 'ECONNREFUSED' }),
+      connect: async () => (connectStarted(), { ok: false, error: 'ETIMEDOUT' }),
+    });
+    const report = await doctor({}, deps(), system);
+    expect(bySeverity(report, 'error')).toEqual(['idp.reachable', 'sts.reachable']);
+  });
+
+  it('--offline probes nothing', async () => {
+    const system = fakeSystem({ files: HEALTHY });
+    const report = await doctor({ offline: true }, deps(), system);
+    expect(system.calls).toEqual([]);
+    expect(report.findings.map((f) => f.id)).toContain('network.skipped');
+  });
+
+  it('the STS endpoint: --sts-endpoint / AWS_ENDPOINT_URL_STS when set, China regions on amazonaws.com.cn', async () => {
+    const a = fakeSystem({ files: HEALTHY });
+    await doctor({}, deps({ AWS_ENDPOINT_URL_STS: 'https://127.0.0.1:9' }), a);
+    expect(a.calls[1]).toBe('connect https://127.0.0.1:9');
+    const b = fakeSystem({ files: HEALTHY });
+    await doctor({}, deps({ AWS_REGION: 'cn-north-1' }), b);
+    expect(b.calls[1]).toBe('connect https://sts.cn-north-1.amazonaws.com.cn');
+  });
+
+  it('an untrusted IdP certificate is an error naming its issuer and the CA bundle fix', async () => {
+    const tls: TlsInfo = { authorized: false, authorizationError: 'SELF_SIGNED_CERT_IN_CHAIN', issuer: 'Corp Root CA', validTo: new Date('2027-01-01T00:00:00Z') };
+    const report = await doctor({}, deps(), fakeSystem({ files: HEALTHY, http: async () => ({ ok: true, status: 200, date: NOW.toUTCString(), tls }) }));
+    const f = report.findings.find((x) => x.id === 'idp.tls');
+    expect(f).toMatchObject({ severity: 'error' });
+    expect(f?.title).toContain('SELF_SIGNED_CERT_IN_CHAIN');
+    expect(f?.detail).toContain('Corp Root CA');
+    expect(f?.fix).toContain('AWS_CA_BUNDLE');
+  });
+
+  it('a CA bundle that cannot be read is an error naming where it was set', async () => {
+    const report = await doctor({ offline: true }, deps({ AWS_CA_BUNDLE: '/nonexistent/ca.pem' }), fakeSystem({ files: HEALTHY }));
+    const f = report.findings.find((x) => x.id === 'tls.ca-bundle');
+    expect(f).toMatchObject({ severity: 'error' });
+    expect(f?.detail).toContain('AWS_CA_BUNDLE');
+  });
+
+  it('no IdP URL for the profile: a warning with the configure command, STS still probed', async () => {
+    const system = fakeSystem({ files: { [CONFIG]: '[profile saml]\nregion = us-west-2\n' } });
+    const report = await doctor({}, deps(), system);
+    expect(report.findings.find((f) => f.id === 'idp.url')?.fix).toContain('awsfed configure');
+    expect(system.calls).toEqual(['connect https://sts.us-west-2.amazonaws.com']);
+  });
+
+  it('the session cache: a live session, an old one, and a file others can read', async () => {
+    const dir = `${HOME}/.cache/awsfed/idp-sessions`;
+    const session = (host: string, at: Date) => JSON.stringify({ version: 1, host, authenticatedAt: at.toISOString(), cookies: [{ key: 'MSISAuth', value: 'COOKIESECRET' }] });
+    const files = {
+      ...HEALTHY,
+      [`${dir}/a.json`]: session('a.example', new Date(NOW.getTime() - 60 * 60 * 1000)),
+      [`${dir}/b.json`]: session('b.example', new Date(NOW.getTime() - 9 * 60 * 60 * 1000)),
+      [`${dir}/c.json`]: session('c.example', NOW),
+    };
+    const report = await doctor({ offline: true }, deps(), fakeSystem({ files, modes: { [dir]: 0o40700, [`${dir}/c.json`]: 0o100644 } }));
+    const sessions = report.findings.filter((f) => f.id === 'session.file');
+    expect(sessions.map((f) => `${f.severity} ${f.title.includes('a.example') ? 'a' : f.title.includes('b.example') ? 'b' : 'c'}`)).toEqual(['ok a', 'info b', 'warning c']);
+    expect(sessions[0]?.title).toContain('420 more minute');
+    expect(JSON.stringify(report)).not.toContain('COOKIESECRET');
+  });
+});
+
+describe('clockFindings', () => {
+  const at = (offsetSeconds: number) => new Date(NOW.getTime() + offsetSeconds * 1000).toUTCString();
+  it.each([
+    [0, 'ok'],
+    [-119, 'ok'],
+    [150, 'warning'],
+    [-150, 'warning'],
+    [301, 'error'],
+    [-3600, 'error'],
+  ])('the IdP %i s off: %s', (offset, severity) => {
+    expect(clockFindings('idp', at(offset), NOW.getTime())[0]?.severity).toBe(severity);
+  });
+  it('says which way the clock is off; no Date header is only information', () => {
+    expect(clockFindings('idp', at(-600), NOW.getTime())[0]?.title).toContain('600 s ahead of');
+    expect(clockFindings('idp', undefined, NOW.getTime())[0]?.severity).toBe('info');
+  });
+});
+
+describe('redactProxy', () => {
+  it.each([
+    ['http://bob:s3cret@proxy:3128', 'http://***@proxy:3128'],
+    ['bob:s3cret@proxy:3128', '***@proxy:3128'],
+    ['http://bob:a/b@c@proxy:3128', 'http://***@proxy:3128'],
+    ['http://proxy:3128', 'http://proxy:3128'],
+    ['localhost,127.0.0.1,.corp', 'localhost,127.0.0.1,.corp'],
+  ])('%s -> %s', (input, expected) => expect(redactProxy(input)).toBe(expected));
+});

@@ -1,0 +1,271 @@
+/**
+ * awsfed doctor (issue 9, item 4): checks what stands between the user and a working login, and says
+ * how to fix each thing. File checks first (pure, on the files' text), then the network probes, all at
+ * once and each under its own short deadline, so that an offline machine gets "unreachable" findings
+ * within seconds instead of a hang. Exit status: 0 unless a finding is an error (warnings are advice).
+ */
+import type { Deps } from '../deps.js';
+import { AppError, isAppError } from '../errors.js';
+import { configSectionName, resolveAwsPaths } from '../config/paths.js';
+import { loadCaBundle } from '../config/ca-bundle.js';
+import { resolveProfileName, resolveSettings, settingOrigin, type Settings } from '../config/settings.js';
+import { isGatewayProfile } from '../catalog/destination.js';
+import { parseIni, type IniDocument } from '../ini/document.js';
+import { normalizeIdpUrl } from '../idp/entry-url.js';
+import { trustedCas } from '../net-errors.js';
+import { MAX_SESSION_AGE_MS } from '../session/session-store.js';
+import { sessionCacheDir } from '../session/cache-dir.js';
+import { finding, hasErrors, type DoctorReport, type Finding } from '../doctor/finding.js';
+import { lintAwsFile, type AwsFileKind } from '../doctor/ini-lint.js';
+import { checkProfiles } from '../doctor/profile-checks.js';
+import { checkPermission, PERMISSION_RULES } from '../doctor/permission-checks.js';
+import type { DoctorSystem } from '../doctor/system.js';
+import type { TlsInfo } from '../doctor/net-probes.js';
+
+export interface DoctorOptions {
+  profile?: string;
+  /** Skip every network check. */
+  offline?: boolean;
+  /** Per probe; default 5 s. */
+  timeoutMs?: number;
+  /**
+   * More findings from elsewhere, e.g. the OS keychain's state (the keychain check is wired by whoever
+   * owns that port; the doctor only runs it beside its own).
+   */
+  extraChecks?: Array<() => Promise<Finding[]>>;
+}
+
+/** SAML assertions live about 5 minutes: a clock that far off fails the sign-in; 2 minutes is a warning. */
+const SKEW_WARNING_MS = 2 * 60 * 1000;
+const SKEW_ERROR_MS = 5 * 60 * 1000;
+const CERT_EXPIRY_WARNING_MS = 14 * 24 * 60 * 60 * 1000;
+const DEFAULT_PROBE_TIMEOUT_MS = 5000;
+
+export const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy', 'AWSFED_PROXY'] as const;
+
+export async function doctor(options: DoctorOptions, deps: Deps, system: DoctorSystem): Promise<DoctorReport> {
+  const paths = resolveAwsPaths(deps.env, deps.homeDir);
+  const findings: Finding[] = [];
+  const config = readAwsFile(paths.configFile, 'config', system, findings);
+  const credentials = readAwsFile(paths.credentialsFile, 'credentials', system, findings);
+  if (config && credentials) findings.push(...checkProfiles(config, credentials, paths.configFile, paths.credentialsFile));
+
+  const cfg = config ?? parseIni('', paths.configFile);
+  const profile = resolveProfileName(options.profile, deps.env, (name) => isGatewayProfile(cfg, name));
+  const section = cfg.getSection(configSectionName(profile.value));
+  let settings: Settings | undefined;
+  try {
+    settings = resolveSettings({}, deps.env, profile, section);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    findings.push(finding('settings.invalid', 'error', error.message, '', error.hint));
+  }
+  if (!section && config) {
+    findings.push(finding('profile.missing', 'warning', `Profile ${profile.value} has no [${configSectionName(profile.value)}] in ${paths.configFile}`, '', `awsfed configure --profile ${profile.value}`));
+  }
+
+  const uid = deps.platform === 'win32' ? undefined : system.uid;
+  if (deps.platform !== 'win32') {
+    findings.push(...checkPermission(system.stat(paths.awsDir), PERMISSION_RULES.awsDir, uid));
+    findings.push(...checkPermission(system.stat(paths.credentialsFile), PERMISSION_RULES.credentials, uid));
+    findings.push(...checkPermission(system.stat(paths.configFile), PERMISSION_RULES.config, uid));
+  }
+  findings.push(...sessionCacheFindings(deps, system, uid));
+  findings.push(...proxyFindings(deps.env, section));
+
+  const network = settings ? await networkFindings(options, deps, system, settings, profile.value) : [];
+  const extra = await Promise.all((options.extraChecks ?? []).map((check) => check()));
+  findings.push(...network, ...extra.flat());
+  return { profile: profile.value, findings };
+}
+
+/** The doctor found errors: the report is on stdout already, this is the one line on stderr and the exit status. */
+export function doctorFailure(report: DoctorReport): AppError | undefined {
+  if (!hasErrors(report)) return undefined;
+  const n = report.findings.filter((f) => f.severity === 'error').length;
+  return new AppError('DOCTOR_PROBLEMS', `awsfed doctor found ${n} problem${n === 1 ? '' : 's'}`);
+}
+
+function readAwsFile(path: string, kind: AwsFileKind, system: DoctorSystem, findings: Finding[]): IniDocument | undefined {
+  let text: string | undefined;
+  try {
+    text = system.readText(path);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    findings.push(finding(`${kind}.unreadable`, 'error', error.message, '', error.hint));
+    return undefined;
+  }
+  if (text === undefined) {
+    findings.push(finding(`${kind}.missing`, 'info', `${path} does not exist`, kind === 'config' ? 'awsfed configure creates it.' : 'awsfed login creates it.'));
+    return parseIni('', path);
+  }
+  const lint = lintAwsFile(text, path, kind);
+  findings.push(...lint);
+  try {
+    const doc = parseIni(text, path);
+    if (lint.length === 0) findings.push(finding(`${kind}.parse`, 'ok', `${path} parses cleanly for the AWS CLI and awsfed`));
+    return doc;
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    findings.push(finding(`${kind}.awsfed-parse`, 'error', `awsfed cannot parse ${error.message}`, 'awsfed never rewrites a file it cannot parse; login and refresh fail until it is fixed.', `fix that line of ${path}`));
+    return undefined;
+  }
+}
+
+function sessionCacheFindings(deps: Deps, system: DoctorSystem, uid: number | undefined): Finding[] {
+  const dir = sessionCacheDir(deps.env, deps.homeDir, deps.platform ?? 'linux');
+  const out: Finding[] = [];
+  const stat = system.stat(dir);
+  if (stat.mode === undefined) return [finding('session.cache', 'info', `No IdP session cache yet (${dir})`, 'The first awsfed login saves one.')];
+  if (deps.platform !== 'win32') out.push(...checkPermission(stat, PERMISSION_RULES.cacheDir, uid));
+  const now = deps.clock().getTime();
+  for (const name of system.list(dir).filter((n) => n.endsWith('.json'))) {
+    const file = `${dir}/${name}`;
+    let host = name;
+    let started: number | undefined;
+    try {
+      const data = JSON.parse(system.readText(file) ?? '') as { host?: unknown; authenticatedAt?: unknown };
+      if (typeof data.host === 'string') host = data.host;
+      if (typeof data.authenticatedAt === 'string') started = Date.parse(data.authenticatedAt);
+    } catch {
+      out.push(finding('session.file', 'warning', `The IdP session file ${file} cannot be read`, 'awsfed ignores it and signs in as usual.', `awsfed logout (or delete ${file})`));
+      continue;
+    }
+    const fileStat = system.stat(file);
+    if (uid !== undefined && fileStat.mode !== undefined && ((fileStat.mode & 0o077) !== 0 || fileStat.uid !== uid)) {
+      out.push(finding('session.file', 'warning', `The IdP session file ${file} is readable by others or not yours; awsfed ignores it`, 'It holds session cookies.', `rm ${file}`));
+      continue;
+    }
+    if (started === undefined || Number.isNaN(started)) continue;
+    const left = started + MAX_SESSION_AGE_MS - now;
+    out.push(
+      left > 0
+        ? finding('session.file', 'ok', `IdP session for ${host}: reused without a password for ${Math.round(left / 60000)} more minute(s)`, '', null)
+        : finding('session.file', 'info', `IdP session for ${host} is older than 8 hours; the next login asks again`, '', null),
+    );
+  }
+  return out;
+}
+
+/** A proxy URL without its user name and password. */
+export function redactProxy(value: string): string {
+  // Up to the LAST "@": a password may hold "/", "@" or ":" when it was not percent-encoded; hiding too
+  // much is the safe way to be wrong.
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)?.[0] ?? '';
+  const rest = value.slice(scheme.length);
+  const at = rest.lastIndexOf('@');
+  return at === -1 ? value : `${scheme}***@${rest.slice(at + 1)}`;
+}
+
+function proxyFindings(env: Deps['env'], section: Record<string, string> | undefined): Finding[] {
+  const set = PROXY_VARIABLES.filter((name) => (env[name] ?? '').trim() !== '').map((name) => `${name}=${redactProxy(env[name] as string)}`);
+  const key = section?.awsfed_proxy?.trim();
+  if (key) set.push(`awsfed_proxy=${redactProxy(key)}`);
+  if (set.length === 0) return [finding('proxy', 'info', 'No proxy configured (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, awsfed_proxy are unset)')];
+  // The doctor's own probes connect directly: with a proxy in force, an "unreachable" below may mean
+  // only that the direct path is closed.
+  return [finding('proxy', 'info', `Proxy settings in force: ${set.join(', ')}`, 'The network checks below connect directly, not through the proxy.')];
+}
+
+function stsUrl(settings: Settings): string {
+  if (settings.stsEndpoint.value) return settings.stsEndpoint.value;
+  const region = settings.region.value;
+  return `https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+}
+
+async function networkFindings(options: DoctorOptions, deps: Deps, system: DoctorSystem, settings: Settings, profile: string): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+  const configFile = deps.env.AWS_CONFIG_FILE || '~/.aws/config';
+  let ca: string[] | undefined;
+  if (settings.caBundle.value) {
+    const origin = settingOrigin('caBundle', settings.caBundle, deps.env, profile, configFile);
+    try {
+      ca = trustedCas((await loadCaBundle(settings.caBundle.value)) as string);
+      out.push(finding('tls.ca-bundle', 'info', `CA bundle: ${settings.caBundle.value} (from ${origin}), added to Node's built-in roots`));
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      out.push(finding('tls.ca-bundle', 'error', error.message, `Set by ${origin}.`, error.hint));
+    }
+  } else {
+    out.push(finding('tls.ca-bundle', 'info', "CA bundle: Node's built-in roots (no --ca-bundle, AWSFED_CA_BUNDLE, AWS_CA_BUNDLE or awsfed_ca_bundle)"));
+  }
+  if (options.offline) {
+    out.push(finding('network.skipped', 'info', 'Network checks skipped (--offline)'));
+    return out;
+  }
+
+  let idpUrl: string | undefined;
+  if (settings.idpUrl.value) {
+    try {
+      idpUrl = normalizeIdpUrl(settings.idpUrl.value);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      out.push(finding('idp.url', 'error', error.message, '', error.hint));
+    }
+  } else {
+    out.push(finding('idp.url', 'warning', `No IdP URL for profile ${profile}`, 'The IdP checks (reachability, TLS, clock) were skipped.', `awsfed configure --profile ${profile} --idp-url adfs.example.com`));
+  }
+  const sts = stsUrl(settings);
+  const started = deps.clock().getTime();
+  const [idp, stsProbe] = await Promise.all([
+    idpUrl ? system.probeHttp(idpUrl, { ca, timeoutMs }) : Promise.resolve(undefined),
+    system.probeConnect(sts, { ...(settings.stsEndpoint.value ? { ca } : {}), timeoutMs }),
+  ]);
+  const now = deps.clock().getTime();
+
+  if (idpUrl && idp) {
+    const host = new URL(idpUrl).host;
+    if (!idp.ok) {
+      out.push(finding('idp.reachable', 'error', `The IdP ${host} cannot be reached: ${idp.error}`, `GET ${new URL(idpUrl).origin}${new URL(idpUrl).pathname}`, 'check the IdP URL (awsfed_idp_url), the network, VPN or proxy'));
+    } else {
+      out.push(finding('idp.reachable', 'ok', `The IdP ${host} answers (HTTP ${idp.status})`));
+      if (idp.tls) out.push(...tlsFindings('idp.tls', host, idp.tls, deps.clock().getTime()));
+      out.push(...clockFindings(host, idp.date, (started + now) / 2));
+    }
+  }
+
+  const stsHost = new URL(sts).host;
+  const where = settings.stsEndpoint.value ? `set by ${settingOrigin('stsEndpoint', settings.stsEndpoint, deps.env, profile, configFile)}` : `the regional endpoint of ${settings.region.value}`;
+  if (!stsProbe.ok) {
+    out.push(finding('sts.reachable', 'error', `STS at ${stsHost} cannot be reached: ${stsProbe.error}`, `Endpoint: ${where}.`, 'check the network, VPN or proxy, and the region or --sts-endpoint / AWS_ENDPOINT_URL_STS'));
+  } else {
+    out.push(finding('sts.reachable', 'ok', `STS at ${stsHost} accepts connections (${where})`));
+    if (stsProbe.tls && !stsProbe.tls.authorized) out.push(...tlsFindings('sts.tls', stsHost, stsProbe.tls, now));
+  }
+  return out;
+}
+
+function tlsFindings(id: string, host: string, tls: TlsInfo, now: number): Finding[] {
+  const issuer = tls.issuer ? `issued by ${tls.issuer}` : 'issuer unknown';
+  const expiry = tls.validTo ? `, valid until ${tls.validTo.toISOString()}` : '';
+  if (!tls.authorized) {
+    return [
+      finding(
+        id,
+        'error',
+        `The TLS certificate of ${host} is not trusted (${tls.authorizationError ?? 'unverified'})`,
+        `Certificate ${tls.subject ? `for ${tls.subject}, ` : ''}${issuer}${expiry}.`,
+        "point AWS_CA_BUNDLE (or --ca-bundle / awsfed_ca_bundle) at your company's root CA (PEM)",
+      ),
+    ];
+  }
+  if (tls.validTo && tls.validTo.getTime() - now < CERT_EXPIRY_WARNING_MS) {
+    return [finding(id, 'warning', `The TLS certificate of ${host} expires soon (${tls.validTo.toISOString()})`, `Certificate ${issuer}.`, 'tell the IdP administrators')];
+  }
+  return [finding(id, 'ok', `The TLS certificate of ${host} is trusted (${issuer}${expiry})`)];
+}
+
+/** Offset of this machine's clock from the IdP's Date header (second precision, so under 2 s means nothing). */
+export function clockFindings(host: string, date: string | undefined, localMs: number): Finding[] {
+  const remote = date ? Date.parse(date) : Number.NaN;
+  if (Number.isNaN(remote)) return [finding('clock.skew', 'info', `The IdP ${host} sent no Date header: clock not checked`)];
+  const skew = localMs - remote;
+  const seconds = Math.round(Math.abs(skew) / 1000);
+  const way = skew > 0 ? 'ahead of' : 'behind';
+  const detail = 'SAML assertions are valid for minutes only: a clock that far off makes the IdP or STS reject them.';
+  const fix = 'sync the clock (e.g. sudo timedatectl set-ntp true, or w32tm /resync on Windows)';
+  if (Math.abs(skew) > SKEW_ERROR_MS) return [finding('clock.skew', 'error', `This computer's clock is ${seconds} s ${way} the IdP ${host}`, detail, fix)];
+  if (Math.abs(skew) > SKEW_WARNING_MS) return [finding('clock.skew', 'warning', `This computer's clock is ${seconds} s ${way} the IdP ${host}`, detail, fix)];
+  return [finding('clock.skew', 'ok', `Clock within ${Math.max(seconds, 1)} s of the IdP ${host}`)];
+}

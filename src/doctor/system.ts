@@ -1,0 +1,45 @@
+/**
+ * The disk and network as `awsfed doctor` sees them: a port, so that the command's tests can give it
+ * crafted answers, and the real one here. Reads go through ini-read's readText (regular files only, size
+ * capped: a FIFO in place of a file cannot hang the doctor either).
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { readText } from '../credentials/ini-read.js';
+import type { PathStat } from './permission-checks.js';
+import { type HttpProbe, type ProbeOptions, type ProbeResult, type TlsInfo, probeConnect, probeHttp } from './net-probes.js';
+
+export interface DoctorSystem {
+  /** The file's text, undefined when missing; throws a FileError when unreadable. */
+  readText(path: string): string | undefined;
+  stat(path: string): PathStat;
+  /** File names in a directory; [] when it does not exist. */
+  list(dir: string): string[];
+  /** The user's uid; undefined where there is none (Windows). */
+  uid: number | undefined;
+  probeHttp(url: string, options: ProbeOptions): Promise<ProbeResult<HttpProbe>>;
+  probeConnect(url: string, options: ProbeOptions): Promise<ProbeResult<{ tls?: TlsInfo }>>;
+}
+
+export function nodeDoctorSystem(): DoctorSystem {
+  return {
+    readText,
+    stat(path) {
+      try {
+        const s = statSync(path);
+        return { path, mode: s.mode, uid: s.uid, isDirectory: s.isDirectory() };
+      } catch {
+        return { path };
+      }
+    },
+    list(dir) {
+      try {
+        return readdirSync(dir);
+      } catch {
+        return [];
+      }
+    },
+    uid: typeof process.getuid === 'function' ? process.getuid() : undefined,
+    probeHttp,
+    probeConnect,
+  };
+}
