@@ -4,7 +4,9 @@ import { silentLogger } from '../log.js';
 import type { DoctorSystem } from '../doctor/system.js';
 import type { HttpProbe, ProbeOptions, ProbeResult, TlsInfo } from '../doctor/net-probes.js';
 import { formatDoctorJson, formatDoctorText } from '../doctor/finding.js';
-import { clockFindings, doctor, doctorFailure, redactProxy } from './doctor.js';
+import { clockFindings, doctor, doctorFailure, keychainFindings, redactProxy } from './doctor.js';
+import { resolveSettings } from '../config/settings.js';
+import { memoryKeychain } from '../secrets/keychain.js';
 
 const HOME = '/home/u';
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -186,4 +188,28 @@ describe('redactProxy', () => {
     ['http://proxy:3128', 'http://proxy:3128'],
     ['localhost,127.0.0.1,.corp', 'localhost,127.0.0.1,.corp'],
   ])('%s -> %s', (input, expected) => expect(redactProxy(input)).toBe(expected));
+});
+
+describe('doctor: the remembered password keychain', () => {
+  const settingsFor = (section: Record<string, string>) => resolveSettings({}, {}, { value: 'saml', source: 'flag' }, section);
+  const base = { awsfed_idp_url: 'https://adfs.corp.example', awsfed_username: 'alice@corp.example' };
+
+  it('does not touch the keychain unless the profile opted in', async () => {
+    const keychain = memoryKeychain();
+    const found = await keychainFindings({ keychain }, settingsFor(base), 'saml');
+    expect(found.map((f) => [f.id, f.severity])).toEqual([['keychain.unused', 'info']]);
+    expect(keychain.calls).toEqual([]);
+  });
+
+  it('says whether the keychain holds the entry, never the password, and names a keychain that cannot be used', async () => {
+    const opted = settingsFor({ ...base, awsfed_remember_password: 'true' });
+    const holding = memoryKeychain({ 'alice@corp.example@adfs.corp.example': 'Secret-Passw0rd!' });
+    const ok = await keychainFindings({ keychain: holding }, opted, 'saml');
+    expect(ok.map((f) => [f.id, f.severity])).toEqual([['keychain.ok', 'ok']]);
+    expect(JSON.stringify(ok)).not.toContain('Secret-Passw0rd!');
+    const empty = await keychainFindings({ keychain: memoryKeychain() }, opted, 'saml');
+    expect(empty[0]).toMatchObject({ id: 'keychain.no-entry', severity: 'warning', fix: 'awsfed login --profile saml --remember-password' });
+    const locked = await keychainFindings({ keychain: memoryKeychain({}, 'there is no Secret Service: no D-Bus session bus') }, opted, 'saml');
+    expect(locked[0]).toMatchObject({ id: 'keychain.unavailable', severity: 'warning', title: 'The keychain cannot be used: there is no Secret Service: no D-Bus session bus' });
+  });
 });

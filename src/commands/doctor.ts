@@ -73,10 +73,45 @@ export async function doctor(options: DoctorOptions, deps: Deps, system: DoctorS
   findings.push(...sessionCacheFindings(deps, system, uid));
   findings.push(...proxyFindings(deps.env, section));
 
-  const network = settings ? await networkFindings(options, deps, system, settings, profile.value) : [];
-  const extra = await Promise.all((options.extraChecks ?? []).map((check) => check()));
-  findings.push(...network, ...extra.flat());
+  const [network, keychain, extra] = await Promise.all([
+    settings ? networkFindings(options, deps, system, settings, profile.value) : [],
+    settings ? keychainFindings(deps, settings, profile.value) : [],
+    Promise.all((options.extraChecks ?? []).map((check) => check())),
+  ]);
+  findings.push(...network, ...keychain, ...extra.flat());
   return { profile: profile.value, findings };
+}
+
+/**
+ * The remembered password's keychain. Only looked at when the profile opted in (awsfed_remember_password):
+ * a lookup on a locked Linux keyring may pop an unlock dialog, which nobody who never asked should see.
+ * Says whether the keychain answers and whether it holds an entry; never the password.
+ */
+export async function keychainFindings(deps: Pick<Deps, 'keychain'>, settings: Settings, profile: string): Promise<Finding[]> {
+  if (!settings.rememberPassword.value) {
+    return [finding('keychain.unused', 'info', `Profile ${profile} does not remember its password in a keychain`, 'The password comes from a prompt, --password-stdin, AWSFED_PASSWORD or awsfed_password_command.', null)];
+  }
+  const keychain = deps.keychain;
+  if (!keychain) return [finding('keychain.unavailable', 'warning', 'No keychain is available in this build', '', 'Use awsfed_password_command instead of --remember-password.')];
+  const idp = settings.idpUrl.value;
+  const username = settings.username.value;
+  if (!idp || !username) return [finding('keychain.no-account', 'warning', `Profile ${profile} remembers its password but has no IdP URL or user name to look it up by`, '', `awsfed configure --profile ${profile}`)];
+  const { keychainAccount, unavailableReason } = await import('../secrets/keychain.js');
+  let host: string;
+  try {
+    host = new URL(normalizeIdpUrl(idp)).host;
+  } catch {
+    return [];
+  }
+  const account = keychainAccount(username, host);
+  try {
+    const entry = await keychain.get(account);
+    return entry === undefined
+      ? [finding('keychain.no-entry', 'warning', `${keychain.name} holds no password for ${account}`, 'The next sign-in asks for it (or fails without a terminal).', `awsfed login --profile ${profile} --remember-password`)]
+      : [finding('keychain.ok', 'ok', `${keychain.name} holds the password for ${account}`)];
+  } catch (error) {
+    return [finding('keychain.unavailable', 'warning', `The keychain cannot be used: ${unavailableReason(error)}`, '', 'Start a Secret Service (GNOME Keyring, KWallet, KeePassXC) or use awsfed_password_command.')];
+  }
 }
 
 /** The doctor found errors: the report is on stdout already, this is the one line on stderr and the exit status. */
