@@ -11,8 +11,10 @@ import { DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environmen
 import type { DemoEnvironment } from '../src/emulator/demo-environment.js';
 import { startSigninEmulator, type SamlPageMode, type SigninEmulator } from '../src/emulator/signin.js';
 import { parseIni } from '../src/ini/document.js';
-import { makeTempHome, runCli } from './helpers/cli.js';
+import { BIN, makeTempHome, runCli } from './helpers/cli.js';
 import type { TempHome } from './helpers/cli.js';
+import { requireTool } from './helpers/peers.js';
+import { EXIT_MARK, startTmux } from './helpers/tmux.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -109,5 +111,24 @@ describe('account names from the AWS sign-in page', () => {
     expect(one.code).toBe(0);
     expect((await runCli(allRoles(env, '--profile-template', '{account}-{role}'), { env: cliEnv })).code).toBe(0);
     expect(samlPosts(signin)).toHaveLength(0);
+  });
+
+  it('shows the names in the interactive role list of a terminal', async () => {
+    // A missing tmux fails here with a message naming it; the test never skips.
+    requireTool('tmux');
+    const { env, signin, cliEnv } = await setup('markup-2024');
+    const t = await startTmux({ command: [process.execPath, BIN, 'login', '--idp-url', env.adfs.entryUrl, '--username', DEMO_USER.username], env: cliEnv });
+    cleanups.push(() => t.kill());
+    const list = await t.waitFor('the named role list', (s) => /Choose a role/.test(s) && s.includes('ADFS-Developers'));
+    expect(list).toContain('gateway-main (111111111111)');
+    expect(list).toContain('Dev & Test (222222222222)');
+    await t.type('dev test');
+    await t.waitFor('the filtered list', (s) => /❯\s+ADFS-Developers/.test(s));
+    await t.keys('Enter');
+    const screen = await t.waitFor('the program to exit', EXIT_MARK);
+    expect(Number(EXIT_MARK.exec(screen)![1]), screen).toBe(0);
+    // The answer keeps the form --role accepts, the name after it.
+    expect(screen).toMatch(/✔ Choose a role.*: 222222222222\/ADFS-Developers \(Dev & Test\)$/m);
+    expect(samlPosts(signin)).toHaveLength(1);
   });
 });
