@@ -131,4 +131,24 @@ describe('account names from the AWS sign-in page', () => {
     expect(screen).toMatch(/✔ Choose a role.*: 222222222222\/ADFS-Developers \(Dev & Test\)$/m);
     expect(samlPosts(signin)).toHaveLength(1);
   });
+
+  it('awsfed list and console --switch-links show the cached names, with no lookup of their own', async () => {
+    const { env, signin, cliEnv } = await setup('legacy');
+    // The gateway profile (saml), configured; its list drawn once by --all-roles caches the names.
+    expect((await runCli(['configure', '--idp-url', env.adfs.entryUrl, '--username', DEMO_USER.username], { env: cliEnv })).code).toBe(0);
+    expect((await runCli(allRoles(env), { env: cliEnv })).code).toBe(0);
+    const added = await runCli(['add', 'dev', '--account', '222222222222', '--role', 'Deployer'], { env: cliEnv });
+    expect(added.code, added.stderr).toBe(0);
+
+    const listed = await runCli(['list'], { env: cliEnv });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/^dev\s+Dev & Test \(222222222222\)\s+Deployer/m);
+    const json = JSON.parse((await runCli(['list', '--json'], { env: cliEnv })).stdout) as Array<{ profile: string; accountName: string | null }>;
+    expect(json.find((e) => e.profile === 'dev')?.accountName).toBe('Dev & Test');
+
+    const links = await runCli(['console', '--switch-links'], { env: cliEnv });
+    expect(links.code, links.stderr).toBe(0);
+    expect(links.stdout).toContain('account=222222222222&roleName=Deployer&displayName=dev%20%28Dev%20%26%20Test%29');
+    expect(samlPosts(signin)).toHaveLength(1);
+  });
 });

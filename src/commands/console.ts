@@ -60,7 +60,11 @@ export async function consoleCommand(options: ConsoleOptions, deps: Deps): Promi
         { hint: 'Add one with `awsfed add NAME --account 123456789012 --role ROLE`; `awsfed list` shows the catalog.' },
       );
     }
-    return { mode: 'links', links: switchLinks(chosen) };
+    // A destination without its own display name shows the account's name too, when one is known.
+    const { knownAccountNames } = await import('../aliases/known-names.js');
+    const names = await knownAccountNames(config, deps);
+    const named = chosen.map((d) => (d.displayName === undefined && names.has(d.accountId) ? { ...d, displayName: `${d.name} (${names.get(d.accountId)!})` } : d));
+    return { mode: 'links', links: switchLinks(named) };
   }
 
   const name =
