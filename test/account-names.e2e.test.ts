@@ -151,4 +151,13 @@ describe('account names from the AWS sign-in page', () => {
     expect(links.stdout).toContain('account=222222222222&roleName=Deployer&displayName=dev%20%28Dev%20%26%20Test%29');
     expect(samlPosts(signin)).toHaveLength(1);
   });
+
+  it('a malformed awsfed_account_aliases fails the login before the IdP is asked', async () => {
+    const { env, signin, cliEnv } = await setup('legacy');
+    const r = await runCli(['login', '--idp-url', env.adfs.entryUrl, '--username', DEMO_USER.username, '--no-prompt', '--account-aliases', 'prod'], { env: cliEnv });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Account alias "prod" is not ACCOUNT=ALIAS');
+    expect(env.adfs.requests).toHaveLength(0);
+    expect(samlPosts(signin)).toHaveLength(0);
+  });
 });

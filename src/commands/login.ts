@@ -489,6 +489,8 @@ export function rememberProfileConfig(doc: IniDocument, settings: Settings, prof
 
 export async function login(options: LoginOptions, deps: Deps): Promise<LoginResult> {
   const ctx = await prepareLogin(options, deps);
+  // A malformed awsfed_account_aliases fails before the password is posted, not at the role list.
+  if (ctx.settings.accountAliases.value !== undefined) (await import('../roles/profile-names.js')).parseAccountAliases(ctx.settings.accountAliases.value);
   const source = await createAssertionSource(ctx);
   const signed = await source.current();
   const { assertion } = signed;

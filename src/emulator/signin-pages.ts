@@ -56,5 +56,5 @@ export function renderSigninPage(shape: SigninPageShape, accounts: readonly Page
 /** Role ARNs named in a base64 SAMLResponse (the emulator's own assertions; no XML parser needed). */
 export function roleArnsOfSamlResponse(samlResponse: string): string[] {
   const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
-  return [...new Set([...xml.matchAll(/arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+/g)].map((m) => m[0]))];
+  return [...new Set([...xml.matchAll(/arn:aws[\w-]*:iam::\d{12}:role\/[\w+=.@/-]+/g)].map((m) => m[0]))];
 }
