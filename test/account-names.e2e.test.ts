@@ -55,6 +55,7 @@ describe('account names from the AWS sign-in page', () => {
     expect(samlPosts(signin)).toHaveLength(1);
     expect(samlPosts(signin)[0]).toMatchObject({ status: 200, samlResponsePresent: true });
     expect(r.stderr).toContain('account names: 2 read from');
+    expect(r.stderr).toContain(`debug: request: POST ${new URL(signin.url).host}/saml -> 200 (account names from the AWS sign-in page)`);
     // The assertion is a bearer credential: never in a debug line.
     expect(r.stderr + r.stdout).not.toContain(SAML_RESPONSE_PREFIX);
     expect(r.stderr).not.toMatch(/SAMLResponse=/);

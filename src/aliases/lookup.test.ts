@@ -44,7 +44,7 @@ describe('fetchAccountNames', () => {
       req.on('end', () => res.end('<div class="saml-account-name">Account: prod (111111111111)</div>'));
     });
     const outcome = await fetchAccountNames({ url, samlResponse: 'PHNhbWw+', relayState: 'rs' });
-    expect(outcome).toEqual({ ok: true, names: new Map([['111111111111', 'prod']]), endpoint: url });
+    expect(outcome).toEqual({ ok: true, names: new Map([['111111111111', 'prod']]), endpoint: url, answer: '200' });
     expect(type).toBe('application/x-www-form-urlencoded');
     expect(new URLSearchParams(body).get('SAMLResponse')).toBe('PHNhbWw+');
     expect(new URLSearchParams(body).get('RelayState')).toBe('rs');
@@ -57,15 +57,15 @@ describe('fetchAccountNames', () => {
       more();
     });
     const tooLarge = await fetchAccountNames({ url: big, samlResponse: 'SECRETSAML' });
-    expect(tooLarge).toEqual({ ok: false, reason: expect.stringContaining('over 4 MB') });
+    expect(tooLarge).toEqual({ ok: false, answer: 'too large', reason: expect.stringContaining('over 4 MB') });
     const stall = await serve(() => undefined);
     const stalled = await fetchAccountNames({ url: stall, samlResponse: 'SECRETSAML', timeoutMs: 200 });
-    expect(stalled).toEqual({ ok: false, reason: expect.stringContaining('did not answer within 0.2 s') });
+    expect(stalled).toEqual({ ok: false, answer: 'timeout', reason: expect.stringContaining('did not answer within 0.2 s') });
     const closedUrl = await serve(() => undefined);
     const s = servers.pop()!;
     await new Promise((r) => s.close(r));
     const refused = await fetchAccountNames({ url: closedUrl, samlResponse: 'SECRETSAML' });
-    expect(refused).toEqual({ ok: false, reason: expect.stringContaining('could not be reached') });
+    expect(refused).toEqual({ ok: false, answer: 'ECONNREFUSED', reason: expect.stringContaining('could not be reached') });
     for (const o of [tooLarge, stalled, refused]) expect(JSON.stringify(o)).not.toContain('SECRETSAML');
   });
 });

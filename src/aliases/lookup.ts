@@ -13,7 +13,8 @@ import { trustedCas } from '../net-errors.js';
 import type { Partition } from '../saml/types.js';
 import { parseAccountNames, type AccountNames } from './signin-page.js';
 
-export type LookupOutcome = { ok: true; names: AccountNames; endpoint: string } | { ok: false; reason: string };
+/** `answer`: the status, or what ended the request (timeout, ECONNREFUSED), for the `request:` debug line. */
+export type LookupOutcome = ({ ok: true; names: AccountNames; endpoint: string } | { ok: false; reason: string }) & { answer?: string };
 
 export interface LookupRequest {
   url: string;
@@ -105,18 +106,19 @@ export async function fetchAccountNames(req: LookupRequest): Promise<LookupOutco
       request.on('error', reject);
       request.end(body);
     });
+    const status = String(answer.status);
     if (answer.status >= 300 && answer.status < 400) {
       // With one role AWS signs straight into the console: there is no list to read.
-      return { ok: false, reason: `${endpoint} answered ${answer.status}, a redirect${answer.location ? ` to ${urlWithoutQuery(answer.location)}` : ''} (one role, or no role list)` };
+      return { ok: false, answer: status, reason: `${endpoint} answered ${answer.status}, a redirect${answer.location ? ` to ${urlWithoutQuery(answer.location)}` : ''} (one role, or no role list)` };
     }
-    if (answer.status !== 200) return { ok: false, reason: `${endpoint} answered HTTP ${answer.status}` };
+    if (answer.status !== 200) return { ok: false, answer: status, reason: `${endpoint} answered HTTP ${answer.status}` };
     const names = parseAccountNames(answer.body);
-    if (names.size === 0) return { ok: false, reason: `the page from ${endpoint} shows no account names (a script-only interstitial, or accounts without alias)` };
-    return { ok: true, names, endpoint };
+    if (names.size === 0) return { ok: false, answer: status, reason: `the page from ${endpoint} shows no account names (a script-only interstitial, or accounts without alias)` };
+    return { ok: true, names, endpoint, answer: status };
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (tooLarge) return { ok: false, reason: `the page from ${endpoint} is over ${MAX_BODY / 1024 / 1024} MB` };
-    if (code === 'DEADLINE') return { ok: false, reason: `${endpoint} did not answer within ${timeoutMs / 1000} s` };
-    return { ok: false, reason: `${endpoint} could not be reached (${code ?? (error as Error).message})` };
+    if (tooLarge) return { ok: false, answer: 'too large', reason: `the page from ${endpoint} is over ${MAX_BODY / 1024 / 1024} MB` };
+    if (code === 'DEADLINE') return { ok: false, answer: 'timeout', reason: `${endpoint} did not answer within ${timeoutMs / 1000} s` };
+    return { ok: false, answer: code ?? 'error', reason: `${endpoint} could not be reached (${code ?? (error as Error).message})` };
   }
 }
