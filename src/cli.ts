@@ -117,6 +117,8 @@ Examples:
     .option('--chain', 'then refresh every destination profile whose chain starts at this profile (see awsfed refresh)')
     .addOption(new Option('--no-prompt', 'fail instead of prompting (env AWSFED_NO_PROMPT=1)'))
     .addOption(new Option('--no-session', 'neither use nor save the IdP session cache in this run'))
+    .addOption(new Option('--no-aliases', 'do not look account names up on the AWS sign-in page (awsfed_account_aliases still applies)'))
+    .option('--signin-endpoint <url>', 'AWS sign-in endpoint base for account names (env AWSFED_SIGNIN_ENDPOINT; default: the assertion\'s Destination)')
     .addHelpText('after', LOGIN_EXAMPLES)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const deps = ctx.deps({ debug: debugOf(cmd) });
@@ -128,6 +130,7 @@ Examples:
         noPrompt: noPromptOf(opts, deps.env),
         debug: debugOf(cmd),
         noSession: opts.session === false,
+        ...(opts.aliases === false ? { accountNameLookup: 'false' } : {}),
       };
       if (opts.allRoles) {
         const { loginAllRoles, formatAllRolesSummary, allRolesExitCode } = await import('./commands/login-all-roles.js');

@@ -161,6 +161,7 @@ export const ERROR_CODES = {
   ALL_ROLES_NO_MATCH: { area: 'roles', exit: ExitCode.usage, what: 'with `--all-roles`, `--role` matches none of the roles', todo: 'a role ARN, `ACCOUNT/ROLE-NAME` or a glob that matches (the message lists the roles)' },
   PROFILE_RESERVED: { area: 'roles', exit: ExitCode.usage, what: '`--all-roles` would overwrite a destination or sign-in profile', todo: 'pick another `--profile-template`, e.g. `saml-{alias}-{role}`' },
   ACCOUNT_ALIASES_INVALID: { area: 'roles', exit: ExitCode.usage, what: '`--account-aliases` has an item that is not `ACCOUNT=ALIAS`', todo: 'write `111111111111=gateway, 222222222222=prod`' },
+  ACCOUNT_NAME_LOOKUP_INVALID: { area: 'roles', exit: ExitCode.usage, what: '`AWSFED_ACCOUNT_NAME_LOOKUP` / `awsfed_account_name_lookup` is neither true nor false', todo: 'set it to `true` or `false` (`--no-aliases` turns it off for one run)' },
 
   // sts: AssumeRoleWithSAML, AssumeRole, GetCallerIdentity
   STS_ACCESS_DENIED: { area: 'sts', exit: ExitCode.sts, what: 'STS refused the assertion or the role', todo: 'check the role\'s trust policy and the SAML provider in IAM' },

@@ -145,6 +145,23 @@ describe('awsfed console --print', () => {
   });
 });
 
+describe('awsfed console and awsfed_signin_endpoint', () => {
+  it('takes the federation endpoint from the gateway profile of the chain when no flag or env names one', async () => {
+    const before = await home.read('config');
+    const doc = parseIni(before);
+    doc.set('profile saml', 'awsfed_signin_endpoint', signin.url);
+    await writeFile(home.configFile, doc.toString());
+    try {
+      const { AWSFED_SIGNIN_ENDPOINT: _unset, ...withoutEnv } = cliEnv();
+      const r = await runCli(['console', 'dev', '--print'], { env: withoutEnv });
+      expect(r.code, explain(r)).toBe(0);
+      await expectLoginUrl(r.stdout, 'https://console.aws.amazon.com/console/home?region=eu-west-1');
+    } finally {
+      await writeFile(home.configFile, before);
+    }
+  });
+});
+
 describe('awsfed console (browser)', () => {
   it('opens the login URL with $BROWSER and prints one line on stderr, nothing on stdout', async () => {
     const script = join(home.home, 'browser.sh');

@@ -34,7 +34,7 @@ export interface ConsoleOptions {
   duration?: string;
   /** A console service name (s3) or a full https console URL. */
   destination?: string;
-  /** Federation endpoint base (default https://signin.<partition host>); env AWSFED_SIGNIN_ENDPOINT. */
+  /** Federation endpoint base (default https://signin.<partition host>); env AWSFED_SIGNIN_ENDPOINT, key awsfed_signin_endpoint. */
   signinEndpoint?: string;
   noPrompt?: boolean;
   /** process.platform, for the browser opener (xdg-open, open, start). */
@@ -60,7 +60,11 @@ export async function consoleCommand(options: ConsoleOptions, deps: Deps): Promi
         { hint: 'Add one with `awsfed add NAME --account 123456789012 --role ROLE`; `awsfed list` shows the catalog.' },
       );
     }
-    return { mode: 'links', links: switchLinks(chosen) };
+    // A destination without its own display name shows the account's name too, when one is known.
+    const { knownAccountNames } = await import('../aliases/known-names.js');
+    const names = await knownAccountNames(config, deps);
+    const named = chosen.map((d) => (d.displayName === undefined && names.has(d.accountId) ? { ...d, displayName: `${d.name} (${names.get(d.accountId)!})` } : d));
+    return { mode: 'links', links: switchLinks(named) };
   }
 
   const name =
@@ -83,8 +87,10 @@ export async function consoleCommand(options: ConsoleOptions, deps: Deps): Promi
   const choice = chooseSessionDuration({ chained, requested, expiration: resolved.credentials.expiration, now: deps.clock(), profile: name });
   if (choice.note) notes.push(choice.note);
 
-  const base = signinBase(partition, options.signinEndpoint ?? deps.env.AWSFED_SIGNIN_ENDPOINT);
   const settings = resolveSettings({}, deps.env, { value: root, source: 'flag' }, config.getSection(configSectionName(root)));
+  // --signin-endpoint > AWSFED_SIGNIN_ENDPOINT > awsfed_signin_endpoint of the chain's gateway (the same
+  // setting the account-name lookup uses) > the partition's host.
+  const base = signinBase(partition, options.signinEndpoint ?? settings.signinEndpoint.value);
   const caBundlePem = await loadCaBundle(settings.caBundle.value);
   const { requestSigninToken } = await import('../console/signin-token.js');
   deps.log.debug(`console: getSigninToken for ${name} at ${base}/federation (SessionDuration ${choice.sessionDuration ?? 'not sent: role chaining'})`);

@@ -78,6 +78,8 @@ function setUp(dir: string, environment: DemoEnvironment, options: DemoOptions, 
     AWS_CONFIG_FILE: join(awsDir, 'config'),
     AWS_SHARED_CREDENTIALS_FILE: join(awsDir, 'credentials'),
     AWS_ENDPOINT_URL_STS: environment.sts.url,
+    // The demo stays on this machine: its assertion is never posted to the real AWS sign-in page.
+    AWSFED_ACCOUNT_NAME_LOOKUP: 'false',
     ...(answerItself ? { AWSFED_PASSWORD: DEMO_USER.password } : {}),
   };
   let prompts = 0;

@@ -27,6 +27,8 @@ export interface ListEntry {
   /** gateway: signs in with `awsfed login`; root: another profile whose keys are in the credentials file. */
   kind: 'destination' | 'gateway' | 'root';
   accountId: string | null;
+  /** The account's name as the AWS sign-in page showed it (cached) or awsfed_account_aliases gives it. */
+  accountName?: string | null;
   roleName: string | null;
   roleArn: string | null;
   sourceProfile: string | null;
@@ -55,7 +57,10 @@ export async function list(_options: ListOptions, deps: Deps): Promise<ListResul
   const config = (await deps.files.read(paths.configFile)) ?? parseIni('', paths.configFile);
   const credentials = (await deps.files.read(paths.credentialsFile)) ?? parseIni('', paths.credentialsFile);
   const now = deps.clock();
-  return { configFile: paths.configFile, credentialsFile: paths.credentialsFile, entries: listEntries(config, credentials, now), now };
+  const { knownAccountNames } = await import('../aliases/known-names.js');
+  const names = await knownAccountNames(config, deps);
+  const entries = listEntries(config, credentials, now).map((e) => ({ ...e, accountName: e.accountId === null ? null : (names.get(e.accountId) ?? null) }));
+  return { configFile: paths.configFile, credentialsFile: paths.credentialsFile, entries, now };
 }
 
 /** Pure: the rows of `awsfed list`, in config file order. */
@@ -154,7 +159,7 @@ export function formatListTable(result: ListResult): string {
   }
   const rows = result.entries.map((e) => [
     e.profile,
-    e.accountId ?? '-',
+    e.accountId === null ? '-' : e.accountName ? `${e.accountName} (${e.accountId})` : e.accountId,
     e.roleName ?? (e.roleArn || '-'),
     e.kind === 'destination' ? (e.sourceProfile ?? '-') : `(${e.kind})`,
     e.region ?? '-',

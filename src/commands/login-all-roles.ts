@@ -15,7 +15,7 @@ import { parseAccountAliases, profileNameFor, validateProfileTemplate } from '..
 import type { SamlRole } from '../saml/types.js';
 import type { SamlCredentials } from '../sts/client.js';
 import { formatExpiry } from '../ui/format.js';
-import { createAssertionSource, markRememberedPassword, prepareLogin, redeemRole, rememberProfileConfig, requestedDuration } from './login.js';
+import { accountNamesOf, createAssertionSource, markRememberedPassword, prepareLogin, redeemRole, rememberProfileConfig, requestedDuration } from './login.js';
 import type { LoginOptions } from './login.js';
 
 export type RoleOutcome =
@@ -74,10 +74,13 @@ export async function loginAllRoles(options: AllRolesOptions, deps: Deps): Promi
   const ctx = await prepareLogin(options, deps);
   const template = ctx.settings.profileTemplate.value;
   validateProfileTemplate(template);
-  const aliases = parseAccountAliases(ctx.settings.accountAliases.value);
+  const localAliases = parseAccountAliases(ctx.settings.accountAliases.value);
   const source = await createAssertionSource(ctx);
-  const { assertion } = await source.current();
+  const signed = await source.current();
+  const { assertion } = signed;
   const roles = selectRoles(assertion.roles, ctx.settings.role);
+  // The sign-in page is asked for names only when the template shows them.
+  const aliases = template.includes('{alias}') ? await accountNamesOf(ctx, { ...signed, assertion: { ...assertion, roles } }) : localAliases;
 
   const named = roles.map((role) => ({ role, profile: profileNameFor(role, template, aliases) }));
   const clash = firstDuplicate(named.map((n) => n.profile));

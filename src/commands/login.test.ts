@@ -114,4 +114,21 @@ describe('chooseRole and the role the profile last held', () => {
     await chooseRole({ roles: ROLES }, settingsFor(), none);
     expect(none.shown[0]![0]).toBe('111111111111/Admins');
   });
+
+  it('names the accounts in the list, and asks for names only when a list is drawn', async () => {
+    let asked = 0;
+    const names = async () => {
+      asked += 1;
+      return new Map([['111111111111', 'prod-main']]);
+    };
+    const prompter = listingPrompter();
+    await chooseRole({ roles: ROLES }, settingsFor(), prompter, undefined, {}, names);
+    expect(prompter.shown).toEqual([['prod-main (111111111111)/Admins', 'prod-main (111111111111)/ReadOnly', '222222222222/Developers']]);
+    expect(asked).toBe(1);
+    // A configured role, a single role, a re-login: no list, no lookup.
+    await chooseRole({ roles: ROLES }, settingsFor({ role: '222222222222/Developers' }), prompter, undefined, {}, names);
+    await chooseRole({ roles: [ROLES[0]!] }, settingsFor(), prompter, undefined, {}, names);
+    await chooseRole({ roles: ROLES }, settingsFor(), prompter, undefined, { lastPrincipalArn: held('111111111111', 'ReadOnly'), reuse: true }, names);
+    expect(asked).toBe(1);
+  });
 });

@@ -489,12 +489,22 @@ export function rememberProfileConfig(doc: IniDocument, settings: Settings, prof
 
 export async function login(options: LoginOptions, deps: Deps): Promise<LoginResult> {
   const ctx = await prepareLogin(options, deps);
+  // A malformed awsfed_account_aliases fails before the password is posted, not at the role list.
+  if (ctx.settings.accountAliases.value !== undefined) (await import('../roles/profile-names.js')).parseAccountAliases(ctx.settings.accountAliases.value);
   const source = await createAssertionSource(ctx);
-  const { assertion } = await source.current();
-  const role = await chooseRole(assertion, ctx.settings, ctx.prompter, ctx.paths.configFile, {
-    ...(ctx.lastPrincipalArn ? { lastPrincipalArn: ctx.lastPrincipalArn } : {}),
-    reuse: Boolean(options.reuseLastRole),
-  });
+  const signed = await source.current();
+  const { assertion } = signed;
+  const role = await chooseRole(
+    assertion,
+    ctx.settings,
+    ctx.prompter,
+    ctx.paths.configFile,
+    {
+      ...(ctx.lastPrincipalArn ? { lastPrincipalArn: ctx.lastPrincipalArn } : {}),
+      reuse: Boolean(options.reuseLastRole),
+    },
+    () => accountNamesOf(ctx, signed),
+  );
 
   const notes: string[] = [];
   const redeeming = redeemRole(ctx, source, role, requestedDuration(ctx, assertion), notes);
@@ -579,12 +589,44 @@ export function lastHeldRole(roles: readonly SamlRole[], lastPrincipalArn: strin
   );
 }
 
+/**
+ * Names for the accounts of the assertion (local mapping, cache, else one post to the AWS sign-in page).
+ * Never throws: names are a convenience, the login goes on with account ids.
+ */
+export async function accountNamesOf(ctx: LoginContext, signed: SignedAssertion): Promise<ReadonlyMap<string, string>> {
+  const { parseAccountAliases } = await import('../roles/profile-names.js');
+  const localAliases = parseAccountAliases(ctx.settings.accountAliases.value);
+  const { accountNamesFor } = await import('../aliases/account-names.js');
+  try {
+    return await accountNamesFor({
+      profile: ctx.profile.value,
+      roles: signed.assertion.roles,
+      samlResponse: signed.samlResponse,
+      ...(signed.assertion.destination !== undefined ? { destination: signed.assertion.destination } : {}),
+      localAliases,
+      ...(ctx.settings.signinEndpoint.value !== undefined ? { signinEndpoint: ctx.settings.signinEndpoint.value } : {}),
+      noLookup: !ctx.settings.accountNameLookup.value,
+      ...(ctx.caBundlePem !== undefined ? { caBundlePem: ctx.caBundlePem } : {}),
+      env: ctx.deps.env,
+      homeDir: ctx.deps.homeDir,
+      ...(ctx.deps.platform !== undefined ? { platform: ctx.deps.platform } : {}),
+      clock: ctx.deps.clock,
+      log: ctx.deps.log,
+    });
+  } catch (error) {
+    ctx.deps.log.debug(`account names: ${(error as Error).message}; showing account ids`);
+    return localAliases;
+  }
+}
+
 export async function chooseRole(
   assertion: SamlAssertion,
   settings: Settings,
   prompter: Prompter,
   configFile = '~/.aws/config',
   last: LastRole = {},
+  /** Asked only when the list is drawn: a configured role or a single one needs no names. */
+  accountNames: () => Promise<ReadonlyMap<string, string>> = async () => new Map(),
 ): Promise<SamlRole> {
   const sorted = sortRoles(assertion.roles);
   const previous = lastHeldRole(sorted, last.lastPrincipalArn);
@@ -622,9 +664,14 @@ export async function chooseRole(
       hint: 'Pick one with --role ARN|ACCOUNT/ROLE-NAME|GLOB, AWSFED_ROLE, or `awsfed configure --role`.',
     });
   }
+  const names = await accountNames();
   return prompter.choose(
     `Choose a role (${candidates.length}; type to filter):`,
-    candidates.map((r) => ({ value: r, name: r.roleName, group: `${r.accountId}${r.partition === 'aws' ? '' : ` (${r.partition})`}` })),
+    candidates.map((r) => {
+      const name = names.get(r.accountId);
+      const account = name === undefined ? r.accountId : `${name} (${r.accountId})`;
+      return { value: r, name: r.roleName, group: `${account}${r.partition === 'aws' ? '' : ` (${r.partition})`}` };
+    }),
   );
 }
 

@@ -120,6 +120,20 @@ export const SETTINGS = {
     profileKey: 'awsfed_sts_endpoint',
     defaultText: 'the regional STS endpoint',
   },
+  accountNameLookup: {
+    label: 'account names from the AWS sign-in page',
+    flag: '--no-aliases',
+    env: ['AWSFED_ACCOUNT_NAME_LOOKUP'],
+    profileKey: 'awsfed_account_name_lookup',
+    defaultText: 'true: looked up when a role list or `{alias}` is drawn, cached 7 days',
+  },
+  signinEndpoint: {
+    label: 'AWS sign-in endpoint (account names, console)',
+    flag: '--signin-endpoint',
+    env: ['AWSFED_SIGNIN_ENDPOINT'],
+    profileKey: 'awsfed_signin_endpoint',
+    defaultText: "the assertion's Destination (https://signin.aws.amazon.com/saml or its partition's host)",
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -153,6 +167,10 @@ export interface Settings {
   mfaCommand: Resolved<string | undefined>;
   profileTemplate: Resolved<string>;
   accountAliases: Resolved<string | undefined>;
+  /** Base URL of the AWS sign-in host (the account-name lookup posts to BASE/saml, console uses BASE/federation). */
+  signinEndpoint: Resolved<string | undefined>;
+  /** Post the assertion to the AWS sign-in page for account names (--no-aliases: false). */
+  accountNameLookup: Resolved<boolean>;
 }
 
 export type Flags = Partial<Record<SettingName, string | undefined>> & { profile?: string | undefined };
@@ -240,6 +258,8 @@ export function resolveSettings(
     mfaCommand: pick('mfaCommand'),
     profileTemplate: withDefault(pick('profileTemplate'), DEFAULT_PROFILE_TEMPLATE),
     accountAliases: pick('accountAliases'),
+    signinEndpoint: pick('signinEndpoint'),
+    accountNameLookup: resolveLookup(pick('accountNameLookup'), configFileOf(env)),
   };
 }
 
@@ -345,6 +365,15 @@ function nonEmpty(value: string | undefined): value is string {
 }
 
 /** An on/off setting: true/yes/1/on or false/no/0/off, any case. */
+function resolveLookup(r: Resolved<string | undefined>, configFile: string): Resolved<boolean> {
+  if (r.value === undefined) return { value: true, source: 'default' };
+  if (/^\s*(true|yes|1|on)\s*$/i.test(r.value)) return { value: true, source: r.source };
+  if (/^\s*(false|no|0|off)\s*$/i.test(r.value)) return { value: false, source: r.source };
+  throw new UsageError('ACCOUNT_NAME_LOOKUP_INVALID', `${settingWhere('accountNameLookup', r.source, configFile)} is "${r.value}"; expected true or false.`, {
+    hint: 'Use true (or yes, 1, on) or false (or no, 0, off); --no-aliases turns the lookup off for one run.',
+  });
+}
+
 function parseSwitch(name: SettingName, text: string, source: SettingSource, configFile: string): boolean {
   if (/^\s*(true|yes|1|on)\s*$/i.test(text)) return true;
   if (/^\s*(false|no|0|off)\s*$/i.test(text)) return false;

@@ -7,6 +7,10 @@
  *          or SessionDuration with role-chained credentials (AWS rejects that combination).
  *   GET /federation?Action=login&Issuer=...&Destination=https://...&SigninToken=...
  *       -> 302 Location: Destination while the token is valid (15 minutes), else 400.
+ *   POST /saml  SAMLResponse=...[&RelayState=...]  (what a browser posts after the IdP)
+ *       -> the role page in the shape `samlPage` names (legacy, markup-2024, client-2023, interstitial),
+ *          listing the accounts of the assertion's roles with the names of `accountNames`; or 'redirect'
+ *          (302 to the console, as with one role), 'error' (500), 'slow' (no answer until close).
  *
  * Bodies of the 400 answers are the emulator's own wording (AWS sends an HTML error page). Every call is
  * recorded in `calls` without secrets: the access key shows its last 4 characters, tokens and keys never.
@@ -14,7 +18,8 @@
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import type { KeyPair } from './certs.js';
-import { listenOnLoopback, requestUrl } from './loopback-server.js';
+import { listenOnLoopback, readBody, requestUrl } from './loopback-server.js';
+import { renderSigninPage, roleArnsOfSamlResponse, type SigninPageShape } from './signin-pages.js';
 import type { StsEmulator } from './sts.js';
 
 export interface SessionCheck {
@@ -28,7 +33,13 @@ export interface SigninEmulatorOptions {
   validateSession?: (accessKeyId: string, secretAccessKey: string, sessionToken: string) => SessionCheck;
   clock?: () => Date;
   https?: KeyPair;
+  /** What POST /saml answers (default legacy); can be changed later through `samlPage`. */
+  samlPage?: SamlPageMode;
+  /** Account id -> the name the page shows; accounts not named here show "Account: ID". */
+  accountNames?: Record<string, string>;
 }
+
+export type SamlPageMode = SigninPageShape | 'redirect' | 'error' | 'slow';
 
 export interface SigninCall {
   action: string;
@@ -43,12 +54,17 @@ export interface SigninCall {
   /** Set on 302 answers. */
   location?: string;
   error?: string;
+  /** POST /saml: whether a SAMLResponse came (never its value) and the shape answered. */
+  samlResponsePresent?: boolean;
+  samlPage?: SamlPageMode;
 }
 
 export interface SigninEmulator {
   /** Origin to use as the sign-in endpoint override (http://127.0.0.1:PORT). */
   url: string;
   calls: SigninCall[];
+  /** What the next POST /saml answers. */
+  samlPage: SamlPageMode;
   close(): Promise<void>;
 }
 
@@ -135,8 +151,39 @@ export async function startSigninEmulator(opts: SigninEmulatorOptions = {}): Pro
     return { status: 302, body: '', location: destination };
   }
 
+  const state = { samlPage: opts.samlPage ?? ('legacy' as SamlPageMode) };
+
+  async function samlPost(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const call: SigninCall = { action: 'saml', status: 0, at: clock(), samlPage: state.samlPage };
+    calls.push(call);
+    const form = new URLSearchParams((await readBody(req, 1024 * 1024).catch(() => Buffer.alloc(0))).toString('utf8'));
+    const samlResponse = form.get('SAMLResponse') ?? '';
+    call.samlResponsePresent = samlResponse !== '';
+    const send = (status: number, body: string, headers: Record<string, string> = {}) => {
+      call.status = status;
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
+      res.end(body);
+    };
+    if (!call.samlResponsePresent) return send(400, '<html><body>Bad Request: no SAMLResponse</body></html>');
+    const mode = state.samlPage;
+    if (mode === 'slow') return; // held open until close(): the client's deadline must end it
+    if (mode === 'error') return send(500, '<html><head><title>Error</title></head><body>Internal error</body></html>');
+    if (mode === 'redirect') return send(302, '', { location: 'https://console.aws.amazon.com/console/home' });
+    const byAccount = new Map<string, string[]>();
+    for (const arn of roleArnsOfSamlResponse(samlResponse)) {
+      const id = /:iam::(\d{12}):/.exec(arn)![1]!;
+      byAccount.set(id, [...(byAccount.get(id) ?? []), arn]);
+    }
+    const accounts = [...byAccount].map(([id, roleArns]) => ({ id, roleArns, ...(opts.accountNames?.[id] !== undefined ? { name: opts.accountNames[id] } : {}) }));
+    send(200, renderSigninPage(mode, accounts));
+  }
+
   const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = requestUrl(req.url);
+    if (req.method === 'POST' && url.pathname === '/saml') {
+      void samlPost(req, res);
+      return;
+    }
     const action = url.searchParams.get('Action') ?? '';
     const call: SigninCall = { action, status: 0, at: clock() };
     let answer: { status: number; body: string; location?: string };
@@ -162,5 +209,15 @@ export async function startSigninEmulator(opts: SigninEmulatorOptions = {}): Pro
     res.end(answer.body);
   };
   const server = await listenOnLoopback(listener, opts.https);
-  return { url: server.origin, calls, close: () => server.close() };
+  return {
+    url: server.origin,
+    calls,
+    get samlPage() {
+      return state.samlPage;
+    },
+    set samlPage(mode: SamlPageMode) {
+      state.samlPage = mode;
+    },
+    close: () => server.close(),
+  };
 }

@@ -63,6 +63,9 @@ export async function createInquirerPrompter(streams: { input: NodeJS.ReadableSt
  */
 function choiceLabel(choice: Choice<unknown>): string {
   if (choice.group === undefined) return choice.name;
+  // A named account, "prod-main (111111111111)": the id leads, so the label stays what --role accepts.
+  const named = /^(.+) \((\d{12})\)(.*)$/.exec(choice.group);
+  if (named) return `${named[2]}/${choice.name} (${named[1]})${named[3]}`;
   const [, head = choice.group, rest = ''] = /^(\S+)(.*)$/.exec(choice.group) ?? [];
   return `${head}/${choice.name}${rest}`;
 }

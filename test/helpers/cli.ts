@@ -48,6 +48,9 @@ export async function makeTempHome(): Promise<TempHome> {
       XDG_CACHE_HOME: join(home, '.cache'),
       // The AWS CLI and SDK must never reach the instance metadata service from a test.
       AWS_EC2_METADATA_DISABLED: 'true',
+      // A role list or {alias} would post the assertion to the real AWS sign-in page; the tests of account
+      // names turn this on with AWSFED_SIGNIN_ENDPOINT pointing at the loopback sign-in emulator.
+      AWSFED_ACCOUNT_NAME_LOOKUP: 'false',
       LANG: 'C.UTF-8',
     },
     read: (file) => readFile(file === 'config' ? configFile : credentialsFile, 'utf8'),

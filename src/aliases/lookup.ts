@@ -1,0 +1,124 @@
+/**
+ * The one network call behind account names: POST the SAMLResponse to the AWS sign-in page, as the
+ * browser does after the IdP, and read the names the page shows (issue 9, item 1).
+ *
+ * The SAMLResponse is a bearer credential for about 5 minutes: it goes only over https (or http to this
+ * machine, the emulator), to the AWS sign-in host the assertion names (or the configured endpoint), and
+ * never into a log line or an outcome. Nothing here throws: every failure is an outcome with a reason,
+ * because the login must not fail for want of names. One deadline for the whole exchange.
+ */
+import type { IncomingMessage } from 'node:http';
+import { isLoopbackHost, urlWithoutQuery } from '../http/url-policy.js';
+import { trustedCas } from '../net-errors.js';
+import type { Partition } from '../saml/types.js';
+import { parseAccountNames, type AccountNames } from './signin-page.js';
+
+/** `answer`: the status, or what ended the request (timeout, ECONNREFUSED), for the `request:` debug line. */
+export type LookupOutcome = ({ ok: true; names: AccountNames; endpoint: string } | { ok: false; reason: string }) & { answer?: string };
+
+export interface LookupRequest {
+  url: string;
+  samlResponse: string;
+  relayState?: string;
+  caBundlePem?: string;
+  /** Default 5000: names are a convenience, a slow page must not hold up the login. */
+  timeoutMs?: number;
+}
+
+const SIGNIN_HOSTS: Record<Partition, string> = {
+  aws: 'signin.aws.amazon.com',
+  'aws-cn': 'signin.amazonaws.cn',
+  'aws-us-gov': 'signin.amazonaws-us-gov.com',
+};
+const MAX_BODY = 4 * 1024 * 1024;
+
+/**
+ * Where to post: BASE/saml of a configured endpoint (https, or http to loopback), else the assertion's
+ * Destination when it is an AWS sign-in host over https (regional hosts such as
+ * us-east-1.signin.aws.amazon.com included), else the partition's sign-in host. A Destination elsewhere is
+ * not followed: the assertion would be handed to a host that is not AWS's.
+ */
+export function signinSamlUrl(destination: string | undefined, partition: Partition, override?: string): { url: string } | { refused: string } {
+  if (override !== undefined && override.trim() !== '') {
+    const base = override.trim().replace(/\/+$/, '');
+    let parsed: URL;
+    try {
+      parsed = new URL(base.endsWith('/saml') ? base : `${base}/saml`);
+    } catch {
+      return { refused: `the sign-in endpoint "${urlWithoutQuery(base)}" is not an absolute URL` };
+    }
+    if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) return { url: parsed.toString() };
+    return { refused: `the sign-in endpoint ${parsed.origin} is not https (http only to this machine)` };
+  }
+  if (destination !== undefined) {
+    try {
+      const d = new URL(destination);
+      const host = d.hostname.toLowerCase();
+      const aws = Object.values(SIGNIN_HOSTS).some((h) => host === h || host.endsWith(`.${h}`));
+      if (d.protocol === 'https:' && aws && d.port === '') return { url: `${d.origin}${d.pathname}` };
+    } catch {
+      // fall through to the partition's host
+    }
+  }
+  return { url: `https://${SIGNIN_HOSTS[partition]}/saml` };
+}
+
+export async function fetchAccountNames(req: LookupRequest): Promise<LookupOutcome> {
+  const parsed = new URL(req.url);
+  const endpoint = urlWithoutQuery(req.url);
+  if (!(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)))) {
+    return { ok: false, reason: `${endpoint} is not https` };
+  }
+  const body = new URLSearchParams({ SAMLResponse: req.samlResponse, ...(req.relayState ? { RelayState: req.relayState } : {}) }).toString();
+  const [{ request: httpRequest }, { request: httpsRequest }] = await Promise.all([import('node:http'), import('node:https')]);
+  const timeoutMs = req.timeoutMs ?? 5000;
+  let tooLarge = false;
+  try {
+    const answer = await new Promise<{ status: number; location?: string; body: string }>((resolve, reject) => {
+      const onResponse = (res: IncomingMessage): void => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const location = typeof res.headers.location === 'string' ? res.headers.location : undefined;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size <= MAX_BODY) return void chunks.push(c);
+          tooLarge = true;
+          request.destroy();
+          reject(new Error('the page is too large'));
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ...(location ? { location } : {}), body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      };
+      // What a browser sends after the IdP's auto-submitting form: a form post asking for HTML.
+      const headers = {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'Content-Length': Buffer.byteLength(body),
+        Accept: 'text/html,application/xhtml+xml',
+        'Accept-Language': 'en',
+        'User-Agent': 'Mozilla/5.0 (compatible; awsfed)',
+      };
+      const request =
+        parsed.protocol === 'https:'
+          ? httpsRequest(parsed, { method: 'POST', headers, ...(req.caBundlePem ? { ca: trustedCas(req.caBundlePem) } : {}) }, onResponse)
+          : httpRequest(parsed, { method: 'POST', headers }, onResponse);
+      const deadline = setTimeout(() => request.destroy(Object.assign(new Error('deadline'), { code: 'DEADLINE' })), timeoutMs);
+      request.on('close', () => clearTimeout(deadline));
+      request.on('error', reject);
+      request.end(body);
+    });
+    const status = String(answer.status);
+    if (answer.status >= 300 && answer.status < 400) {
+      // With one role AWS signs straight into the console: there is no list to read.
+      return { ok: false, answer: status, reason: `${endpoint} answered ${answer.status}, a redirect${answer.location ? ` to ${urlWithoutQuery(answer.location)}` : ''} (one role, or no role list)` };
+    }
+    if (answer.status !== 200) return { ok: false, answer: status, reason: `${endpoint} answered HTTP ${answer.status}` };
+    const names = parseAccountNames(answer.body);
+    if (names.size === 0) return { ok: false, answer: status, reason: `the page from ${endpoint} shows no account names (a script-only interstitial, or accounts without alias)` };
+    return { ok: true, names, endpoint, answer: status };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (tooLarge) return { ok: false, answer: 'too large', reason: `the page from ${endpoint} is over ${MAX_BODY / 1024 / 1024} MB` };
+    if (code === 'DEADLINE') return { ok: false, answer: 'timeout', reason: `${endpoint} did not answer within ${timeoutMs / 1000} s` };
+    return { ok: false, answer: code ?? 'error', reason: `${endpoint} could not be reached (${code ?? (error as Error).message})` };
+  }
+}
