@@ -120,6 +120,13 @@ export const SETTINGS = {
     profileKey: 'awsfed_sts_endpoint',
     defaultText: 'the regional STS endpoint',
   },
+  proxy: {
+    label: 'HTTP proxy for every request',
+    flag: '--proxy',
+    env: ['AWSFED_PROXY'],
+    profileKey: 'awsfed_proxy',
+    defaultText: '`https_proxy`/`HTTPS_PROXY`, `http_proxy`/`HTTP_PROXY`, `all_proxy`/`ALL_PROXY`, minus `NO_PROXY` (see Proxies)',
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -153,6 +160,8 @@ export interface Settings {
   mfaCommand: Resolved<string | undefined>;
   profileTemplate: Resolved<string>;
   accountAliases: Resolved<string | undefined>;
+  /** awsfed's own proxy URL; the standard variables are read by src/http/proxy.ts when it is unset. */
+  proxy: Resolved<string | undefined>;
 }
 
 export type Flags = Partial<Record<SettingName, string | undefined>> & { profile?: string | undefined };
@@ -240,6 +249,7 @@ export function resolveSettings(
     mfaCommand: pick('mfaCommand'),
     profileTemplate: withDefault(pick('profileTemplate'), DEFAULT_PROFILE_TEMPLATE),
     accountAliases: pick('accountAliases'),
+    proxy: pick('proxy'),
   };
 }
 
