@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ROLES, DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environment.js';
 import type { DemoEnvironment } from '../src/emulator/demo-environment.js';
+import { startSigninEmulator, stsSessionValidator } from '../src/emulator/signin.js';
+import type { SigninEmulator } from '../src/emulator/signin.js';
 import { parseIni } from '../src/ini/document.js';
 import { makeTempHome, runCli } from './helpers/cli.js';
 import type { RunResult, TempHome } from './helpers/cli.js';
@@ -195,3 +197,50 @@ describe('proxy failures', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
+
+describe('console and chained profiles through the proxy', () => {
+  const DEV_ROLE = 'arn:aws:iam::222222222222:role/Admins';
+  let world: DemoEnvironment;
+  let signin: SigninEmulator;
+  let h: TempHome;
+  const cli = (extra: Record<string, string>) => ({ ...h.env, AWS_ENDPOINT_URL_STS: world.sts.url, AWSFED_SIGNIN_ENDPOINT: signin.url, ...extra });
+
+  beforeAll(async () => {
+    world = await startDemoEnvironment({ stsRoles: [{ roleArn: DEV_ROLE }] });
+    signin = await startSigninEmulator({ validateSession: stsSessionValidator(world.sts) });
+    h = await makeTempHome();
+    const login = await runCli(['login', '--idp-url', world.adfs.entryUrl, '--username', DEMO_USER.username, '--role', '*ReadOnly', '--no-prompt'], {
+      env: cli({ AWSFED_PASSWORD: PASSWORD }),
+    });
+    expect(login.code, login.stderr).toBe(0);
+    await writeFile(h.configFile, `${await h.read('config')}\n[profile dev]\nrole_arn = ${DEV_ROLE}\nsource_profile = saml\n`);
+  });
+  afterAll(async () => {
+    await signin?.close();
+    await world?.close();
+    await h?.cleanup();
+  });
+
+  it('console --print: getSigninToken goes through HTTP_PROXY', async () => {
+    const p = await proxy();
+    const r = await runCli(['console', '--print'], { env: cli({ HTTP_PROXY: p.url }) });
+    expect(r.code, r.stderr).toBe(0);
+    expect(p.forwarded.some((u) => new URL(u).host === new URL(signin.url).host && new URL(u).pathname === '/federation')).toBe(true);
+    // The forwarded URL carries the session keys: that is the proxy's view, never awsfed's output.
+    expect(r.stderr).toBe('');
+  });
+
+  it('console --print: a proxy asking for credentials is a typed error naming it, not an endpoint refusal', async () => {
+    const p = await proxy({ auth: { user: PROXY_USER, password: PROXY_PASSWORD } });
+    const r = await runCli(['console', '--print'], { env: cli({ HTTP_PROXY: p.url }) });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(new RegExp(`^awsfed: The proxy ${escape(p.url)} \\(from HTTP_PROXY\\) asks for authentication.*federation endpoint`, 'm'));
+  });
+
+  it('refresh of a chained profile: AssumeRole goes through the proxy of the environment', async () => {
+    const p = await proxy();
+    const r = await runCli(['refresh', 'dev'], { env: cli({ HTTP_PROXY: p.url }) });
+    expect(r.code, r.stderr).toBe(0);
+    expect(p.forwarded.some((u) => new URL(u).host === new URL(world.sts.url).host)).toBe(true);
+  });
+});
