@@ -186,6 +186,14 @@ describe('proxy failures', () => {
     expectNoSecrets(result, [PROXY_PASSWORD]);
   });
 
+  it('a proxy that never answers CONNECT: the sign-in deadline ends it (exit 3) and the process exits', async () => {
+    const p = await proxy({ silent: true });
+    const result = await login(await home(), { HTTPS_PROXY: p.url }, ['--timeout', '2s']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^awsfed: .*(did not|within|took longer)/m);
+    expect(result.stderr).toMatch(/hint: /);
+  });
+
   it('a proxy URL that is not one: exit 2, PROXY_INVALID, the text (it may hold a password) not echoed', async () => {
     const result = await login(await home(), { HTTPS_PROXY: `socks5://u:${PROXY_PASSWORD}@127.0.0.1:1080` });
     expect(result.code).toBe(2);

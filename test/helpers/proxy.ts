@@ -14,6 +14,8 @@ export interface TestProxyOptions {
   auth?: { user: string; password: string };
   /** Answer 403 to CONNECT (and to forwarded requests) for targets this returns true for. */
   refuse?: (target: string) => boolean;
+  /** Accept connections and never answer CONNECT (a stalled proxy: the client's deadline must end it). */
+  silent?: boolean;
 }
 
 export interface TestProxy {
@@ -86,6 +88,7 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
   server.on('connection', track);
   server.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) => {
     track(client);
+    if (options.silent) return;
     const target = req.url ?? '';
     const refused = gate(req, target);
     if (refused) {
