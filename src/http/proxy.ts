@@ -170,7 +170,8 @@ export class ProxyFailure extends Error {
   ) {
     super(`proxy ${proxy.display} failed: ${kind}${status ? ` (HTTP ${status})` : networkCode ? ` (${networkCode})` : ''}`);
     this.name = 'ProxyFailure';
-    this.code = kind === 'auth' ? 'ERR_PROXY_AUTH' : kind === 'refused' ? 'ERR_PROXY_REFUSED' : 'ERR_PROXY_UNREACHABLE';
+    // Node-style codes (ECONNREFUSED ...): the cause's code under --debug, not awsfed error codes.
+    this.code = kind === 'auth' ? 'EPROXYAUTH' : kind === 'refused' ? 'EPROXYREFUSED' : 'EPROXYUNREACHABLE';
   }
 }
 
