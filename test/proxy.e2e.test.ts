@@ -108,7 +108,9 @@ describe('through a proxy', () => {
   it('--proxy (and awsfed_proxy) carry every request, http and https alike', async () => {
     const p = await proxy();
     const h = await home();
-    const result = await login(h, {}, ['--proxy', p.url]);
+    // The standard variables point nowhere: only awsfed's setting (and no library reading them) is used.
+    const nowhere = `http://127.0.0.1:${await closedPort()}`;
+    const result = await login(h, { HTTPS_PROXY: nowhere, https_proxy: nowhere, HTTP_PROXY: nowhere, http_proxy: nowhere }, ['--proxy', p.url]);
     await expectLoggedIn(h, result);
     expect(p.tunnels).toContain(adfsHost());
     expect(p.forwarded.some((u) => new URL(u).host === stsHost())).toBe(true);

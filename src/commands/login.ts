@@ -17,7 +17,7 @@ import { checkLoginTarget } from '../catalog/login-target.js';
 import { urlWithoutQuery } from '../http/url-policy.js';
 import { redactingLogger } from '../redact.js';
 import { loadCaBundle } from '../config/ca-bundle.js';
-import type { ProxyConfig } from '../http/proxy.js';
+import { type ProxyConfig, proxyPasswords } from '../http/proxy.js';
 import { proxyConfigFor } from './proxy-config.js';
 import { stsRegionFor } from '../partition.js';
 import { CredentialKeys, applyCredentials } from '../credentials/credentials.js';
@@ -149,7 +149,9 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
   let askedForPassword = false;
   let knownPassword: string | undefined;
   // The HTTP client's debug lines show URLs, which an IdP that echoes the posted password can fill with it.
-  const httpLog = redactingLogger(deps.log, () => (knownPassword ? [knownPassword] : []));
+  // The proxy passwords too: no line shows a proxy URL with them, and none ever may.
+  const proxySecrets = proxyPasswords(ctx.proxy);
+  const httpLog = redactingLogger(deps.log, () => (knownPassword ? [knownPassword, ...proxySecrets] : proxySecrets));
   const credentials = {
     username: () => (username ??= chooseUsername(settings, prompter)),
     password: async () => {

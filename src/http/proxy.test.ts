@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
-import { ProxyFailure, bypassesProxy, describeProxyFailure, proxyConfigFrom, proxyFailureOf, proxyFor } from './proxy.js';
+import { ProxyFailure, bypassesProxy, describeProxyFailure, proxyConfigFrom, proxyFailureOf, proxyFor, proxyPasswords } from './proxy.js';
 
 describe('bypassesProxy (NO_PROXY)', () => {
   const cases: Array<[string, string, string, boolean]> = [
@@ -101,6 +101,8 @@ describe('proxyConfigFrom / proxyFor', () => {
     const c = proxyConfigFrom({ HTTPS_PROXY: 'http://user:p%40ss@proxy:3128' });
     expect(c.https?.display).toBe('http://proxy:3128');
     expect(c.https?.url.password).toBe('p%40ss');
+    expect(proxyPasswords(c)).toEqual(['p%40ss', 'p@ss']);
+    expect(proxyPasswords(proxyConfigFrom({ HTTPS_PROXY: 'http://proxy:3128' }))).toEqual([]);
   });
 
   it('a proxy URL that is not http(s) is a usage error naming where it came from, without echoing it', () => {

@@ -88,6 +88,22 @@ export function proxyConfigFrom(env: Env, setting?: { value: string; origin: str
   return config;
 }
 
+/** The proxy passwords in force, as written and decoded, for the redacting logger. */
+export function proxyPasswords(config: ProxyConfig): string[] {
+  const out = new Set<string>();
+  for (const choice of [config.https, config.http]) {
+    const password = choice?.url.password;
+    if (!password) continue;
+    out.add(password);
+    try {
+      out.add(decodeURIComponent(password));
+    } catch {
+      // Not valid percent-encoding: the raw form is all there is.
+    }
+  }
+  return [...out];
+}
+
 /** The proxy for a request to `target`, or undefined to connect directly. */
 export function proxyFor(target: string | URL, config: ProxyConfig | undefined): ProxyChoice | undefined {
   if (!config) return undefined;
