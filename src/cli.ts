@@ -142,7 +142,7 @@ Examples:
       deps.out(formatLoginSummary(result, deps.clock()));
       if (!opts.chain) return setResult(0);
       const { refresh, formatRefreshTable, refreshNotes } = await import('./commands/refresh.js');
-      const flags = { stsEndpoint: opts.stsEndpoint, region: opts.region, caBundle: opts.caBundle } as Record<string, string | undefined>;
+      const flags = { stsEndpoint: opts.stsEndpoint, region: opts.region, caBundle: opts.caBundle, proxy: opts.proxy } as Record<string, string | undefined>;
       const chained = await refresh(
         { root: result.profile, rootCredentials: result.credentials, flags, noPrompt: loginOptions.noPrompt, noSession: loginOptions.noSession, ...(opts.duration ? { duration: String(opts.duration) } : {}) },
         deps,

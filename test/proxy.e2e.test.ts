@@ -247,6 +247,17 @@ describe('console and chained profiles through the proxy', () => {
     expect(r.stderr).toMatch(new RegExp(`^awsfed: The proxy ${escape(p.url)} \\(from HTTP_PROXY\\) asks for authentication.*federation endpoint`, 'm'));
   });
 
+  it('login --chain --proxy: the sign-in, its AssumeRoleWithSAML and the hop\'s AssumeRole all go through it', async () => {
+    const p = await proxy();
+    const r = await runCli(['login', '--idp-url', world.adfs.entryUrl, '--username', DEMO_USER.username, '--role', '*ReadOnly', '--no-prompt', '--chain', '--proxy', p.url], {
+      env: cli({ AWSFED_PASSWORD: PASSWORD }),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(p.forwarded.some((u) => new URL(u).host === new URL(world.adfs.entryUrl).host)).toBe(true);
+    const stsRequests = p.forwarded.filter((u) => new URL(u).host === new URL(world.sts.url).host);
+    expect(stsRequests.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('refresh of a chained profile: AssumeRole goes through the proxy of the environment', async () => {
     const p = await proxy();
     const r = await runCli(['refresh', 'dev'], { env: cli({ HTTP_PROXY: p.url }) });
