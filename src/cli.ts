@@ -103,6 +103,7 @@ Examples:
     .option('--password-command <cmd>', 'command that prints the password (env AWSFED_PASSWORD_COMMAND)')
     .option('--password-command-timeout <seconds>', 'stop the password or MFA command after this long (env AWSFED_PASSWORD_COMMAND_TIMEOUT; default 60)')
     .option('--sts-endpoint <url>', 'STS endpoint (env AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)')
+    .option('--proxy <url>', 'HTTP proxy for every request (env AWSFED_PROXY; default HTTPS_PROXY/HTTP_PROXY minus NO_PROXY)')
     .option('--timeout <time>', 'limit for the whole sign-in with the IdP: seconds, or 90s/2m (env AWSFED_TIMEOUT; default 2m)')
     .option('--password-stdin', 'read the password from standard input')
     .option('--remember-password', 'keep the password in the OS keychain once the IdP accepts it (env AWSFED_REMEMBER_PASSWORD)')
@@ -144,7 +145,7 @@ Examples:
       deps.out(formatLoginSummary(result, deps.clock()));
       if (!opts.chain) return setResult(0);
       const { refresh, formatRefreshTable, refreshNotes } = await import('./commands/refresh.js');
-      const flags = { stsEndpoint: opts.stsEndpoint, region: opts.region, caBundle: opts.caBundle } as Record<string, string | undefined>;
+      const flags = { stsEndpoint: opts.stsEndpoint, region: opts.region, caBundle: opts.caBundle, proxy: opts.proxy } as Record<string, string | undefined>;
       const chained = await refresh(
         { root: result.profile, rootCredentials: result.credentials, flags, noPrompt: loginOptions.noPrompt, noSession: loginOptions.noSession, ...(opts.duration ? { duration: String(opts.duration) } : {}) },
         deps,

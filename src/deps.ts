@@ -15,6 +15,7 @@ import type { AwsFiles } from './credentials/aws-files.js';
 import { awsFilesOnDisk } from './credentials/aws-files.js';
 import type { Sts } from './sts/port.js';
 import { stsOverHttp } from './sts/port.js';
+import { proxyConfigFrom } from './http/proxy.js';
 import type { Keychain } from './secrets/keychain.js';
 import { osKeychain } from './secrets/os-keychain.js';
 
@@ -94,7 +95,10 @@ export function createDeps(options: { debug: boolean }): Deps {
     log,
     files: awsFilesOnDisk(),
     // Only under --debug: the STS calls join the IdP requests in the request list.
-    sts: stsOverHttp(options.debug ? (line) => log.debug(line) : undefined),
+    // A target without proxies (a chained refresh, credential_process) takes the environment's.
+    sts: stsOverHttp(options.debug ? (line) => log.debug(line) : undefined, () =>
+      proxyConfigFrom(process.env, process.env.AWSFED_PROXY?.trim() ? { value: process.env.AWSFED_PROXY.trim(), origin: 'AWSFED_PROXY' } : undefined),
+    ),
     keychain: osKeychain(process.platform, process.env),
     isInteractive,
     async prompter(noPrompt) {

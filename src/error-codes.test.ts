@@ -17,7 +17,7 @@ const EMULATOR_DIR = 'emulator/';
 /** Node's own error codes (EAI_AGAIN, SELF_SIGNED_CERT_IN_CHAIN, ...) are listed there; other modules may test for them. */
 const NODE_CODES_FILE = 'net-errors.ts';
 /** UPPER_SNAKE strings that are environment variable names, not error codes. */
-const ENV_VARIABLE = /^(AWS(FED)?_|(HTTPS?|ALL|NO)_PROXY$)/;
+const ENV_VARIABLE = /^AWS(FED)?_|^(HTTPS?|ALL|NO)_PROXY$/;
 
 const registry = ERROR_CODES as Readonly<Record<string, ErrorCodeSpec>>;
 

@@ -10,7 +10,7 @@
  */
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import type { AwsPaths } from '../config/paths.js';
-import { resolveSettings } from '../config/settings.js';
+import { resolveSettings, settingOrigin } from '../config/settings.js';
 import type { Flags } from '../config/settings.js';
 import { applyCredentials, principalMismatch, readStoredCredentials } from '../credentials/credentials.js';
 import type { StoredCredentials } from '../credentials/credentials.js';
@@ -19,6 +19,7 @@ import { AppError } from '../errors.js';
 import type { IniDocument } from '../ini/document.js';
 import { parseIni } from '../ini/document.js';
 import type { AwsCredentials, StsTarget } from '../sts/client.js';
+import { type ProxyConfig, proxyConfigFrom } from '../http/proxy.js';
 import { isGatewayProfile, parseRoleArn, readDestination } from '../catalog/destination.js';
 import { roleSessionNameFrom, sanitizeSessionName } from '../catalog/session-name.js';
 import { loadCaBundle } from '../config/ca-bundle.js';
@@ -62,6 +63,8 @@ export interface RootContext {
   region: string;
   endpoint?: string;
   caBundlePem?: string;
+  /** The root's proxies (--proxy / AWSFED_PROXY / awsfed_proxy of the root, else the standard variables). */
+  proxy?: ProxyConfig;
   /** RoleSessionName for hops without role_session_name. */
   sessionName: string;
 }
@@ -154,6 +157,10 @@ export async function prepareRoots(roots: string[], paths: AwsPaths, deps: Deps,
       sessionName: roleSessionNameFrom(config, root) ?? sanitizeSessionName(deps.env.USER || deps.env.USERNAME || 'awsfed'),
     };
     if (settings.stsEndpoint.value !== undefined) context.endpoint = settings.stsEndpoint.value;
+    context.proxy = proxyConfigFrom(
+      deps.env,
+      settings.proxy.value === undefined ? undefined : { value: settings.proxy.value, origin: settingOrigin('proxy', settings.proxy, deps.env, root, paths.configFile) },
+    );
     if (f.credentials) context.credentials = f.credentials;
     if (f.error) context.error = f.error;
     if (settings.caBundle.value !== undefined) {
@@ -230,6 +237,7 @@ export async function runChains(hops: Hop[], roots: Map<string, RootContext>, pa
         region: root.endpoint !== undefined ? (region ?? root.region) : stsRegionFor(partition, region ?? root.region),
         ...(root.endpoint !== undefined ? { endpoint: root.endpoint } : {}),
         ...(root.caBundlePem !== undefined ? { caBundlePem: root.caBundlePem } : {}),
+        ...(root.proxy !== undefined ? { proxy: root.proxy } : {}),
       };
     },
   }));

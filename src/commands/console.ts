@@ -24,6 +24,7 @@ import type { SwitchLink } from '../console/switch-links.js';
 import { formatSwitchLinks, switchLinks } from '../console/switch-links.js';
 import { withoutSecretVariables } from '../redact.js';
 import { loadCaBundle } from '../config/ca-bundle.js';
+import { proxyConfigFor } from './proxy-config.js';
 import { partitionOfArn } from '../partition.js';
 
 export interface ConsoleOptions {
@@ -96,6 +97,7 @@ export async function consoleCommand(options: ConsoleOptions, deps: Deps): Promi
   deps.log.debug(`console: getSigninToken for ${name} at ${base}/federation (SessionDuration ${choice.sessionDuration ?? 'not sent: role chaining'})`);
   const signinToken = await requestSigninToken(getSigninTokenUrl(base, resolved.credentials, choice.sessionDuration), {
     ...(caBundlePem !== undefined ? { caBundlePem } : {}),
+    proxy: proxyConfigFor(settings, deps.env),
   });
   const url = loginUrl(base, {
     signinToken,

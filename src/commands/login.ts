@@ -17,6 +17,8 @@ import { checkLoginTarget } from '../catalog/login-target.js';
 import { urlWithoutQuery } from '../http/url-policy.js';
 import { redactingLogger } from '../redact.js';
 import { loadCaBundle } from '../config/ca-bundle.js';
+import { type ProxyConfig, proxyPasswords } from '../http/proxy.js';
+import { proxyConfigFor } from './proxy-config.js';
 import { stsRegionFor } from '../partition.js';
 import { CredentialKeys, applyCredentials } from '../credentials/credentials.js';
 import { parseAssumedRoleArn } from '../identifiers/identifiers.js';
@@ -68,6 +70,8 @@ export interface LoginContext {
   settings: Settings;
   prompter: Prompter;
   caBundlePem: string | undefined;
+  /** The proxies for the IdP and STS requests (issue 9). */
+  proxy: ProxyConfig;
   /** x_principal_arn of the profile's keys (expired or not): the role it last held. */
   lastPrincipalArn?: string;
 }
@@ -85,10 +89,12 @@ export async function prepareLogin(options: LoginOptions, deps: Deps): Promise<L
   const section = config?.getSection(configSectionName(profile.value));
   const settings = resolveSettings(options, deps.env, profile, section);
   checkProfileSettings(settings, deps.env, paths.configFile);
+  // Before any prompt: a proxy URL that cannot be parsed is a usage error to fix first.
+  const proxy = proxyConfigFor(settings, deps.env, paths.configFile);
   const prompter = await deps.prompter(Boolean(options.noPrompt));
   const caBundlePem = await loadCaBundle(settings.caBundle.value);
   const lastPrincipalArn = credentialsDoc?.get(profile.value, CredentialKeys.principalArn)?.trim();
-  return { options, deps, paths, config, profile, settings, prompter, caBundlePem, ...(lastPrincipalArn ? { lastPrincipalArn } : {}) };
+  return { options, deps, paths, config, profile, settings, prompter, caBundlePem, proxy, ...(lastPrincipalArn ? { lastPrincipalArn } : {}) };
 }
 
 /**
@@ -143,7 +149,9 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
   let askedForPassword = false;
   let knownPassword: string | undefined;
   // The HTTP client's debug lines show URLs, which an IdP that echoes the posted password can fill with it.
-  const httpLog = redactingLogger(deps.log, () => (knownPassword ? [knownPassword] : []));
+  // The proxy passwords too: no line shows a proxy URL with them, and none ever may.
+  const proxySecrets = proxyPasswords(ctx.proxy);
+  const httpLog = redactingLogger(deps.log, () => (knownPassword ? [knownPassword, ...proxySecrets] : proxySecrets));
   const credentials = {
     username: () => (username ??= chooseUsername(settings, prompter)),
     password: async () => {
@@ -176,7 +184,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     // With the session cache, one jar for the run: a re-sign-in for a fresh assertion rides on the
     // MSISAuth session. Without it (--no-session), a fresh jar per sign-in, so each one really signs in.
     const jar = session?.jar;
-    const http = createHttpClient({ caBundlePem: ctx.caBundlePem, log: httpLog, ...(jar ? { jar } : {}) });
+    const http = createHttpClient({ caBundlePem: ctx.caBundlePem, log: httpLog, proxy: ctx.proxy, ...(jar ? { jar } : {}) });
     askedForPassword = false;
     const attempt = () =>
       signIn({
@@ -683,14 +691,14 @@ function addNote(ctx: LoginContext, notes: string[], text: string): void {
 }
 
 function stsTarget(ctx: LoginContext, role: SamlRole, notes: string[]): StsTarget {
-  const { settings, caBundlePem } = ctx;
+  const { settings, caBundlePem, proxy } = ctx;
   let region = settings.region.value;
   const fallback = stsRegionFor(role.partition, region);
   if (fallback !== region && settings.stsEndpoint.value === undefined) {
     addNote(ctx, notes, `Role ${roleLabel(role)} is in partition ${role.partition}; used STS in ${fallback} instead of ${region}.`);
     region = fallback;
   }
-  return { region, endpoint: settings.stsEndpoint.value, caBundlePem };
+  return { region, endpoint: settings.stsEndpoint.value, caBundlePem, proxy };
 }
 
 /**

@@ -134,6 +134,13 @@ export const SETTINGS = {
     profileKey: 'awsfed_signin_endpoint',
     defaultText: "the assertion's Destination (https://signin.aws.amazon.com/saml or its partition's host)",
   },
+  proxy: {
+    label: 'HTTP proxy for every request',
+    flag: '--proxy',
+    env: ['AWSFED_PROXY'],
+    profileKey: 'awsfed_proxy',
+    defaultText: '`https_proxy`/`HTTPS_PROXY`, `http_proxy`/`HTTP_PROXY`, `all_proxy`/`ALL_PROXY`, minus `NO_PROXY` (see Proxies)',
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -171,6 +178,8 @@ export interface Settings {
   signinEndpoint: Resolved<string | undefined>;
   /** Post the assertion to the AWS sign-in page for account names (--no-aliases: false). */
   accountNameLookup: Resolved<boolean>;
+  /** awsfed's own proxy URL; the standard variables are read by src/http/proxy.ts when it is unset. */
+  proxy: Resolved<string | undefined>;
 }
 
 export type Flags = Partial<Record<SettingName, string | undefined>> & { profile?: string | undefined };
@@ -260,6 +269,7 @@ export function resolveSettings(
     accountAliases: pick('accountAliases'),
     signinEndpoint: pick('signinEndpoint'),
     accountNameLookup: resolveLookup(pick('accountNameLookup'), configFileOf(env)),
+    proxy: pick('proxy'),
   };
 }
 

@@ -8,6 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError, type AppErrorOptions, ExitCode } from '../errors.js';
 import type { ErrorCodeExiting } from '../error-codes.js';
+import { type ProxyConfig, describeProxyFailure, proxyFailureOf, proxyFor } from '../http/proxy.js';
 import { assertAllowedUrl, urlWithoutQuery } from '../http/url-policy.js';
 import { errorCode, isTlsErrorCode, trustedCas } from '../net-errors.js';
 
@@ -22,6 +23,8 @@ export interface SigninTokenRequestOptions {
   caBundlePem?: string;
   /** Default 30000. */
   timeoutMs?: number;
+  /** The proxies in force (src/http/proxy.ts); unset: direct. */
+  proxy?: ProxyConfig;
 }
 
 const MAX_BODY = 64 * 1024;
@@ -31,6 +34,17 @@ export async function requestSigninToken(url: string, options: SigninTokenReques
   const endpoint = urlWithoutQuery(url);
   const [{ request: httpRequest }, { request: httpsRequest }] = await Promise.all([import('node:http'), import('node:https')]);
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const ca = options.caBundlePem ? trustedCas(options.caBundlePem) : undefined;
+  // Through a proxy: its agent's connection to the proxy closes when this exchange ends, however it ends.
+  const proxyChoice = proxyFor(parsed, options.proxy);
+  const closed = new AbortController();
+  const agents = proxyChoice ? await import('../http/proxy-agents.js') : undefined;
+  const agent =
+    proxyChoice && agents
+      ? parsed.protocol === 'https:'
+        ? agents.tunnelAgent(proxyChoice, { signal: closed.signal, ...(ca ? { ca } : {}) })
+        : agents.forwardAgent(proxyChoice, { signal: closed.signal })
+      : undefined;
   // One deadline for the whole exchange: a socket timeout is an idle timeout, which an endpoint sending a
   // byte now and then resets forever (issue 6, item 7). A body over MAX_BODY closes the socket at once.
   let tooLarge = false;
@@ -51,13 +65,18 @@ export async function requestSigninToken(url: string, options: SigninTokenReques
     const headers = { Accept: 'application/json', 'User-Agent': 'awsfed' };
     const req =
       parsed.protocol === 'https:'
-        ? httpsRequest(parsed, { method: 'GET', headers, ...(options.caBundlePem ? { ca: trustedCas(options.caBundlePem) } : {}) }, onResponse)
-        : httpRequest(parsed, { method: 'GET', headers }, onResponse);
+        ? httpsRequest(parsed, { method: 'GET', headers, ...(agent ? { agent } : ca ? { ca } : {}) }, onResponse)
+        : httpRequest(parsed, { method: 'GET', headers, ...(agent ? { agent } : {}) }, onResponse);
     const deadline = setTimeout(() => req.destroy(Object.assign(new Error('deadline'), { code: 'DEADLINE' })), timeoutMs);
     req.on('close', () => clearTimeout(deadline));
     req.on('error', reject);
     req.end();
   }).catch((cause: unknown) => {
+    const proxyFailure = proxyFailureOf(cause);
+    if (proxyFailure) {
+      const { message, hint } = describeProxyFailure(proxyFailure);
+      throw new ConsoleError('CONSOLE_SIGNIN_UNREACHABLE', `${message}, on the way to the AWS federation endpoint ${endpoint}`, { hint, cause: new Error(proxyFailure.message) });
+    }
     const code = errorCode(cause);
     if (code === 'DEADLINE') {
       throw new ConsoleError('CONSOLE_SIGNIN_UNREACHABLE', `The AWS federation endpoint ${endpoint} did not answer within ${timeoutMs / 1000} s`, {
@@ -71,7 +90,7 @@ export async function requestSigninToken(url: string, options: SigninTokenReques
         : 'Check your network or proxy; the endpoint can be overridden with --signin-endpoint / AWSFED_SIGNIN_ENDPOINT.',
       cause: new Error(code ?? 'request failed'),
     });
-  });
+  }).finally(() => closed.abort());
   if (tooLarge) {
     throw new ConsoleError('CONSOLE_SIGNIN_BAD_ANSWER', `The federation endpoint ${endpoint} sent more than ${MAX_BODY} bytes; its answer is a short JSON document`, {
       hint: 'Check --signin-endpoint / AWSFED_SIGNIN_ENDPOINT; the default endpoint answers {"SigninToken": "..."}.',

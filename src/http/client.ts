@@ -19,6 +19,8 @@ import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { brokenAnswerKind, errorCode, isTlsErrorCode, isUnreachableCode, trustedCas } from '../net-errors.js';
 import { DeadlineExceeded, hostOf } from './deadline.js';
+import { forwardAgent, tunnelAgent } from './proxy-agents.js';
+import { type ProxyConfig, describeProxyFailure, proxyFailureOf, proxyFor } from './proxy.js';
 import { assertAllowedUrl, displayUrl } from './url-policy.js';
 
 export interface HttpResponse {
@@ -61,6 +63,8 @@ export interface HttpClientOptions {
   userAgent?: string;
   /** Share a jar between clients (tests, or a later cookie cache). Default: a new in-memory jar. */
   jar?: CookieJar;
+  /** The proxies in force (src/http/proxy.ts); none: every request goes direct. */
+  proxy?: ProxyConfig;
 }
 
 /**
@@ -144,6 +148,23 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     },
   });
 
+  // A request through a proxy gets its own agent, whose connection to the proxy closes with the request's
+  // deadline (a proxy that never answers CONNECT must not outlive the request); the jar is the same.
+  const ca = opts.caBundlePem ? trustedCas(opts.caBundlePem) : undefined;
+  const announced = new Set<string>();
+  const proxyAgents: ProxyAgentsFor = (url, signal) => {
+    const choice = proxyFor(url, opts.proxy);
+    if (!choice) return undefined;
+    const host = hostOf(url);
+    if (!announced.has(host)) {
+      announced.add(host);
+      log.debug(`proxy: ${host} through ${choice.display} (from ${choice.origin})`);
+    }
+    return url.startsWith('https:')
+      ? { choice, config: { httpsAgent: tunnelAgent(choice, { cookies, signal, ...(ca ? { ca } : {}) }) } }
+      : { choice, config: { httpAgent: forwardAgent(choice, { cookies, signal }) } };
+  };
+
   const limits: Limits = { timeoutMs: opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
 
   async function send(first: RequestSpec, options: RequestOptions | undefined): Promise<HttpResponse> {
@@ -152,7 +173,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     let spec = first;
     for (let hop = 0; ; hop++) {
       assertAllowedUrl(spec.url);
-      const response = await requestOnce(instance, spec, log, requestLimits, signal);
+      const response = await requestOnce(instance, spec, log, requestLimits, signal, proxyAgents);
       const location = headerValue(response.headers, 'location');
       if (!REDIRECT_STATUSES.has(response.status) || !location) {
         return { url: spec.url, status: response.status, headers: flattenHeaders(response.headers), body: response.body };
@@ -198,6 +219,11 @@ function assertSameOrigin(from: string, to: string, status: number): void {
   });
 }
 
+type ProxyAgentsFor = (
+  url: string,
+  signal: AbortSignal,
+) => { choice: NonNullable<ReturnType<typeof proxyFor>>; config: { httpAgent?: HttpAgent; httpsAgent?: HttpAgent } } | undefined;
+
 interface Limits {
   timeoutMs: number;
   maxBodyBytes: number;
@@ -224,6 +250,7 @@ async function requestOnce(
   log: Logger,
   limits: Limits,
   outer: AbortSignal | undefined,
+  proxyAgents: ProxyAgentsFor,
 ): Promise<{ status: number; headers: unknown; body: string }> {
   const controller = new AbortController();
   const onOuterAbort = (): void => controller.abort(outer?.reason);
@@ -232,10 +259,12 @@ async function requestOnce(
   const timer = setTimeout(() => controller.abort(REQUEST_DEADLINE), limits.timeoutMs);
   let stream: Readable | undefined;
   try {
+    const viaProxy = proxyAgents(spec.url, controller.signal);
     const response: AxiosResponse<Readable> = await instance.request<Readable>({
       method: spec.method,
       url: spec.url,
       signal: controller.signal,
+      ...viaProxy?.config,
       ...(spec.method === 'POST'
         ? { data: spec.body ?? '', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }
         : {}),
@@ -327,6 +356,12 @@ function formatSeconds(ms: number): string {
  * plain Error with only the code and message.
  */
 function mapNetworkError(error: unknown, url: string): IdpError {
+  const proxyFailure = proxyFailureOf(error);
+  if (proxyFailure) {
+    const { message, hint } = describeProxyFailure(proxyFailure);
+    const code = proxyFailure.kind === 'auth' ? 'PROXY_AUTH_REQUIRED' : proxyFailure.kind === 'refused' ? 'PROXY_REFUSED' : 'PROXY_UNREACHABLE';
+    return new IdpError(code, message, { hint, cause: plainCause(proxyFailure, proxyFailure.code) });
+  }
   const code = errorCode(error);
   const host = hostOf(url);
   const cause = plainCause(error, code);

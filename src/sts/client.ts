@@ -15,6 +15,7 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import { StsError } from '../errors.js';
 import { trustedCas } from '../net-errors.js';
+import { type ProxyConfig, proxyFor } from '../http/proxy.js';
 import { mapStsError, type StsErrorContext, type StsOperation } from './errors.js';
 
 export interface AwsCredentials {
@@ -35,6 +36,8 @@ export interface StsTarget {
   callTimeoutMs?: number;
   /** Total attempts including the first (default 3). */
   maxAttempts?: number;
+  /** The proxies in force (src/http/proxy.ts); unset: direct (the Sts port fills it from the environment). */
+  proxy?: ProxyConfig;
   /** Receives one line per HTTP attempt (method, host+path, status, operation) for --debug; never a body or header. */
   requestLog?: (line: string) => void;
 }
@@ -68,8 +71,31 @@ export function preloadSdk(): void {
   loadSdk().catch(() => undefined);
 }
 
-async function createClient(target: StsTarget, credentials: AwsCredentials | 'none'): Promise<{ sdk: StsModule; client: StsClientInstance }> {
-  const sdk = await loadSdk();
+/** The URL STS is called at, for the proxy choice (NO_PROXY matches its host). */
+function stsUrl(target: StsTarget): string {
+  return target.endpoint ?? `https://sts.${target.region}.amazonaws.com${target.region.startsWith('cn-') ? '.cn' : ''}`;
+}
+
+/**
+ * The SDK's agents: through the proxy when one is in force for the endpoint (its connection to the proxy
+ * closed by the call's deadline), else a plain https.Agent carrying the CA bundle, else the SDK's own.
+ */
+async function requestAgents(target: StsTarget, signal: AbortSignal): Promise<{ httpAgent?: import('node:http').Agent; httpsAgent?: import('node:http').Agent }> {
+  const ca = target.caBundlePem ? trustedCas(target.caBundlePem) : undefined;
+  const choice = proxyFor(stsUrl(target), target.proxy);
+  if (choice) {
+    const { forwardAgent, tunnelAgent } = await import('../http/proxy-agents.js');
+    return stsUrl(target).startsWith('https:')
+      ? { httpsAgent: tunnelAgent(choice, { signal, keepAlive: true, ...(ca ? { ca } : {}) }) }
+      : { httpAgent: forwardAgent(choice, { signal, keepAlive: true }) };
+  }
+  // `ca` replaces Node's roots: keep them, so that a corporate CA for the IdP (or a TLS-inspecting
+  // proxy) does not break the path to the real, publicly trusted STS endpoint.
+  return ca ? { httpsAgent: new https.Agent({ ca, keepAlive: true }) } : {};
+}
+
+async function createClient(target: StsTarget, credentials: AwsCredentials | 'none', signal: AbortSignal): Promise<{ sdk: StsModule; client: StsClientInstance }> {
+  const [sdk, agents] = await Promise.all([loadSdk(), requestAgents(target, signal)]);
   const client = new sdk.STSClient({
     region: target.region,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
@@ -103,9 +129,7 @@ async function createClient(target: StsTarget, credentials: AwsCredentials | 'no
     requestHandler: {
       connectionTimeout: target.connectTimeoutMs ?? 10_000,
       requestTimeout: target.requestTimeoutMs ?? 30_000,
-      // `ca` replaces Node's roots: keep them, so that a corporate CA for the IdP (or a TLS-inspecting
-      // proxy) does not break the path to the real, publicly trusted STS endpoint.
-      ...(target.caBundlePem ? { httpsAgent: new https.Agent({ ca: trustedCas(target.caBundlePem), keepAlive: true }) } : {}),
+      ...agents,
     },
   });
   limitResponseBody(client);
@@ -273,15 +297,17 @@ async function withClient<T>(
   auth: Parameters<typeof createClient>[1],
   call: (sdk: StsModule, client: StsClientInstance, options: { abortSignal: AbortSignal }) => Promise<T>,
 ): Promise<T> {
+  const timeoutMs = target.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const deadline = new AbortController();
+  // Closes the connections to a proxy when the call ends, however it ends (keep-alive sockets included).
+  const done = new AbortController();
   let setup: { sdk: StsModule; client: StsClientInstance };
   try {
-    setup = await createClient(target, auth);
+    setup = await createClient(target, auth, AbortSignal.any([deadline.signal, done.signal]));
   } catch (error) {
     throw mapStsError(error, ctx);
   }
   if (target.requestLog) logAttempts(setup.client, target.requestLog, ctx.operation);
-  const timeoutMs = target.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-  const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), timeoutMs);
   try {
     return await call(setup.sdk, setup.client, { abortSignal: deadline.signal });
@@ -292,6 +318,7 @@ async function withClient<T>(
   } finally {
     clearTimeout(timer);
     setup.client.destroy();
+    done.abort();
   }
 }
 

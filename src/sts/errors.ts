@@ -5,6 +5,7 @@
  * says what to do next. A redacted copy of the SDK error (name and message) is the `cause`, for --debug.
  */
 import { StsError } from '../errors.js';
+import { describeProxyFailure, proxyFailureOf } from '../http/proxy.js';
 import { errorCode, isTlsErrorCode, isUnreachableCode } from '../net-errors.js';
 import { redactValues } from '../redact.js';
 
@@ -79,6 +80,11 @@ function safeCause(err: SdkErrorLike & { name?: unknown }, ctx: StsErrorContext)
 
 export function mapStsError(error: unknown, ctx: StsErrorContext): StsError {
   if (error instanceof StsError) return error;
+  const proxyFailure = proxyFailureOf(error);
+  if (proxyFailure) {
+    const { message, hint } = describeProxyFailure(proxyFailure);
+    return new StsError('STS_PROXY', `${message}, on the way to ${ctx.endpointLabel}`, { hint, cause: new Error(proxyFailure.message) });
+  }
   const err = (error && typeof error === 'object' ? error : {}) as SdkErrorLike;
   const message = str(err.message);
   const code = awsCode(err);

@@ -5,6 +5,7 @@
  * `stsOverHttp` is the real one: client.ts (and through it the AWS SDK) is imported on the first
  * call only, so start-up and commands that never call STS do not pay for it.
  */
+import type { ProxyConfig } from '../http/proxy.js';
 import type { AwsCredentials, SamlCredentials, StsTarget } from './client.js';
 
 export interface Sts {
@@ -25,10 +26,18 @@ export interface Sts {
   preload?(): void;
 }
 
-/** `requestLog` (the --debug logger) gets one line per STS HTTP attempt, in the IdP client's format. */
-export function stsOverHttp(requestLog?: (line: string) => void): Sts {
+/**
+ * `requestLog` (the --debug logger) gets one line per STS HTTP attempt, in the IdP client's format.
+ * `proxy` gives the proxies of a target that names none (commands without a login context, such as a
+ * chained refresh: the environment's proxies, issue 9).
+ */
+export function stsOverHttp(requestLog?: (line: string) => void, proxy?: () => ProxyConfig): Sts {
   const client = () => import('./client.js');
-  const logged = (target: StsTarget): StsTarget => (requestLog && !target.requestLog ? { ...target, requestLog } : target);
+  const logged = (target: StsTarget): StsTarget => {
+    let out = requestLog && !target.requestLog ? { ...target, requestLog } : target;
+    if (proxy && !out.proxy) out = { ...out, proxy: proxy() };
+    return out;
+  };
   return {
     assumeRoleWithSaml: async (target, input) => (await client()).assumeRoleWithSaml(logged(target), input),
     assumeRole: async (target, creds, input) => (await client()).assumeRole(logged(target), creds, input),
