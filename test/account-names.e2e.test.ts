@@ -14,6 +14,7 @@ import { parseIni } from '../src/ini/document.js';
 import { BIN, makeTempHome, runCli } from './helpers/cli.js';
 import type { TempHome } from './helpers/cli.js';
 import { requireTool } from './helpers/peers.js';
+import { startTestProxy } from './helpers/proxy.js';
 import { EXIT_MARK, startTmux } from './helpers/tmux.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -47,6 +48,17 @@ const NAMED = ['Dev-Test-ADFS-Developers', 'gateway-main-ADFS-Admins', 'gateway-
 const IDS = ['111111111111-ADFS-Admins', '111111111111-ADFS-ReadOnly', '222222222222-ADFS-Developers'];
 
 describe('account names from the AWS sign-in page', () => {
+  it('posts to the sign-in page through the proxy the login uses (HTTP_PROXY), as the IdP and STS requests', async () => {
+    const { env, signin, home, cliEnv } = await setup('legacy');
+    const proxy = await startTestProxy();
+    cleanups.push(() => proxy.close());
+    const r = await runCli(allRoles(env), { env: { ...cliEnv, HTTP_PROXY: proxy.url } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await profiles(home)).toEqual(NAMED);
+    expect(proxy.forwarded.filter((u) => u === `${signin.url}/saml`), proxy.forwarded.join('\n')).toHaveLength(1);
+    expect(proxy.forwarded.some((u) => u.startsWith(env.adfs.entryUrl.slice(0, env.adfs.entryUrl.indexOf('/adfs'))))).toBe(true);
+  });
+
   it.each(['legacy', 'markup-2024', 'client-2023'] as const)('reads the %s page and names the --all-roles profiles by it', async (shape) => {
     const { env, signin, home, cliEnv } = await setup(shape);
     const r = await runCli(allRoles(env), { env: cliEnv });

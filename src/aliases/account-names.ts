@@ -7,6 +7,7 @@
 import type { Logger } from '../log.js';
 import type { Partition, SamlRole } from '../saml/types.js';
 import type { Env } from '../session/cache-dir.js';
+import type { ProxyConfig } from '../http/proxy.js';
 import { fetchAccountNames, signinSamlUrl } from './lookup.js';
 import { createNameCache, nameCacheDir } from './name-cache.js';
 import type { AccountNames } from './signin-page.js';
@@ -26,6 +27,7 @@ export interface AccountNamesInput {
   /** --no-aliases: the local mapping only. */
   noLookup: boolean;
   caBundlePem?: string;
+  proxy?: ProxyConfig;
   timeoutMs?: number;
   env: Env;
   homeDir: string;
@@ -60,6 +62,7 @@ export async function accountNamesFor(input: AccountNamesInput): Promise<Account
     samlResponse: input.samlResponse,
     ...(input.relayState ? { relayState: input.relayState } : {}),
     ...(input.caBundlePem ? { caBundlePem: input.caBundlePem } : {}),
+    ...(input.proxy ? { proxy: input.proxy } : {}),
     ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
   });
   // The same line as every other request under --debug: host and path, never the body.

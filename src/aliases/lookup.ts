@@ -8,6 +8,7 @@
  * because the login must not fail for want of names. One deadline for the whole exchange.
  */
 import type { IncomingMessage } from 'node:http';
+import { type ProxyConfig, proxyFor } from '../http/proxy.js';
 import { isLoopbackHost, urlWithoutQuery } from '../http/url-policy.js';
 import { trustedCas } from '../net-errors.js';
 import type { Partition } from '../saml/types.js';
@@ -21,6 +22,8 @@ export interface LookupRequest {
   samlResponse: string;
   relayState?: string;
   caBundlePem?: string;
+  /** The proxies in force (src/http/proxy.ts), as for every other request of the login; unset: direct. */
+  proxy?: ProxyConfig;
   /** Default 5000: names are a convenience, a slow page must not hold up the login. */
   timeoutMs?: number;
 }
@@ -72,6 +75,17 @@ export async function fetchAccountNames(req: LookupRequest): Promise<LookupOutco
   const body = new URLSearchParams({ SAMLResponse: req.samlResponse, ...(req.relayState ? { RelayState: req.relayState } : {}) }).toString();
   const [{ request: httpRequest }, { request: httpsRequest }] = await Promise.all([import('node:http'), import('node:https')]);
   const timeoutMs = req.timeoutMs ?? 5000;
+  const ca = req.caBundlePem ? trustedCas(req.caBundlePem) : undefined;
+  // Through the proxy as the IdP and STS requests are; its connection closes when this exchange ends.
+  const proxyChoice = proxyFor(parsed, req.proxy);
+  const closed = new AbortController();
+  const agents = proxyChoice ? await import('../http/proxy-agents.js') : undefined;
+  const agent =
+    proxyChoice && agents
+      ? parsed.protocol === 'https:'
+        ? agents.tunnelAgent(proxyChoice, { signal: closed.signal, ...(ca ? { ca } : {}) })
+        : agents.forwardAgent(proxyChoice, { signal: closed.signal })
+      : undefined;
   let tooLarge = false;
   try {
     const answer = await new Promise<{ status: number; location?: string; body: string }>((resolve, reject) => {
@@ -99,8 +113,8 @@ export async function fetchAccountNames(req: LookupRequest): Promise<LookupOutco
       };
       const request =
         parsed.protocol === 'https:'
-          ? httpsRequest(parsed, { method: 'POST', headers, ...(req.caBundlePem ? { ca: trustedCas(req.caBundlePem) } : {}) }, onResponse)
-          : httpRequest(parsed, { method: 'POST', headers }, onResponse);
+          ? httpsRequest(parsed, { method: 'POST', headers, ...(ca ? { ca } : {}), ...(agent ? { agent } : {}) }, onResponse)
+          : httpRequest(parsed, { method: 'POST', headers, ...(agent ? { agent } : {}) }, onResponse);
       const deadline = setTimeout(() => request.destroy(Object.assign(new Error('deadline'), { code: 'DEADLINE' })), timeoutMs);
       request.on('close', () => clearTimeout(deadline));
       request.on('error', reject);
@@ -120,5 +134,7 @@ export async function fetchAccountNames(req: LookupRequest): Promise<LookupOutco
     if (tooLarge) return { ok: false, answer: 'too large', reason: `the page from ${endpoint} is over ${MAX_BODY / 1024 / 1024} MB` };
     if (code === 'DEADLINE') return { ok: false, answer: 'timeout', reason: `${endpoint} did not answer within ${timeoutMs / 1000} s` };
     return { ok: false, answer: code ?? 'error', reason: `${endpoint} could not be reached (${code ?? (error as Error).message})` };
+  } finally {
+    closed.abort();
   }
 }

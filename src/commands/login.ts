@@ -615,6 +615,7 @@ export async function accountNamesOf(ctx: LoginContext, signed: SignedAssertion)
       ...(ctx.settings.signinEndpoint.value !== undefined ? { signinEndpoint: ctx.settings.signinEndpoint.value } : {}),
       noLookup: !ctx.settings.accountNameLookup.value,
       ...(ctx.caBundlePem !== undefined ? { caBundlePem: ctx.caBundlePem } : {}),
+      proxy: ctx.proxy,
       env: ctx.deps.env,
       homeDir: ctx.deps.homeDir,
       ...(ctx.deps.platform !== undefined ? { platform: ctx.deps.platform } : {}),
