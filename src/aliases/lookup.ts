@@ -8,7 +8,7 @@
  * because the login must not fail for want of names. One deadline for the whole exchange.
  */
 import type { IncomingMessage } from 'node:http';
-import { type ProxyConfig, proxyFor } from '../http/proxy.js';
+import { type ProxyConfig, requestAgentFor } from '../http/proxy.js';
 import { isLoopbackHost, urlWithoutQuery } from '../http/url-policy.js';
 import { trustedCas } from '../net-errors.js';
 import type { Partition } from '../saml/types.js';
@@ -77,15 +77,8 @@ export async function fetchAccountNames(req: LookupRequest): Promise<LookupOutco
   const timeoutMs = req.timeoutMs ?? 5000;
   const ca = req.caBundlePem ? trustedCas(req.caBundlePem) : undefined;
   // Through the proxy as the IdP and STS requests are; its connection closes when this exchange ends.
-  const proxyChoice = proxyFor(parsed, req.proxy);
   const closed = new AbortController();
-  const agents = proxyChoice ? await import('../http/proxy-agents.js') : undefined;
-  const agent =
-    proxyChoice && agents
-      ? parsed.protocol === 'https:'
-        ? agents.tunnelAgent(proxyChoice, { signal: closed.signal, ...(ca ? { ca } : {}) })
-        : agents.forwardAgent(proxyChoice, { signal: closed.signal })
-      : undefined;
+  const agent = await requestAgentFor(parsed, req.proxy, { signal: closed.signal, ...(ca ? { ca } : {}) });
   let tooLarge = false;
   try {
     const answer = await new Promise<{ status: number; location?: string; body: string }>((resolve, reject) => {

@@ -6,10 +6,10 @@
  * account new in the assertion means a new lookup. A file that cannot be read or is not ours counts as no
  * entry; a failed save costs the next login a lookup, never this one.
  */
-import { randomBytes } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sessionFileName, userCacheDir, type Env } from '../session/cache-dir.js';
+import { writePrivateJson } from '../session/private-file.js';
 import type { AccountNames } from './signin-page.js';
 
 export const NAME_CACHE_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -87,20 +87,7 @@ export function createNameCache(opts: { dir: string; clock: () => Date }): NameC
         if (error.code !== 'EEXIST') throw error;
       });
       const file = fileFor(profile);
-      const temp = join(opts.dir, `.${sessionFileName(profile)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-      const handle = await fs.open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
-      try {
-        try {
-          await handle.chmod(0o600);
-          await handle.writeFile(JSON.stringify(data), 'utf8');
-        } finally {
-          await handle.close();
-        }
-        await fs.rename(temp, file);
-      } catch (error) {
-        await fs.unlink(temp).catch(() => undefined);
-        throw error;
-      }
+      await writePrivateJson(file, data);
     },
   };
 }

@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError, type AppErrorOptions, ExitCode } from '../errors.js';
 import type { ErrorCodeExiting } from '../error-codes.js';
-import { type ProxyConfig, describeProxyFailure, proxyFailureOf, proxyFor } from '../http/proxy.js';
+import { type ProxyConfig, describeProxyFailure, proxyFailureOf, requestAgentFor } from '../http/proxy.js';
 import { assertAllowedUrl, urlWithoutQuery } from '../http/url-policy.js';
 import { errorCode, isTlsErrorCode, trustedCas } from '../net-errors.js';
 
@@ -36,15 +36,8 @@ export async function requestSigninToken(url: string, options: SigninTokenReques
   const timeoutMs = options.timeoutMs ?? 30_000;
   const ca = options.caBundlePem ? trustedCas(options.caBundlePem) : undefined;
   // Through a proxy: its agent's connection to the proxy closes when this exchange ends, however it ends.
-  const proxyChoice = proxyFor(parsed, options.proxy);
   const closed = new AbortController();
-  const agents = proxyChoice ? await import('../http/proxy-agents.js') : undefined;
-  const agent =
-    proxyChoice && agents
-      ? parsed.protocol === 'https:'
-        ? agents.tunnelAgent(proxyChoice, { signal: closed.signal, ...(ca ? { ca } : {}) })
-        : agents.forwardAgent(proxyChoice, { signal: closed.signal })
-      : undefined;
+  const agent = await requestAgentFor(parsed, options.proxy, { signal: closed.signal, ...(ca ? { ca } : {}) });
   // One deadline for the whole exchange: a socket timeout is an idle timeout, which an endpoint sending a
   // byte now and then resets forever (issue 6, item 7). A body over MAX_BODY closes the socket at once.
   let tooLarge = false;

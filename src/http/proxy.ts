@@ -231,3 +231,18 @@ export function describeProxyFailure(f: ProxyFailure): { message: string; hint: 
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/**
+ * The agent for one request to `target` made with node:http(s) directly (the console's getSigninToken,
+ * the account-name lookup): a CONNECT tunnel for https, forwarding for http, or undefined when no proxy
+ * applies. The agents library loads only then. `signal` closes the agent's connection to the proxy when
+ * the exchange ends; `ca` still verifies the target's certificate through the tunnel.
+ */
+export async function requestAgentFor(target: URL, config: ProxyConfig | undefined, options: { signal: AbortSignal; ca?: string[] }): Promise<import('node:http').Agent | undefined> {
+  const choice = proxyFor(target, config);
+  if (!choice) return undefined;
+  const agents = await import('./proxy-agents.js');
+  return target.protocol === 'https:'
+    ? agents.tunnelAgent(choice, { signal: options.signal, ...(options.ca ? { ca: options.ca } : {}) })
+    : agents.forwardAgent(choice, { signal: options.signal });
+}

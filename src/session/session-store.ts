@@ -12,17 +12,16 @@
  * carries the time of the sign-in that asked for credentials and is ignored MAX_SESSION_AGE_MS later.
  * A reuse keeps that time (AD FS does not extend its SSO lifetime on reuse either).
  */
-import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CookieJar, domainMatch } from 'tough-cookie';
 import type { Logger } from '../log.js';
 import { sessionFileName } from './cache-dir.js';
+import { writePrivateJson } from './private-file.js';
 
 /** AD FS's default SSO lifetime (480 minutes). */
 export const MAX_SESSION_AGE_MS = 8 * 60 * 60 * 1000;
 const FORMAT_VERSION = 1;
-const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
 /** A cookie file is a few KiB; anything much larger is not ours. */
 const MAX_FILE_BYTES = 256 * 1024;
@@ -154,22 +153,7 @@ export function createSessionStore(opts: SessionStoreOptions): SessionStore {
       cookies: serialized,
     };
     await ensurePrivateDir(opts.dir, uid);
-    const temp = join(dirname(file), `.${sessionFileName(host)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-    const handle = await fs.open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, FILE_MODE);
-    try {
-      try {
-        // open() applies the umask; the mode must be exactly 0600.
-        await handle.chmod(FILE_MODE);
-        await handle.writeFile(JSON.stringify(data), 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fs.rename(temp, file);
-    } catch (error) {
-      await fs.unlink(temp).catch(() => undefined);
-      throw error;
-    }
+    await writePrivateJson(file, data, { sync: true });
     opts.log.debug(`IdP session cache: saved the session for ${host} to ${file}`);
   }
 
