@@ -249,8 +249,12 @@ export const MAX_PAGE_ELEMENTS = 5000;
 const MAX_UNCLOSED_FORMATTING = 40;
 
 const VOID_ELEMENTS = new Set(['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
-/** Their content is text up to the matching end tag (noscript too: the parser runs with scripting on). */
-const RAW_TEXT_ELEMENTS = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript']);
+/**
+ * Their content is text up to the matching end tag. Only these two: the pages are parsed by htmlparser2
+ * (cheerio/slim), which, unlike an HTML5 parser, reads tags inside xmp, iframe, noembed, noframes and
+ * noscript (and nests plaintext like any element), so skipping those here would under-count the depth.
+ */
+const RAW_TEXT_ELEMENTS = new Set(['script', 'style']);
 const FORMATTING_ELEMENTS = new Set(['a', 'b', 'big', 'code', 'em', 'font', 'i', 'nobr', 's', 'small', 'strike', 'strong', 'tt', 'u']);
 /** An end tag does not close an element beyond these (the parser's "in scope" boundaries). */
 const SCOPE_BOUNDARIES = new Set(['applet', 'caption', 'html', 'marquee', 'object', 'table', 'td', 'th', 'template', 'svg', 'math']);
@@ -332,7 +336,6 @@ function assertPageShape(html: string, url: string): void {
     }
     elements += 1;
     if (elements > MAX_PAGE_ELEMENTS) throw pageTooComplexError(`has more than ${MAX_PAGE_ELEMENTS} HTML elements`, url);
-    if (name === 'plaintext') return; // the rest of the page is text
     if (VOID_ELEMENTS.has(name) || (foreign > 0 && html[end - 2] === '/')) continue;
     const closes = IMPLIED_ENDS.get(name);
     while (closes && stack.length > 0 && closes.has(stack[stack.length - 1] as string)) pop();
