@@ -187,7 +187,17 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     const http = createHttpClient({ caBundlePem: ctx.caBundlePem, log: httpLog, proxy: ctx.proxy, ...(jar ? { jar } : {}) });
     askedForPassword = false;
     const attempt = () =>
-      signIn({
+      settings.auth.value === 'wia'
+        ? import('../idp/adfs/wia.js').then(({ signInWia }) =>
+            signInWia({
+              entryUrl,
+              credentials,
+              log: httpLog,
+              ...(ctx.caBundlePem !== undefined ? { caBundlePem: ctx.caBundlePem } : {}),
+              timeoutMs: settings.timeout.value * 1000,
+            }),
+          )
+        : signIn({
         entryUrl,
         relyingParty: settings.relyingParty.value,
         http,
