@@ -107,3 +107,17 @@ describe('--auth wia against servers that break it', () => {
     }
   });
 });
+
+describe('--auth wia and proxies', () => {
+  it('a proxy in force for the IdP: WIA_PROXY_UNSUPPORTED (exit 2), nothing sent direct', async () => {
+    const env = await startDemoEnvironment({ wia: {} });
+    try {
+      const { result } = await login(env, ['--username', 'CORP\\alice', '--proxy', 'http://127.0.0.1:9']);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(/--auth wia cannot go through the proxy/);
+      expect(env.adfs.requests).toHaveLength(0);
+    } finally {
+      await env.close();
+    }
+  });
+});

@@ -193,6 +193,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
               entryUrl,
               credentials,
               log: httpLog,
+              ...(ctx.proxy ? { proxy: ctx.proxy } : {}),
               ...(ctx.caBundlePem !== undefined ? { caBundlePem: ctx.caBundlePem } : {}),
               timeoutMs: settings.timeout.value * 1000,
             }),

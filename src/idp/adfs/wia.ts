@@ -17,8 +17,9 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { createType1Message, createType3Message, decodeType2Message } from '@ewsjs/ntlm-client';
-import { IdpError } from '../../errors.js';
+import { IdpError, UsageError } from '../../errors.js';
 import { requestLine } from '../../http/client.js';
+import { type ProxyConfig, proxyFor } from '../../http/proxy.js';
 import { assertAllowedUrl, displayUrl } from '../../http/url-policy.js';
 import type { Logger } from '../../log.js';
 import { trustedCas } from '../../net-errors.js';
@@ -36,6 +37,8 @@ export interface WiaSignInOptions {
   caBundlePem?: string;
   /** Deadline for the whole sign-in (default 120000). */
   timeoutMs?: number;
+  /** The proxies in force: one for the IdP is refused (NTLM through a proxy is not supported). */
+  proxy?: ProxyConfig;
   /** The workstation name sent in the NTLM messages (default: none, as browsers on non-domain machines). */
   workstation?: string;
 }
@@ -55,6 +58,13 @@ interface Answer {
 }
 
 export async function signInWia(opts: WiaSignInOptions): Promise<{ samlResponse: string }> {
+  const viaProxy = proxyFor(opts.entryUrl, opts.proxy);
+  if (viaProxy) {
+    // Going direct instead would bypass a proxy the network may require; saying so is clearer than a time-out.
+    throw new UsageError('WIA_PROXY_UNSUPPORTED', `--auth wia cannot go through the proxy ${viaProxy.display} (from ${viaProxy.origin}) to ${displayUrl(opts.entryUrl)}.`, {
+      hint: `NTLM through a proxy is not supported: add the IdP host to NO_PROXY if it is reachable directly, or use --auth forms.`,
+    });
+  }
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
   // One socket: the NTLM handshake needs the challenge and the answer on the same connection.
   const agentOptions = { keepAlive: true, maxSockets: 1 };
