@@ -2,6 +2,7 @@
  * End to end: --auth wia (issue 9 item 2) through the built CLI against the AD FS emulator speaking NTLM
  * at /adfs/ls/wia, which checks the NTLMv2 answer against the user's password for real.
  */
+import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environment.js';
@@ -16,11 +17,11 @@ afterEach(async () => {
   await Promise.all(homes.splice(0).map((h) => h.cleanup()));
 });
 
-async function login(env: DemoEnvironment, args: string[], password: string = PASSWORD) {
+async function login(env: DemoEnvironment, args: string[], password: string = PASSWORD, extraEnv: Record<string, string> = {}) {
   const home = await makeTempHome();
   homes.push(home);
   const result = await runCli(['login', '--idp-url', env.adfs.entryUrl, '--no-prompt', '--auth', 'wia', '--role', '*ReadOnly', '--password-stdin', ...args], {
-    env: { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url },
+    env: { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url, ...extraEnv },
     input: password,
     timeoutMs: 60_000,
   });
@@ -84,13 +85,15 @@ describe('--auth wia against servers that break it', () => {
     }
   });
 
-  it('Negotiate (Kerberos) only: says so and what works instead', async () => {
+  it('Negotiate (Kerberos) only, no ticket: says so and what works instead', async () => {
+    expect(spawnSync('klist', ['-V']).error, 'this test needs klist (Debian: krb5-user)').toBeUndefined();
     const env = await startDemoEnvironment({ wia: { negotiateOnly: true } });
     try {
-      const { result } = await login(env, ['--username', 'CORP\\alice']);
+      const { result } = await login(env, ['--username', 'CORP\\alice'], PASSWORD, { KRB5CCNAME: 'FILE:/nonexistent/awsfed-test-ccache' });
       expect(result.code, result.stderr).toBe(3);
-      expect(result.stderr).toMatch(/only through Negotiate \(Kerberos\)/);
-      expect(result.stderr).toMatch(/--auth forms/);
+      expect(result.stderr).toMatch(/only through Negotiate \(Kerberos\), not NTLM/);
+      expect(result.stderr).toMatch(/There is no Kerberos ticket either \(klist finds none; kinit gets one\)/);
+      expect(result.stderr).toMatch(/hint: Sign in with the forms page \(--auth forms\)/);
     } finally {
       await env.close();
     }

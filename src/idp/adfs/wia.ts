@@ -39,6 +39,8 @@ export interface WiaSignInOptions {
   timeoutMs?: number;
   /** The proxies in force: one for the IdP is refused (NTLM through a proxy is not supported). */
   proxy?: ProxyConfig;
+  /** Whether the user holds a Kerberos ticket (klist -s), for the message when only Negotiate is offered. */
+  kerberosTicket?: () => Promise<'yes' | 'no' | 'unknown'>;
   /** The workstation name sent in the NTLM messages (default: none, as browsers on non-domain machines). */
   workstation?: string;
 }
@@ -82,8 +84,15 @@ export async function signInWia(opts: WiaSignInOptions): Promise<{ samlResponse:
     const offered = challenges(answer.answer.headers);
     if (!offered.includes('ntlm')) {
       if (offered.includes('negotiate')) {
-        throw new IdpError('IDP_WIA_KERBEROS_UNAVAILABLE', `AD FS at ${displayUrl(url)} offers Windows integrated sign-in only through Negotiate (Kerberos), which awsfed does not speak.`, {
-          hint: 'Ask the AD FS admins to allow NTLM for WIA, or sign in with the forms page: --auth forms.',
+        const ticket = opts.kerberosTicket ? await opts.kerberosTicket() : 'unknown';
+        const state =
+          ticket === 'yes'
+            ? 'You have a Kerberos ticket, but awsfed cannot use it yet.'
+            : ticket === 'no'
+              ? 'There is no Kerberos ticket either (klist finds none; kinit gets one), and awsfed cannot use one yet.'
+              : 'awsfed cannot use a Kerberos ticket yet (and could not run klist to look for one).';
+        throw new IdpError('IDP_WIA_KERBEROS_UNAVAILABLE', `AD FS at ${displayUrl(url)} offers Windows integrated sign-in only through Negotiate (Kerberos), not NTLM. ${state}`, {
+          hint: 'Sign in with the forms page (--auth forms), or ask the AD FS admins to allow NTLM for WIA (then --auth wia uses your password).',
         });
       }
       throw notOffered(url, 'answered 401 without an NTLM challenge');
