@@ -67,12 +67,15 @@ export async function signInWia(opts: WiaSignInOptions): Promise<{ samlResponse:
       hint: `NTLM through a proxy is not supported: add the IdP host to NO_PROXY if it is reachable directly, or use --auth forms.`,
     });
   }
-  const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+  const limitMs = opts.timeoutMs ?? 120_000;
+  // Time spent typing the password is not counted (as in the forms sign-in): the deadline restarts after it.
+  let deadline = Date.now() + limitMs;
   // One socket: the NTLM handshake needs the challenge and the answer on the same connection.
   const agentOptions = { keepAlive: true, maxSockets: 1 };
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent({ ...agentOptions, ...(opts.caBundlePem ? { ca: trustedCas(opts.caBundlePem) } : {}) });
-  const cookies = new Map<string, string>();
+  // Per host: AD FS's MSISAuth cookies go back to AD FS only, never to a host a redirect points at.
+  const cookies = new Map<string, Map<string, string>>();
   try {
     const send = (url: string, reason: string, authorization?: string): Promise<Answer> =>
       sendOnce({ url, reason, authorization, cookies, httpAgent, httpsAgent, deadline, log: opts.log });
@@ -99,6 +102,7 @@ export async function signInWia(opts: WiaSignInOptions): Promise<{ samlResponse:
     }
     const username = await opts.credentials.username();
     const password = await opts.credentials.password();
+    deadline = Date.now() + limitMs;
     const { user, domain } = ntlmIdentity(username);
     const type2Answer = await send(url, 'NTLM negotiate (type 1)', createType1Message(opts.workstation ?? '', domain));
     const type2Header = ntlmToken(type2Answer.headers);
@@ -182,7 +186,7 @@ interface SendSpec {
   url: string;
   reason: string;
   authorization: string | undefined;
-  cookies: Map<string, string>;
+  cookies: Map<string, Map<string, string>>;
   httpAgent: HttpAgent;
   httpsAgent: HttpsAgent;
   deadline: number;
@@ -196,7 +200,9 @@ function sendOnce(spec: SendSpec): Promise<Answer> {
   const headers: Record<string, string> = { 'User-Agent': WIA_USER_AGENT, Accept: 'text/html,*/*', Connection: 'keep-alive' };
   // Never logged: the Authorization header carries the NTLM answer (derived from the password hash).
   if (spec.authorization !== undefined) headers.Authorization = spec.authorization;
-  if (spec.cookies.size > 0) headers.Cookie = [...spec.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  const jar = spec.cookies.get(target.host) ?? new Map<string, string>();
+  spec.cookies.set(target.host, jar);
+  if (jar.size > 0) headers.Cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
   const left = spec.deadline - Date.now();
   return new Promise<Answer>((resolve, reject) => {
     if (left <= 0) return reject(timeout(spec.url));
@@ -230,7 +236,7 @@ function sendOnce(spec: SendSpec): Promise<Answer> {
         for (const c of res.headers['set-cookie'] ?? []) {
           const pair = c.split(';')[0] ?? '';
           const eq = pair.indexOf('=');
-          if (eq > 0) spec.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+          if (eq > 0) jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
         }
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), socket: socket ?? res.socket });
       });
