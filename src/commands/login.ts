@@ -187,7 +187,19 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     const http = createHttpClient({ caBundlePem: ctx.caBundlePem, log: httpLog, proxy: ctx.proxy, ...(jar ? { jar } : {}) });
     askedForPassword = false;
     const attempt = () =>
-      signIn({
+      settings.auth.value === 'wia'
+        ? import('../idp/adfs/wia.js').then(({ signInWia }) =>
+            signInWia({
+              entryUrl,
+              credentials,
+              log: httpLog,
+              ...(ctx.proxy ? { proxy: ctx.proxy } : {}),
+              kerberosTicket: () => kerberosTicket(deps),
+              ...(ctx.caBundlePem !== undefined ? { caBundlePem: ctx.caBundlePem } : {}),
+              timeoutMs: settings.timeout.value * 1000,
+            }),
+          )
+        : signIn({
         entryUrl,
         relyingParty: settings.relyingParty.value,
         http,
@@ -713,4 +725,15 @@ function debugPageSaver(tmp: string | undefined): (name: string, html: string) =
     const { saveDebugPageTo } = await import('../idp/adfs/debug-page.js');
     return saveDebugPageTo(await target)(name, html);
   };
+}
+
+/** `klist -s`: exit 0 with a valid ticket, 1 without; anything else (no klist: 127) is unknown. */
+async function kerberosTicket(deps: Deps): Promise<'yes' | 'no' | 'unknown'> {
+  try {
+    const r = await deps.runCommand('klist -s', deps.env, { timeoutMs: 5000, ignoreStdin: true });
+    if (r.timedOut) return 'unknown';
+    return r.exitCode === 0 ? 'yes' : r.exitCode === 1 ? 'no' : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

@@ -106,6 +106,13 @@ export const SETTINGS = {
     profileKey: 'awsfed_mfa_method',
     defaultText: 'the only one offered, else a list',
   },
+  auth: {
+    label: 'sign-in method (forms, or wia: Windows integrated sign-in with NTLM)',
+    flag: '--auth',
+    env: ['AWSFED_AUTH'],
+    profileKey: 'awsfed_auth',
+    defaultText: 'forms',
+  },
   mfaCommand: {
     label: 'MFA code command',
     flag: '--mfa-command',
@@ -172,6 +179,8 @@ export interface Settings {
   mfaTimeout: Resolved<number>;
   mfaMethod: Resolved<string | undefined>;
   mfaCommand: Resolved<string | undefined>;
+  /** forms (the AD FS sign-in page) or wia (Windows integrated: NTLM at /adfs/ls/wia). */
+  auth: Resolved<AuthMethod>;
   profileTemplate: Resolved<string>;
   accountAliases: Resolved<string | undefined>;
   /** Base URL of the AWS sign-in host (the account-name lookup posts to BASE/saml, console uses BASE/federation). */
@@ -265,6 +274,7 @@ export function resolveSettings(
         : { value: parseMfaTimeout(mfaTimeout.value, mfaTimeout.source, configFileOf(env)), source: mfaTimeout.source },
     mfaMethod: pick('mfaMethod'),
     mfaCommand: pick('mfaCommand'),
+    auth: resolveAuth(pick('auth'), configFileOf(env)),
     profileTemplate: withDefault(pick('profileTemplate'), DEFAULT_PROFILE_TEMPLATE),
     accountAliases: pick('accountAliases'),
     signinEndpoint: pick('signinEndpoint'),
@@ -389,5 +399,18 @@ function parseSwitch(name: SettingName, text: string, source: SettingSource, con
   if (/^\s*(false|no|0|off)\s*$/i.test(text)) return false;
   throw new UsageError('REMEMBER_PASSWORD_INVALID', `${settingWhere(name, source, configFile)} is "${text}"; expected true or false.`, {
     hint: 'Use true (or yes, 1, on) or false (or no, 0, off).',
+  });
+}
+
+export type AuthMethod = 'forms' | 'wia';
+const AUTH_METHODS: readonly AuthMethod[] = ['forms', 'wia'];
+
+/** --auth / AWSFED_AUTH / awsfed_auth: checked before anything is asked or sent. */
+function resolveAuth(r: Resolved<string | undefined>, configFile: string | undefined): Resolved<AuthMethod> {
+  if (r.value === undefined) return { value: 'forms', source: 'default' };
+  const value = r.value.trim().toLowerCase();
+  if ((AUTH_METHODS as readonly string[]).includes(value)) return { value: value as AuthMethod, source: r.source };
+  throw new UsageError('AUTH_METHOD_INVALID', `${settingWhere('auth', r.source, configFile)} is "${r.value}"; expected forms or wia.`, {
+    hint: 'Use --auth forms (the AD FS sign-in page) or --auth wia (Windows integrated sign-in, NTLM with your domain password).',
   });
 }

@@ -697,3 +697,29 @@ describe('latencyMs', () => {
     expect(await pending).toBe('closed');
   });
 });
+
+describe('Windows integrated sign-in (wia)', () => {
+  const IE11 = 'Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko';
+  const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+  const get = (url: string, ua: string) => fetch(url, { headers: { 'user-agent': ua }, redirect: 'manual' });
+
+  it('sends a WIA user agent to /adfs/ls/wia, which offers Negotiate and NTLM', async () => {
+    const emu = await start('adfs3', { wia: {} });
+    const first = await get(emu.entryUrl, IE11);
+    expect(first.status).toBe(302);
+    expect(first.headers.get('location')).toBe('/adfs/ls/wia?loginToRp=urn:amazon:webservices');
+    const wia = await get(`${emu.origin}/adfs/ls/wia?loginToRp=urn:amazon:webservices`, IE11);
+    expect(wia.status).toBe(401);
+    expect(wia.headers.get('www-authenticate')).toBe('Negotiate, NTLM');
+  });
+
+  it('a user agent outside WIASupportedUserAgents gets the forms page, as AD FS does', async () => {
+    const emu = await start('adfs3', { wia: {} });
+    const page = await get(emu.entryUrl, CHROME);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('id="loginForm"');
+    const wia = await get(`${emu.origin}/adfs/ls/wia?loginToRp=urn:amazon:webservices`, CHROME);
+    expect(wia.status).toBe(302);
+    expect(wia.headers.get('location')).toBe('/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices');
+  });
+});

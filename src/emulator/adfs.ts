@@ -13,6 +13,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody, RequestBodyTooLarge } from './loopback-server.js';
 import { createSelfSignedIdentity, type KeyPair } from './certs.js';
+import { createChallenge, ntlmMessageType, parseAuthenticate, verifyNtlmV2 } from './ntlm-server.js';
 import type { DuoIntegration } from './duo.js';
 import { issueSamlResponse, type IssuedRole } from './saml-issuer.js';
 import {
@@ -93,6 +94,13 @@ export interface AdfsRelyingParty {
 
 export interface AdfsEmulatorOptions {
   variant: AdfsVariant;
+  /**
+   * Windows integrated sign-in (issue 9 item 2): a user agent in WIASupportedUserAgents is sent to
+   * /adfs/ls/wia, which speaks NTLM (Type 2 challenge, NTLMv2 check of the Type 3). dropAfterChallenge:
+   * the connection closes after the challenge (a proxy without keep-alive). negotiateOnly: only
+   * `WWW-Authenticate: Negotiate` is offered (Kerberos).
+   */
+  wia?: { domain?: string; dropAfterChallenge?: boolean; negotiateOnly?: boolean };
   users: AdfsUser[];
   /** Default: createSelfSignedIdentity('adfs.emulator'). */
   signer?: KeyPair;
@@ -176,6 +184,11 @@ export function relyingPartyGuid(id: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+/** AD FS's default WIASupportedUserAgents: IE ("MSIE"), IE 11 ("Trident/7.0") and Edge's IE mode; not Chrome or Firefox. */
+function isWiaUserAgent(ua: string): boolean {
+  return /MSIE \d|Trident\/7\.0|MSIPC|Windows Rights Management Client/.test(ua);
+}
+
 /** 'CORP\\alice' -> 'alice', 'alice@corp.example' -> 'alice', lower-cased. */
 function accountKey(name: string): string {
   let n = name.trim();
@@ -223,6 +236,8 @@ interface Reply {
   contentType?: string;
   /** Close the connection after answering (the request body was left unread). */
   close?: boolean;
+  /** WWW-Authenticate challenges (one header each). */
+  authenticate?: string[];
 }
 
 interface AdfsSession {
@@ -308,7 +323,7 @@ class AdfsEmulatorServer {
         record.fieldNames = [...form.keys()];
       }
       const cookies = parseCookies(req.headers.cookie);
-      reply = await this.route(method, url, form, cookies);
+      reply = (this.opts.wia && this.wia(req, method, url, cookies)) || (await this.route(method, url, form, cookies));
     } catch (error) {
       reply =
         error instanceof RequestBodyTooLarge
@@ -322,6 +337,7 @@ class AdfsEmulatorServer {
     };
     if (reply.location !== undefined) headers.location = reply.location;
     if (reply.close) headers.connection = 'close';
+    if (reply.authenticate !== undefined) headers['www-authenticate'] = reply.authenticate;
     if (reply.cookies !== undefined && reply.cookies.length > 0) headers['set-cookie'] = reply.cookies;
     // unref: a held-back answer must not keep a process alive after close() (which ends the connection).
     if (this.opts.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.opts.latencyMs).unref());
@@ -343,6 +359,41 @@ class AdfsEmulatorServer {
       return this.adfs2Forms(method, url, form);
     }
     return notFound();
+  }
+
+  // ---------------------------------------------------------------- Windows integrated sign-in (NTLM)
+
+  /** NTLM authenticates the connection: the challenge lives with the socket that asked for it. */
+  private readonly ntlmChallenges = new WeakMap<object, Buffer>();
+
+  /** The WIA routes, or undefined for the forms routes. */
+  private wia(req: IncomingMessage, method: string, url: URL, cookies: Map<string, string>): Reply | undefined {
+    const wia = this.opts.wia!;
+    const ua = String(req.headers['user-agent'] ?? '');
+    if (IDP_INITIATED_PATH.test(url.pathname) && method === 'GET') {
+      if (!isWiaUserAgent(ua) || this.sessionFrom(cookies) !== undefined) return undefined;
+      return { status: 302, location: `/adfs/ls/wia${url.search}` };
+    }
+    if (url.pathname.toLowerCase() !== '/adfs/ls/wia' || method !== 'GET') return undefined;
+    // AD FS sends a user agent outside WIASupportedUserAgents back to the forms page.
+    if (!isWiaUserAgent(ua)) return { status: 302, location: `/adfs/ls/IdpInitiatedSignOn.aspx${url.search}` };
+    const offer: Reply = { status: 401, body: '', authenticate: wia.negotiateOnly ? ['Negotiate'] : ['Negotiate', 'NTLM'] };
+    const token = /^NTLM\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+    if (token === undefined || wia.negotiateOnly) return offer;
+    const type = ntlmMessageType(token);
+    if (type === 1) {
+      const { token: type2, challenge } = createChallenge(wia.domain ?? 'CORP');
+      this.ntlmChallenges.set(req.socket, challenge);
+      return { status: 401, body: '', authenticate: [`NTLM ${type2}`], ...(wia.dropAfterChallenge ? { close: true } : {}) };
+    }
+    const challenge = this.ntlmChallenges.get(req.socket);
+    this.ntlmChallenges.delete(req.socket);
+    const answer = type === 3 ? parseAuthenticate(token) : undefined;
+    // A Type 3 on a connection that got no challenge cannot be checked: start again, as IIS does.
+    if (challenge === undefined || answer === undefined) return offer;
+    const user = this.opts.users.find((u) => accountKey(u.username) === accountKey(answer.user));
+    if (user === undefined || user.locked || !verifyNtlmV2(answer, user.password, challenge)) return offer;
+    return this.authenticated(user, `/adfs/ls/IdpInitiatedSignOn.aspx${url.search}`);
   }
 
   // ---------------------------------------------------------------- AD FS 2012 R2 / 2016 / 2019

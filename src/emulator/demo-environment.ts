@@ -3,7 +3,7 @@
  * that trusts its signing certificate, a demo user with roles in two accounts (one role written
  * provider-first, as some AD FS claim rules do).
  */
-import type { AdfsEmulator, AdfsUser, AdfsVariant } from './adfs.js';
+import type { AdfsEmulator, AdfsEmulatorOptions, AdfsUser, AdfsVariant } from './adfs.js';
 import { startAdfsEmulator } from './adfs.js';
 import type { StsEmulator, StsEmulatorRole } from './sts.js';
 import { startStsEmulator } from './sts.js';
@@ -50,6 +50,8 @@ export interface DemoEnvironmentOptions {
   clock?: () => Date;
   /** A Duo emulator behind the DuoAdfsAdapter (src/emulator/duo.ts). */
   duo?: DuoIntegration;
+  /** Windows integrated sign-in on the AD FS emulator (NTLM at /adfs/ls/wia). */
+  wia?: AdfsEmulatorOptions['wia'];
 }
 
 export interface DemoEnvironment {
@@ -105,6 +107,7 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions = {})
     https: ca?.issueServerCert(['127.0.0.1', 'localhost']),
     clock: options.clock,
     duo: options.duo,
+    ...(options.wia ? { wia: options.wia } : {}),
   }).catch(async (error: unknown) => {
     await sts.close();
     throw error;

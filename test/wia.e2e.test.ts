@@ -1,0 +1,126 @@
+/**
+ * End to end: --auth wia (issue 9 item 2) through the built CLI against the AD FS emulator speaking NTLM
+ * at /adfs/ls/wia, which checks the NTLMv2 answer against the user's password for real.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environment.js';
+import type { DemoEnvironment } from '../src/emulator/demo-environment.js';
+import { makeTempHome, runCli } from './helpers/cli.js';
+import type { TempHome } from './helpers/cli.js';
+import { expectNoSecrets } from './helpers/secrets.js';
+
+const PASSWORD = DEMO_USER.password;
+const homes: TempHome[] = [];
+afterEach(async () => {
+  await Promise.all(homes.splice(0).map((h) => h.cleanup()));
+});
+
+async function login(env: DemoEnvironment, args: string[], password: string = PASSWORD, extraEnv: Record<string, string> = {}) {
+  const home = await makeTempHome();
+  homes.push(home);
+  const result = await runCli(['login', '--idp-url', env.adfs.entryUrl, '--no-prompt', '--auth', 'wia', '--role', '*ReadOnly', '--password-stdin', ...args], {
+    env: { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url, ...extraEnv },
+    input: password,
+    timeoutMs: 60_000,
+  });
+  return { home, result };
+}
+
+function ntlmSecrets(stderr: string): void {
+  // The Authorization header's NTLM messages (base64 of "NTLMSSP\0") never appear.
+  expect(stderr).not.toMatch(/TlRMTVNTUA/);
+  expect(stderr).not.toMatch(/NTLM [A-Za-z0-9+/=]{20,}/);
+}
+
+describe('--auth wia (NTLM)', () => {
+  let env: DemoEnvironment;
+  beforeAll(async () => {
+    env = await startDemoEnvironment({ wia: { domain: 'CORP' } });
+  });
+  afterAll(async () => env.close());
+
+  it('signs in with the right password (DOMAIN\\user), through the NTLM handshake, no secret in --debug', async () => {
+    const { home, result } = await login(env, ['--username', 'CORP\\alice', '--debug']);
+    expect(result.code, result.stderr).toBe(0);
+    const credentials = await readFile(home.credentialsFile, 'utf8');
+    expect(credentials).toContain('aws_session_token');
+    expect(result.stderr).toMatch(/request: GET \S+\/adfs\/ls\/wia -> 401 \(NTLM negotiate \(type 1\)\)/);
+    expect(result.stderr).toMatch(/request: GET \S+\/adfs\/ls\/wia -> 302 \(NTLM authenticate \(type 3\)\)/);
+    expectNoSecrets(result, new Set([PASSWORD]));
+    ntlmSecrets(result.stderr);
+  });
+
+  it('signs in as user@domain', async () => {
+    const { result } = await login(env, ['--username', 'alice@corp.example']);
+    expect(result.code, result.stderr).toBe(0);
+  });
+
+  it('a wrong password: IDP_WIA_BAD_CREDENTIALS, exit 3, with a hint', async () => {
+    const { result } = await login(env, ['--username', 'CORP\\alice', '--debug'], 'not-the-password');
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toMatch(/AD FS refused the Windows integrated sign-in of CORP\\alice/);
+    expect(result.stderr).toMatch(/\n {2}hint: Check the user name/);
+    expectNoSecrets(result, new Set(['not-the-password']));
+    ntlmSecrets(result.stderr);
+  });
+
+  it('a bad --auth value is a usage error', async () => {
+    const { result } = await login(env, ['--username', 'alice', '--auth', 'kerberos']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--auth is "kerberos"; expected forms or wia/);
+  });
+});
+
+describe('--auth wia against servers that break it', () => {
+  it('a connection closed between the challenge and the answer: IDP_WIA_CONNECTION_LOST, not a hang', async () => {
+    const env = await startDemoEnvironment({ wia: { dropAfterChallenge: true } });
+    try {
+      const { result } = await login(env, ['--username', 'CORP\\alice']);
+      expect(result.code, result.stderr).toBe(3);
+      expect(result.stderr).toMatch(/closed between the NTLM challenge and the answer/);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('Negotiate (Kerberos) only, no ticket: says so and what works instead', async () => {
+    expect(spawnSync('klist', ['-V']).error, 'this test needs klist (Debian: krb5-user)').toBeUndefined();
+    const env = await startDemoEnvironment({ wia: { negotiateOnly: true } });
+    try {
+      const { result } = await login(env, ['--username', 'CORP\\alice'], PASSWORD, { KRB5CCNAME: 'FILE:/nonexistent/awsfed-test-ccache' });
+      expect(result.code, result.stderr).toBe(3);
+      expect(result.stderr).toMatch(/only through Negotiate \(Kerberos\), not NTLM/);
+      expect(result.stderr).toMatch(/There is no Kerberos ticket either \(klist finds none; kinit gets one\)/);
+      expect(result.stderr).toMatch(/hint: Sign in with the forms page \(--auth forms\)/);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('an AD FS without WIA (forms page): IDP_WIA_NOT_OFFERED', async () => {
+    const env = await startDemoEnvironment({});
+    try {
+      const { result } = await login(env, ['--username', 'CORP\\alice']);
+      expect(result.code, result.stderr).toBe(3);
+      expect(result.stderr).toMatch(/Windows integrated sign-in was not offered/);
+    } finally {
+      await env.close();
+    }
+  });
+});
+
+describe('--auth wia and proxies', () => {
+  it('a proxy in force for the IdP: WIA_PROXY_UNSUPPORTED (exit 2), nothing sent direct', async () => {
+    const env = await startDemoEnvironment({ wia: {} });
+    try {
+      const { result } = await login(env, ['--username', 'CORP\\alice', '--proxy', 'http://127.0.0.1:9']);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(/--auth wia cannot go through the proxy/);
+      expect(env.adfs.requests).toHaveLength(0);
+    } finally {
+      await env.close();
+    }
+  });
+});
