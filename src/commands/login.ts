@@ -221,7 +221,9 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     } catch (error) {
       // A remembered password the IdP refuses is stale (changed in AD): it goes, so that no later run
       // posts it again (each try counts towards the lockout). On a terminal the user types the new one.
-      if (!(origin === 'keychain' && error instanceof IdpError && error.code === 'IDP_BAD_CREDENTIALS')) throw error;
+      // (Forms or Windows sign-in: both refusals mean the password, not the user, is wrong.)
+      const refused = error instanceof IdpError && (error.code === 'IDP_BAD_CREDENTIALS' || error.code === 'IDP_WIA_BAD_CREDENTIALS');
+      if (!(origin === 'keychain' && refused)) throw error;
       const user = await username!;
       await remembering.forgetRejected(user);
       if (!prompter.interactive) {
