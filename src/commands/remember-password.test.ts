@@ -192,3 +192,26 @@ describe('logout --forget-password', () => {
     expect(keychain.calls).toEqual([]);
   });
 });
+
+describe('login --auth wia with a remembered password', () => {
+  it('a remembered password the NTLM handshake refuses is removed as one the forms page refuses: KEYCHAIN_PASSWORD_REJECTED', async () => {
+    const wia = await startDemoEnvironment({ wia: { domain: 'CORP' } });
+    try {
+      const user = 'CORP\\alice';
+      const entry = `${user}@${new URL(wia.adfs.entryUrl).host}`;
+      const keychain = memoryKeychain({ [entry]: WRONG });
+      home = await mkdtemp(join(tmpdir(), 'awsfed-remember-wia-'));
+      const configFile = join(home, 'config');
+      await writeFile(configFile, `[profile saml]\nawsfed_remember_password = true\n`);
+      const deps = {
+        ...fakeDeps(home, { AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'), AWS_ENDPOINT_URL_STS: wia.sts.url, AWSFED_AUTH: 'wia' }),
+        keychain,
+      };
+      const error = await login({ ...LOGIN, idpUrl: wia.adfs.entryUrl, username: user, noPrompt: true }, deps).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'KEYCHAIN_PASSWORD_REJECTED', exitCode: 3 });
+      expect(keychain.entries.has(entry)).toBe(false);
+    } finally {
+      await wia.close();
+    }
+  });
+});
