@@ -17,9 +17,17 @@ async function run(argv: string[]): Promise<number> {
   return main(argv);
 }
 
-void run(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+void run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // main() reports every error itself; this is only a fast path's own failure (stdout gone, say) or
+    // main.js not loading: one line, never a stack trace.
+    process.stderr.write(`awsfed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
 
 /**
  * Node 22.1+ keeps the compiled bundle between runs (compiling it is about a tenth of a login's time);

@@ -15,7 +15,6 @@ import type { AwsFiles } from './credentials/aws-files.js';
 import { awsFilesOnDisk } from './credentials/aws-files.js';
 import type { Sts } from './sts/port.js';
 import { stsOverHttp } from './sts/port.js';
-import { proxyConfigFrom } from './http/proxy.js';
 import type { Keychain } from './secrets/keychain.js';
 import { osKeychain } from './secrets/os-keychain.js';
 
@@ -96,9 +95,8 @@ export function createDeps(options: { debug: boolean }): Deps {
     files: awsFilesOnDisk(),
     // Only under --debug: the STS calls join the IdP requests in the request list.
     // A target without proxies (a chained refresh, credential_process) takes the environment's.
-    sts: stsOverHttp(options.debug ? (line) => log.debug(line) : undefined, () =>
-      proxyConfigFrom(process.env, process.env.AWSFED_PROXY?.trim() ? { value: process.env.AWSFED_PROXY.trim(), origin: 'AWSFED_PROXY' } : undefined),
-    ),
+    // Loaded and read once, on the first STS call that needs it (not at start-up).
+    sts: stsOverHttp(options.debug ? (line) => log.debug(line) : undefined, async () => (await import('./commands/proxy-config.js')).environmentProxyConfig(process.env)),
     keychain: osKeychain(process.platform, process.env),
     isInteractive,
     async prompter(noPrompt) {

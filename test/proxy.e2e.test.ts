@@ -156,7 +156,9 @@ describe('proxy failures', () => {
     const withAuth = `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:${p.port}`;
 
     const ok = await home();
-    const good = await login(ok, { HTTPS_PROXY: withAuth, HTTP_PROXY: withAuth }, ['--debug']);
+    // DEBUG=* as some users have it set: the proxy agents' own `debug` logging printed the proxy URL with
+    // its password (and, for http targets, the whole forwarded request); awsfed's bundle silences it.
+    const good = await login(ok, { HTTPS_PROXY: withAuth, HTTP_PROXY: withAuth, DEBUG: '*' }, ['--debug']);
     expect(good.code, good.stderr).toBe(0);
     expect(p.tunnels).toContain(adfsHost());
     expect(p.authorizations).toContain(`Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64')}`);

@@ -62,7 +62,7 @@ const result = await build({
   keepNames: true,
   metafile: true,
   logLevel: 'warning',
-  plugins: [oneToughCookie(), oneEntities(), noMultipartForms(), axiosWithoutFetch(), unusedPaths()],
+  plugins: [oneToughCookie(), oneEntities(), noMultipartForms(), axiosWithoutFetch(), unusedPaths(), silentDebug()],
 });
 
 /**
@@ -250,6 +250,25 @@ function unusedPaths() {
         b.onResolve({ filter }, (args) => (args.importer.includes(stub.importer) ? { path: stub.name, namespace: 'awsfed-unused' } : undefined));
       }
       b.onLoad({ filter: /.*/, namespace: 'awsfed-unused' }, ({ path }) => ({ contents: stubs.find((s) => s.name === path).contents, loader: 'js' }));
+    },
+  };
+}
+
+/**
+ * The `debug` package (used by the proxy agents) prints to stderr whenever the user's environment sets
+ * DEBUG: the proxy URL with its password, and for http targets the whole forwarded request (cookies,
+ * the posted password). awsfed's own --debug is the only diagnostic channel, and it redacts; so in the
+ * bundle `debug` is a logger that is never enabled.
+ */
+function silentDebug() {
+  const contents = `function createDebug() { const log = () => {}; log.enabled = false; log.extend = createDebug; return log; }
+createDebug.enable = () => {}; createDebug.disable = () => ''; createDebug.enabled = () => false;
+module.exports = createDebug; module.exports.default = createDebug;\n`;
+  return {
+    name: 'silent-debug',
+    setup(b) {
+      b.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'awsfed-silent-debug' }));
+      b.onLoad({ filter: /.*/, namespace: 'awsfed-silent-debug' }, () => ({ contents, loader: 'js' }));
     },
   };
 }

@@ -19,7 +19,7 @@ import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
 import type { Deps } from '../deps.js';
 import { AppError, FileError, PromptError, SamlError, UsageError } from '../errors.js';
-import type { ErrorCode } from '../error-codes.js';
+import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
 import { sessionFileName, userCacheDir } from '../session/cache-dir.js';
 import { formatProcessCredentials, serveCachedCredentials } from './credential-process-cache.js';
 import type { CredentialProcessOptions } from './credential-process-cache.js';
@@ -107,7 +107,6 @@ async function recentFailure(target: string, since: number): Promise<AppError | 
     return undefined;
   }
   if (typeof record.at !== 'number' || record.at < since || typeof record.code !== 'string' || typeof record.message !== 'string') return undefined;
-  const { ERROR_CODES } = await import('../error-codes.js');
   if (!Object.hasOwn(ERROR_CODES, record.code)) return undefined;
   return new AppError(record.code as ErrorCode, record.message, { hint: typeof record.hint === 'string' ? record.hint : '' });
 }

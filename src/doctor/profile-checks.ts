@@ -38,9 +38,11 @@ export function checkProfiles(config: IniDocument, credentials: IniDocument, con
     }
     // Follow the chain; botocore accepts a profile naming itself when it has keys (it then uses them).
     const path = [name];
+    // A Set beside the path: `path.includes` on each hop made a long chain cubic (2000 profiles: 3.7 s).
+    const onPath = new Set(path);
     for (let current = name, next = sourceOf(name); next !== undefined; current = next, next = sourceOf(next)) {
       if (next === current && hasStaticKeys(current)) break;
-      if (path.includes(next)) {
+      if (onPath.has(next)) {
         const cycle = path.slice(path.indexOf(next));
         const key = [...cycle].sort().join('\u0000');
         if (!reportedCycles.has(key)) {
@@ -58,6 +60,7 @@ export function checkProfiles(config: IniDocument, credentials: IniDocument, con
         break;
       }
       path.push(next);
+      onPath.add(next);
     }
 
     const duration = parseDurationSeconds(keysOf(name)[DestinationKeys.durationSeconds]);

@@ -31,17 +31,18 @@ export interface Sts {
  * `proxy` gives the proxies of a target that names none (commands without a login context, such as a
  * chained refresh: the environment's proxies, issue 9).
  */
-export function stsOverHttp(requestLog?: (line: string) => void, proxy?: () => ProxyConfig): Sts {
+export function stsOverHttp(requestLog?: (line: string) => void, proxy?: () => Promise<ProxyConfig>): Sts {
   const client = () => import('./client.js');
-  const logged = (target: StsTarget): StsTarget => {
+  let fallbackProxy: Promise<ProxyConfig> | undefined;
+  const logged = async (target: StsTarget): Promise<StsTarget> => {
     let out = requestLog && !target.requestLog ? { ...target, requestLog } : target;
-    if (proxy && !out.proxy) out = { ...out, proxy: proxy() };
+    if (proxy && !out.proxy) out = { ...out, proxy: await (fallbackProxy ??= proxy()) };
     return out;
   };
   return {
-    assumeRoleWithSaml: async (target, input) => (await client()).assumeRoleWithSaml(logged(target), input),
-    assumeRole: async (target, creds, input) => (await client()).assumeRole(logged(target), creds, input),
-    getCallerIdentity: async (target, creds) => (await client()).getCallerIdentity(logged(target), creds),
+    assumeRoleWithSaml: async (target, input) => (await client()).assumeRoleWithSaml(await logged(target), input),
+    assumeRole: async (target, creds, input) => (await client()).assumeRole(await logged(target), creds, input),
+    getCallerIdentity: async (target, creds) => (await client()).getCallerIdentity(await logged(target), creds),
     preload: () => void client().then((c) => c.preloadSdk(), () => undefined),
   };
 }

@@ -18,8 +18,13 @@ block, and a Python start-up per measurement would only add noise.
 import json
 import os
 import resource
+import signal
 import sys
+import threading
 import time
+
+# A job that runs longer is killed (its row then fails): a hung child must not hang the bench.
+JOB_LIMIT_S = 120
 
 
 def main():
@@ -43,7 +48,10 @@ def main():
                 os.write(2, f"measure.py: cannot run {job['argv'][0]}: {error}\n".encode())
             finally:
                 os._exit(127)
+        killer = threading.Timer(job.get("limit_s", JOB_LIMIT_S), lambda: os.kill(pid, signal.SIGKILL))
+        killer.start()
         _, status, usage = os.wait4(pid, 0)
+        killer.cancel()
         wall_ms = (time.perf_counter_ns() - start) / 1e6
         os.close(out)
         os.close(err)

@@ -250,11 +250,12 @@ const MAX_UNCLOSED_FORMATTING = 40;
 
 const VOID_ELEMENTS = new Set(['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
 /**
- * Their content is text up to the matching end tag. Only these two: the pages are parsed by htmlparser2
- * (cheerio/slim), which, unlike an HTML5 parser, reads tags inside xmp, iframe, noembed, noframes and
- * noscript (and nests plaintext like any element), so skipping those here would under-count the depth.
+ * Their content is text up to the matching end tag, as htmlparser2 (cheerio/slim, the parser of these
+ * pages) reads it: script, style, title and textarea. Unlike an HTML5 parser it reads tags inside xmp,
+ * iframe, noembed, noframes and noscript (and nests plaintext like any element), so skipping those here
+ * would under-count the depth.
  */
-const RAW_TEXT_ELEMENTS = new Set(['script', 'style']);
+const RAW_TEXT_ELEMENTS = new Set(['script', 'style', 'title', 'textarea']);
 const FORMATTING_ELEMENTS = new Set(['a', 'b', 'big', 'code', 'em', 'font', 'i', 'nobr', 's', 'small', 'strike', 'strong', 'tt', 'u']);
 /** An end tag does not close an element beyond these (the parser's "in scope" boundaries). */
 const SCOPE_BOUNDARIES = new Set(['applet', 'caption', 'html', 'marquee', 'object', 'table', 'td', 'th', 'template', 'svg', 'math']);
