@@ -225,12 +225,28 @@ function sendOnce(spec: SendSpec): Promise<Answer> {
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      let ended = false;
+      // After the response has begun, a dropped connection (or the size cap's destroy) errors the
+      // response, not the request: without these the promise never settled and the run ended silently.
+      const broken = (cause: unknown): void => {
+        clearTimeout(timer);
+        if (cause instanceof IdpError) return reject(cause);
+        reject(new IdpError('IDP_UNREACHABLE', `${displayUrl(spec.url)} closed the connection in the middle of its answer.`, { hint: 'Check the network or VPN and try again.', cause }));
+      };
+      res.on('error', broken);
+      res.on('close', () => {
+        if (!ended) broken(new Error('the connection closed before the end of the answer'));
+      });
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_BODY_BYTES) req.destroy(new IdpError('IDP_RESPONSE_TOO_LARGE', `The IdP sent more than ${MAX_BODY_BYTES} bytes from ${displayUrl(spec.url)}.`, { hint: 'Check the IdP URL.' }));
+        if (size > MAX_BODY_BYTES) {
+          broken(new IdpError('IDP_RESPONSE_TOO_LARGE', `The IdP sent more than ${MAX_BODY_BYTES} bytes from ${displayUrl(spec.url)}.`, { hint: 'Check the IdP URL.' }));
+          req.destroy();
+        }
         else chunks.push(chunk);
       });
       res.on('end', () => {
+        ended = true;
         clearTimeout(timer);
         spec.log.debug(requestLine({ method: 'GET', url: spec.url, reason: spec.reason }, String(res.statusCode)));
         for (const c of res.headers['set-cookie'] ?? []) {
