@@ -111,7 +111,7 @@ Examples:
     .option('--mfa-code-stdin', 'read the MFA code from standard input (the second line with --password-stdin)')
     .option('--mfa-command <cmd>', 'command that prints the MFA code (env AWSFED_MFA_COMMAND)')
     .option('--mfa-method <name>', 'second factor to pick when the IdP offers several (env AWSFED_MFA_METHOD)')
-    .option('--auth <method>', 'forms (default) or wia: Windows integrated sign-in at AD FS with NTLM (env AWSFED_AUTH)')
+    .option('--auth <method>', 'forms (default); wia: Windows integrated sign-in at AD FS, Kerberos with a ticket (kinit) else NTLM; kerberos or ntlm: only that one (env AWSFED_AUTH)')
     .option('--mfa-timeout <time>', 'how long to wait for a push or call to be approved (env AWSFED_MFA_TIMEOUT; default 2m)')
     .option('--all-roles', 'write one profile per role in the assertion (or per role --role matches), named by --profile-template')
     .option('--profile-template <template>', 'profile names for --all-roles: {alias} {account} {role} {partition} (default {alias}-{role})')

@@ -51,10 +51,11 @@ const result = await build({
   // Bundled CommonJS packages (node-forge, xml-crypto, parts of the SDK) call require() for Node's
   // built-ins; an ESM bundle has no require, so give each output file one.
   banner: { js: "import { createRequire as __awsfedCreateRequire } from 'node:module'; const require = __awsfedCreateRequire(import.meta.url);" },
-  // Node's own modules stay imports; every npm package is bundled but the keychain's, a native module
-  // (a .node binary per platform) that an optional dependency installs and os-keychain.ts imports lazily.
+  // Node's own modules stay imports; every npm package is bundled but two native modules (a .node binary
+  // each) that optional dependencies install: the keychain's, which os-keychain.ts imports lazily, and
+  // Kerberos (GSSAPI / SSPI), which idp/adfs/negotiate.ts imports only when AD FS offers Negotiate.
   packages: 'bundle',
-  external: ['@napi-rs/keyring'],
+  external: ['@napi-rs/keyring', 'kerberos'],
   legalComments: 'none',
   // Less to read and compile at start-up; keepNames keeps class and function names (error names, --debug
   // stacks) as written.

@@ -186,19 +186,27 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     const jar = session?.jar;
     const http = createHttpClient({ caBundlePem: ctx.caBundlePem, log: httpLog, proxy: ctx.proxy, ...(jar ? { jar } : {}) });
     askedForPassword = false;
+    // Windows integrated sign-in says whether a Kerberos ticket signed in: a new IdP session then,
+    // although no password was asked for.
+    let byTicket = false;
+    const method = settings.auth.value;
     const attempt = () =>
-      settings.auth.value === 'wia'
-        ? import('../idp/adfs/wia.js').then(({ signInWia }) =>
-            signInWia({
+      method !== 'forms'
+        ? import('../idp/adfs/wia.js').then(async ({ signInWia }) => {
+            const signed = await signInWia({
               entryUrl,
               credentials,
               log: httpLog,
+              mechanism: method === 'wia' ? 'auto' : method,
+              ...(jar ? { jar } : {}),
               ...(ctx.proxy ? { proxy: ctx.proxy } : {}),
-              kerberosTicket: () => kerberosTicket(deps),
               ...(ctx.caBundlePem !== undefined ? { caBundlePem: ctx.caBundlePem } : {}),
               timeoutMs: settings.timeout.value * 1000,
-            }),
-          )
+            });
+            byTicket = signed.by === 'kerberos';
+            if (byTicket) deps.log.debug('signed in at AD FS with the Kerberos ticket (no password asked)');
+            return signed;
+          })
         : signIn({
         entryUrl,
         relyingParty: settings.relyingParty.value,
@@ -245,7 +253,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     const storable = origin === 'prompt' || (origin !== undefined && origin !== 'keychain' && settings.rememberPassword.source === 'flag');
     if (askedForPassword && storable && signedInAs !== undefined) await remembering.store(signedInAs, knownPassword!);
     else if (!askedForPassword) remembering.notAsked();
-    if (session) await session.save(askedForPassword, signedInAs);
+    if (session) await session.save(askedForPassword || byTicket, signedInAs);
     return { samlResponse, assertion, receivedAt: deps.clock() };
   };
   return {
@@ -729,13 +737,3 @@ function debugPageSaver(tmp: string | undefined): (name: string, html: string) =
   };
 }
 
-/** `klist -s`: exit 0 with a valid ticket, 1 without; anything else (no klist: 127) is unknown. */
-async function kerberosTicket(deps: Deps): Promise<'yes' | 'no' | 'unknown'> {
-  try {
-    const r = await deps.runCommand('klist -s', deps.env, { timeoutMs: 5000, ignoreStdin: true });
-    if (r.timedOut) return 'unknown';
-    return r.exitCode === 0 ? 'yes' : r.exitCode === 1 ? 'no' : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}

@@ -107,7 +107,7 @@ export const SETTINGS = {
     defaultText: 'the only one offered, else a list',
   },
   auth: {
-    label: 'sign-in method (forms, or wia: Windows integrated sign-in with NTLM)',
+    label: 'sign-in method (forms; wia: Windows integrated sign-in, Kerberos with a ticket else NTLM; kerberos; ntlm)',
     flag: '--auth',
     env: ['AWSFED_AUTH'],
     profileKey: 'awsfed_auth',
@@ -402,15 +402,15 @@ function parseSwitch(name: SettingName, text: string, source: SettingSource, con
   });
 }
 
-export type AuthMethod = 'forms' | 'wia';
-const AUTH_METHODS: readonly AuthMethod[] = ['forms', 'wia'];
+export type AuthMethod = 'forms' | 'wia' | 'kerberos' | 'ntlm';
+const AUTH_METHODS: readonly AuthMethod[] = ['forms', 'wia', 'kerberos', 'ntlm'];
 
 /** --auth / AWSFED_AUTH / awsfed_auth: checked before anything is asked or sent. */
 function resolveAuth(r: Resolved<string | undefined>, configFile: string | undefined): Resolved<AuthMethod> {
   if (r.value === undefined) return { value: 'forms', source: 'default' };
   const value = r.value.trim().toLowerCase();
   if ((AUTH_METHODS as readonly string[]).includes(value)) return { value: value as AuthMethod, source: r.source };
-  throw new UsageError('AUTH_METHOD_INVALID', `${settingWhere('auth', r.source, configFile)} is "${r.value}"; expected forms or wia.`, {
-    hint: 'Use --auth forms (the AD FS sign-in page) or --auth wia (Windows integrated sign-in, NTLM with your domain password).',
+  throw new UsageError('AUTH_METHOD_INVALID', `${settingWhere('auth', r.source, configFile)} is "${r.value}"; expected forms, wia, kerberos or ntlm.`, {
+    hint: 'Use --auth forms (the AD FS sign-in page), --auth wia (Windows integrated sign-in: Kerberos with a ticket, else NTLM with your domain password), or pin one: --auth kerberos, --auth ntlm.',
   });
 }

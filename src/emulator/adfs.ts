@@ -98,9 +98,13 @@ export interface AdfsEmulatorOptions {
    * Windows integrated sign-in (issue 9 item 2): a user agent in WIASupportedUserAgents is sent to
    * /adfs/ls/wia, which speaks NTLM (Type 2 challenge, NTLMv2 check of the Type 3). dropAfterChallenge:
    * the connection closes after the challenge (a proxy without keep-alive). negotiateOnly: only
-   * `WWW-Authenticate: Negotiate` is offered (Kerberos).
+   * `WWW-Authenticate: Negotiate` is offered (Kerberos). kerberos: `Authorization: Negotiate` tokens
+   * are checked for real with the `kerberos` package against the keytab of the process (KRB5_KTNAME)
+   * for `service` (default HTTP@<host of the request>), and the user is the ticket's principal without
+   * its realm; `mutual: 'forged'` answers with a final token that proves nothing (a server that is not
+   * AD FS). Without it every Negotiate token is refused (AD FS whose KDC does not know the ticket).
    */
-  wia?: { domain?: string; dropAfterChallenge?: boolean; negotiateOnly?: boolean };
+  wia?: { domain?: string; dropAfterChallenge?: boolean; negotiateOnly?: boolean; kerberos?: { service?: string; mutual?: 'forged' } };
   users: AdfsUser[];
   /** Default: createSelfSignedIdentity('adfs.emulator'). */
   signer?: KeyPair;
@@ -323,7 +327,7 @@ class AdfsEmulatorServer {
         record.fieldNames = [...form.keys()];
       }
       const cookies = parseCookies(req.headers.cookie);
-      reply = (this.opts.wia && this.wia(req, method, url, cookies)) || (await this.route(method, url, form, cookies));
+      reply = (this.opts.wia && (await this.wia(req, method, url, cookies))) || (await this.route(method, url, form, cookies));
     } catch (error) {
       reply =
         error instanceof RequestBodyTooLarge
@@ -367,7 +371,7 @@ class AdfsEmulatorServer {
   private readonly ntlmChallenges = new WeakMap<object, Buffer>();
 
   /** The WIA routes, or undefined for the forms routes. */
-  private wia(req: IncomingMessage, method: string, url: URL, cookies: Map<string, string>): Reply | undefined {
+  private async wia(req: IncomingMessage, method: string, url: URL, cookies: Map<string, string>): Promise<Reply | undefined> {
     const wia = this.opts.wia!;
     const ua = String(req.headers['user-agent'] ?? '');
     if (IDP_INITIATED_PATH.test(url.pathname) && method === 'GET') {
@@ -378,6 +382,8 @@ class AdfsEmulatorServer {
     // AD FS sends a user agent outside WIASupportedUserAgents back to the forms page.
     if (!isWiaUserAgent(ua)) return { status: 302, location: `/adfs/ls/IdpInitiatedSignOn.aspx${url.search}` };
     const offer: Reply = { status: 401, body: '', authenticate: wia.negotiateOnly ? ['Negotiate'] : ['Negotiate', 'NTLM'] };
+    const negotiate = /^Negotiate\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+    if (negotiate !== undefined) return (await this.kerberos(negotiate, `/adfs/ls/IdpInitiatedSignOn.aspx${url.search}`)) ?? offer;
     const token = /^NTLM\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
     if (token === undefined || wia.negotiateOnly) return offer;
     const type = ntlmMessageType(token);
@@ -394,6 +400,28 @@ class AdfsEmulatorServer {
     const user = this.opts.users.find((u) => accountKey(u.username) === accountKey(answer.user));
     if (user === undefined || user.locked || !verifyNtlmV2(answer, user.password, challenge)) return offer;
     return this.authenticated(user, `/adfs/ls/IdpInitiatedSignOn.aspx${url.search}`);
+  }
+
+  /** A Negotiate token checked against the keytab: the redirect with the session and the final token, or undefined (refused). */
+  private async kerberos(token: string, location: string): Promise<Reply | undefined> {
+    const options = this.opts.wia?.kerberos;
+    if (options === undefined) return undefined;
+    const loaded = (await import('kerberos')) as unknown as { default?: typeof import('kerberos') } & typeof import('kerberos');
+    const kerberos = loaded.default ?? loaded;
+    let principal: string;
+    let final: string;
+    try {
+      const server = await kerberos.initializeServer(options.service ?? `HTTP@${new URL(this.origin).hostname}`);
+      final = (await server.step(token)) ?? '';
+      principal = server.username ?? '';
+    } catch {
+      return undefined; // not a ticket for this service, or not Kerberos at all: IIS answers 401 again
+    }
+    const user = this.opts.users.find((u) => accountKey(u.username) === accountKey(principal.split('@')[0] ?? ''));
+    if (user === undefined || user.locked) return undefined;
+    const reply = this.authenticated(user, location);
+    const proof = options.mutual === 'forged' ? randomBytes(64).toString('base64') : final;
+    return proof === '' ? reply : { ...reply, authenticate: [`Negotiate ${proof}`] };
   }
 
   // ---------------------------------------------------------------- AD FS 2012 R2 / 2016 / 2019

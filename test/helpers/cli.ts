@@ -51,6 +51,10 @@ export async function makeTempHome(): Promise<TempHome> {
       // A role list or {alias} would post the assertion to the real AWS sign-in page; the tests of account
       // names turn this on with AWSFED_SIGNIN_ENDPOINT pointing at the loopback sign-in emulator.
       AWSFED_ACCOUNT_NAME_LOOKUP: 'false',
+      // Windows integrated sign-in tries Kerberos first: never with the developer's ticket cache or realm
+      // (whose KDCs are on the network). The Kerberos tests give their loopback realm's instead.
+      KRB5CCNAME: `FILE:${join(home, 'no-krb5-ticket')}`,
+      KRB5_CONFIG: join(home, 'no-krb5.conf'),
       LANG: 'C.UTF-8',
     },
     read: (file) => readFile(file === 'config' ? configFile : credentialsFile, 'utf8'),

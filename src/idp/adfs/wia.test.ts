@@ -39,3 +39,47 @@ describe('signInWia against a server that breaks off its answer', () => {
     }
   });
 });
+
+describe('signInWia when Kerberos cannot be used', () => {
+  async function against(wia: { negotiateOnly?: boolean }, mechanism: 'auto' | 'kerberos' | 'ntlm') {
+    const { startDemoEnvironment, DEMO_USER } = await import('../../emulator/demo-environment.js');
+    const { silentLogger } = await import('../../log.js');
+    const { signInWia } = await import('./wia.js');
+    const { KerberosUnavailable } = await import('./negotiate.js');
+    const env = await startDemoEnvironment({ wia });
+    let asked = 0;
+    try {
+      return await signInWia({
+        entryUrl: env.adfs.entryUrl,
+        credentials: { username: async () => 'CORP\\alice', password: async () => (asked++, DEMO_USER.password) },
+        log: silentLogger,
+        mechanism,
+        negotiate: async () => {
+          throw new KerberosUnavailable('no-module', 'the package is missing');
+        },
+      }).then(
+        (signed) => ({ by: signed.by, asked }),
+        (error: unknown) => ({ error, asked }),
+      );
+    } finally {
+      await env.close();
+    }
+  }
+
+  it('without the kerberos package, --auth wia signs in with NTLM where AD FS offers it', async () => {
+    expect(await against({}, 'auto')).toEqual({ by: 'ntlm', asked: 1 });
+  });
+  it('without it and only Negotiate offered: IDP_WIA_KERBEROS_UNAVAILABLE, the hint says how to install it, no password asked', async () => {
+    const outcome = await against({ negotiateOnly: true }, 'auto');
+    expect(outcome).toMatchObject({ asked: 0, error: { code: 'IDP_WIA_KERBEROS_UNAVAILABLE' } });
+    expect((outcome as { error: { hint: string } }).error.hint).toMatch(/--allow-scripts=kerberos/);
+  });
+  it('--auth kerberos never falls back to NTLM', async () => {
+    expect(await against({}, 'kerberos')).toMatchObject({ asked: 0, error: { code: 'IDP_WIA_KERBEROS_UNAVAILABLE' } });
+  });
+  it('--auth ntlm against a Negotiate-only AD FS: IDP_WIA_NOT_OFFERED, saying only Negotiate is offered', async () => {
+    const outcome = await against({ negotiateOnly: true }, 'ntlm');
+    expect(outcome).toMatchObject({ asked: 0, error: { code: 'IDP_WIA_NOT_OFFERED' } });
+    expect(String((outcome as { error: Error }).error.message)).toMatch(/offers only Negotiate/);
+  });
+});

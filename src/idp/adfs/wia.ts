@@ -1,8 +1,13 @@
 /**
- * Windows integrated sign-in at AD FS (--auth wia, issue 9 item 2): AD FS sends a browser whose User-Agent
- * is in its WIASupportedUserAgents list to /adfs/ls/wia, which answers 401 with `WWW-Authenticate:
- * Negotiate` and `NTLM`; after the handshake it sets the MSISAuth cookies and redirects back to the
- * sign-on page, which carries the SAMLResponse.
+ * Windows integrated sign-in at AD FS (--auth wia, kerberos or ntlm; issue 9 item 2): AD FS sends a
+ * browser whose User-Agent is in its WIASupportedUserAgents list to /adfs/ls/wia, which answers 401 with
+ * `WWW-Authenticate: Negotiate` and `NTLM`; after the handshake it sets the MSISAuth cookies and
+ * redirects back to the sign-on page, which carries the SAMLResponse.
+ *
+ * Kerberos first, as a browser on a domain-joined machine does: with a ticket (kinit, or the Windows
+ * logon), one Negotiate request signs in and no password is asked (src/idp/adfs/negotiate.ts). Without
+ * one, NTLM with the domain user and password, where AD FS offers it (`--auth wia`); `--auth kerberos`
+ * and `--auth ntlm` pin one mechanism.
  *
  * NTLM authenticates the connection, not the request: Type 1 (negotiate), Type 2 (the server's challenge)
  * and Type 3 (the answer) must travel on one keep-alive socket. The shared HTTP client (src/http/client.ts)
@@ -17,13 +22,15 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { createType1Message, createType3Message, decodeType2Message } from '@ewsjs/ntlm-client';
+import { CookieJar } from 'tough-cookie';
 import { IdpError, UsageError } from '../../errors.js';
-import { requestLine } from '../../http/client.js';
+import { REDIRECT_STATUSES, requestLine } from '../../http/client.js';
 import { type ProxyConfig, proxyFor } from '../../http/proxy.js';
 import { assertAllowedUrl, displayUrl } from '../../http/url-policy.js';
 import type { Logger } from '../../log.js';
 import { trustedCas } from '../../net-errors.js';
 import { classify } from './classify.js';
+import { explainKerberos, KerberosUnavailable, type NegotiateSession, servicePrincipal, type StartNegotiate, startNegotiate } from './negotiate.js';
 
 /** IE 11 on Windows 10: in AD FS's default WIASupportedUserAgents ("Windows NT 10.0; WOW64; Trident/7.0"). */
 export const WIA_USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko';
@@ -37,10 +44,14 @@ export interface WiaSignInOptions {
   caBundlePem?: string;
   /** Deadline for the whole sign-in (default 120000). */
   timeoutMs?: number;
-  /** The proxies in force: one for the IdP is refused (NTLM through a proxy is not supported). */
+  /** The proxies in force: one for the IdP is refused (Windows sign-in through a proxy is not supported). */
   proxy?: ProxyConfig;
-  /** Whether the user holds a Kerberos ticket (klist -s), for the message when only Negotiate is offered. */
-  kerberosTicket?: () => Promise<'yes' | 'no' | 'unknown'>;
+  /** auto (default): Kerberos when AD FS offers Negotiate and a ticket is there, else NTLM; or one of them only. */
+  mechanism?: WiaMechanism;
+  /** Starts the Kerberos exchange (default: the `kerberos` package); a port for tests. */
+  negotiate?: StartNegotiate;
+  /** The run's cookie jar (the IdP session cache's); a fresh one when absent. */
+  jar?: CookieJar;
   /** The workstation name sent in the NTLM messages (default: none, as browsers on non-domain machines). */
   workstation?: string;
 }
@@ -52,6 +63,14 @@ export function ntlmIdentity(name: string): { user: string; domain: string } {
   return { user: name, domain: '' };
 }
 
+export type WiaMechanism = 'auto' | 'kerberos' | 'ntlm';
+
+export interface WiaSignedIn {
+  samlResponse: string;
+  /** What signed in: the IdP session's cookies (nothing asked), a Kerberos ticket, or NTLM with the password. */
+  by: 'session' | 'kerberos' | 'ntlm';
+}
+
 interface Answer {
   status: number;
   headers: IncomingMessage['headers'];
@@ -59,14 +78,15 @@ interface Answer {
   socket: Socket;
 }
 
-export async function signInWia(opts: WiaSignInOptions): Promise<{ samlResponse: string }> {
+export async function signInWia(opts: WiaSignInOptions): Promise<WiaSignedIn> {
   const viaProxy = proxyFor(opts.entryUrl, opts.proxy);
   if (viaProxy) {
     // Going direct instead would bypass a proxy the network may require; saying so is clearer than a time-out.
-    throw new UsageError('WIA_PROXY_UNSUPPORTED', `--auth wia cannot go through the proxy ${viaProxy.display} (from ${viaProxy.origin}) to ${displayUrl(opts.entryUrl)}.`, {
-      hint: `NTLM through a proxy is not supported: add the IdP host to NO_PROXY if it is reachable directly, or use --auth forms.`,
+    throw new UsageError('WIA_PROXY_UNSUPPORTED', `Windows integrated sign-in cannot go through the proxy ${viaProxy.display} (from ${viaProxy.origin}) to ${displayUrl(opts.entryUrl)}.`, {
+      hint: `Windows integrated sign-in through a proxy is not supported: add the IdP host to NO_PROXY if it is reachable directly (AD FS offers it on the intranet), or use --auth forms.`,
     });
   }
+  const mechanism = opts.mechanism ?? 'auto';
   const limitMs = opts.timeoutMs ?? 120_000;
   // Time spent typing the password is not counted (as in the forms sign-in): the deadline restarts after it.
   let deadline = Date.now() + limitMs;
@@ -74,38 +94,37 @@ export async function signInWia(opts: WiaSignInOptions): Promise<{ samlResponse:
   const agentOptions = { keepAlive: true, maxSockets: 1 };
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent({ ...agentOptions, ...(opts.caBundlePem ? { ca: trustedCas(opts.caBundlePem) } : {}) });
-  // Per host: AD FS's MSISAuth cookies go back to AD FS only, never to a host a redirect points at.
-  const cookies = new Map<string, Map<string, string>>();
+  // The run's cookie jar (the IdP session cache's, when on): AD FS's MSISAuth cookies carry the next
+  // sign-in without a new handshake, and go back to AD FS only, by the cookie rules of a browser.
+  const jar = opts.jar ?? new CookieJar();
   try {
     const send = (url: string, reason: string, authorization?: string): Promise<Answer> =>
-      sendOnce({ url, reason, authorization, cookies, httpAgent, httpsAgent, deadline, log: opts.log });
+      sendOnce({ url, reason, authorization, jar, httpAgent, httpsAgent, deadline, log: opts.log });
 
     let url = opts.entryUrl;
-    let answer = await follow(send, url, 'open the sign-on page (Windows integrated)');
-    url = answer.url;
-    if (answer.answer.status !== 401) return { samlResponse: samlOrNotOffered(answer.answer, url) };
-    const offered = challenges(answer.answer.headers);
+    const opened = await follow(send, url, 'open the sign-on page (Windows integrated)');
+    url = opened.url;
+    // A 200 with the SAMLResponse: the IdP session (MSISAuth cookies) signed in, no handshake needed.
+    if (opened.answer.status !== 401) return { samlResponse: samlOrNotOffered(opened.answer, url), by: 'session' };
+    const offered = challenges(opened.answer.headers);
+    if (offered.includes('negotiate') && mechanism !== 'ntlm') {
+      const kerberos = await signInKerberos(send, url, opts.negotiate ?? startNegotiate);
+      if ('samlResponse' in kerberos) return kerberos;
+      // Kerberos could not sign in: NTLM with the password, where AD FS offers it and the user allows it.
+      if (mechanism === 'kerberos' || !offered.includes('ntlm')) throw kerberos.error;
+      opts.log.debug(`Kerberos not used (${kerberos.error.message}); NTLM with the password instead`);
+    } else if (mechanism === 'kerberos') {
+      throw notOffered(url, 'answered 401 without offering Negotiate (Kerberos)');
+    }
     if (!offered.includes('ntlm')) {
-      if (offered.includes('negotiate')) {
-        const ticket = opts.kerberosTicket ? await opts.kerberosTicket() : 'unknown';
-        const state =
-          ticket === 'yes'
-            ? 'You have a Kerberos ticket, but awsfed cannot use it yet.'
-            : ticket === 'no'
-              ? 'There is no Kerberos ticket either (klist finds none; kinit gets one), and awsfed cannot use one yet.'
-              : 'awsfed cannot use a Kerberos ticket yet (and could not run klist to look for one).';
-        throw new IdpError('IDP_WIA_KERBEROS_UNAVAILABLE', `AD FS at ${displayUrl(url)} offers Windows integrated sign-in only through Negotiate (Kerberos), not NTLM. ${state}`, {
-          hint: 'Sign in with the forms page (--auth forms), or ask the AD FS admins to allow NTLM for WIA (then --auth wia uses your password).',
-        });
-      }
-      throw notOffered(url, 'answered 401 without an NTLM challenge');
+      throw notOffered(url, offered.includes('negotiate') ? 'offers only Negotiate (Kerberos), not NTLM, and --auth ntlm was asked for' : 'answered 401 without an NTLM challenge');
     }
     const username = await opts.credentials.username();
     const password = await opts.credentials.password();
     deadline = Date.now() + limitMs;
     const { user, domain } = ntlmIdentity(username);
     const type2Answer = await send(url, 'NTLM negotiate (type 1)', createType1Message(opts.workstation ?? '', domain));
-    const type2Header = ntlmToken(type2Answer.headers);
+    const type2Header = schemeToken(type2Answer.headers, 'NTLM');
     if (type2Answer.status !== 401 || type2Header === undefined) throw notOffered(url, `answered the NTLM negotiate with HTTP ${type2Answer.status} and no challenge`);
     const bound = type2Answer.socket;
     if (bound.destroyed || type2Answer.headers.connection?.toLowerCase() === 'close') throw connectionLost(url);
@@ -124,11 +143,51 @@ export async function signInWia(opts: WiaSignInOptions): Promise<{ samlResponse:
       });
     }
     const after = await follow(send, url, 'after NTLM', final);
-    return { samlResponse: samlOrNotOffered(after.answer, after.url) };
+    return { samlResponse: samlOrNotOffered(after.answer, after.url), by: 'ntlm' };
   } finally {
     httpAgent.destroy();
     httpsAgent.destroy();
   }
+}
+
+/**
+ * Negotiate with a Kerberos ticket: one request carries the SPNEGO token; AD FS answers with the
+ * MSISAuth cookies and a redirect, and (as IIS does when mutual authentication was asked) its own final
+ * token, which must prove the service. Gives the sign-in, or why Kerberos could not do it.
+ */
+async function signInKerberos(send: (url: string, reason: string, authorization?: string) => Promise<Answer>, url: string, negotiate: StartNegotiate): Promise<WiaSignedIn | { error: IdpError }> {
+  const host = new URL(url).hostname;
+  const spn = servicePrincipal(host);
+  let session: NegotiateSession;
+  try {
+    session = await negotiate(host);
+  } catch (cause) {
+    if (!(cause instanceof KerberosUnavailable)) throw cause;
+    const { sentence, hint } = explainKerberos(cause, spn);
+    return { error: new IdpError('IDP_WIA_KERBEROS_UNAVAILABLE', `AD FS at ${displayUrl(url)} offers Kerberos (Negotiate), but awsfed could not get a ticket for ${spn.replace('@', '/')}: ${sentence}`, { hint, cause }) };
+  }
+  // Never logged: the token holds a service ticket and an authenticator.
+  const reply = await send(url, 'Negotiate (Kerberos)', `Negotiate ${session.token}`);
+  if (reply.status === 401) {
+    return {
+      error: new IdpError('IDP_WIA_KERBEROS_REFUSED', `AD FS at ${displayUrl(url)} refused the Kerberos ticket for ${spn.replace('@', '/')}.`, {
+        hint: 'Check with `klist` that the ticket is yours and for the domain AD FS belongs to, and that the clock is right; or use --auth ntlm or --auth forms.',
+      }),
+    };
+  }
+  const mutual = schemeToken(reply.headers, 'Negotiate');
+  if (mutual !== undefined) {
+    try {
+      await session.verify(mutual);
+    } catch (cause) {
+      throw new IdpError('IDP_WIA_KERBEROS_MUTUAL_FAILED', `The server at ${displayUrl(url)} accepted the Kerberos ticket but did not prove it is ${spn.replace('@', '/')} (mutual authentication failed).`, {
+        hint: 'Something between you and AD FS is answering for it: check the IdP URL and the network; use --auth forms meanwhile.',
+        cause,
+      });
+    }
+  }
+  const after = await follow(send, url, 'after Kerberos', reply);
+  return { samlResponse: samlOrNotOffered(after.answer, after.url), by: 'kerberos' };
 }
 
 async function follow(send: (url: string, reason: string) => Promise<Answer>, start: string, reason: string, first?: Answer): Promise<{ url: string; answer: Answer }> {
@@ -136,7 +195,7 @@ async function follow(send: (url: string, reason: string) => Promise<Answer>, st
   let answer = first ?? (await send(url, reason));
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     const location = answer.headers.location;
-    if (![301, 302, 303, 307].includes(answer.status) || location === undefined) return { url, answer };
+    if (!REDIRECT_STATUSES.has(answer.status) || location === undefined) return { url, answer };
     url = new URL(location, url).toString();
     answer = await send(url, `redirect ${hop + 1} after: ${reason}`);
   }
@@ -151,11 +210,13 @@ function challenges(headers: IncomingMessage['headers']): string[] {
   return list.map((v) => (v.trim().split(/\s+/)[0] ?? '').toLowerCase());
 }
 
-function ntlmToken(headers: IncomingMessage['headers']): string | undefined {
+/** The token of one scheme's `WWW-Authenticate` header (`NTLM <type 2>`, `Negotiate <final token>`). */
+function schemeToken(headers: IncomingMessage['headers'], scheme: 'NTLM' | 'Negotiate'): string | undefined {
   const raw = headers['www-authenticate'];
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const pattern = new RegExp(`^\\s*${scheme}\\s+([A-Za-z0-9+/=]+)`, 'i');
   for (const v of list) {
-    const m = /^\s*NTLM\s+([A-Za-z0-9+/=]+)/i.exec(v);
+    const m = pattern.exec(v);
     if (m) return m[1];
   }
   return undefined;
@@ -186,23 +247,22 @@ interface SendSpec {
   url: string;
   reason: string;
   authorization: string | undefined;
-  cookies: Map<string, Map<string, string>>;
+  jar: CookieJar;
   httpAgent: HttpAgent;
   httpsAgent: HttpsAgent;
   deadline: number;
   log: Logger;
 }
 
-function sendOnce(spec: SendSpec): Promise<Answer> {
+async function sendOnce(spec: SendSpec): Promise<Answer> {
   assertAllowedUrl(spec.url);
   const target = new URL(spec.url);
   const secure = target.protocol === 'https:';
   const headers: Record<string, string> = { 'User-Agent': WIA_USER_AGENT, Accept: 'text/html,*/*', Connection: 'keep-alive' };
   // Never logged: the Authorization header carries the NTLM answer (derived from the password hash).
   if (spec.authorization !== undefined) headers.Authorization = spec.authorization;
-  const jar = spec.cookies.get(target.host) ?? new Map<string, string>();
-  spec.cookies.set(target.host, jar);
-  if (jar.size > 0) headers.Cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const cookie = await spec.jar.getCookieString(spec.url);
+  if (cookie !== '') headers.Cookie = cookie;
   const left = spec.deadline - Date.now();
   return new Promise<Answer>((resolve, reject) => {
     if (left <= 0) return reject(timeout(spec.url));
@@ -249,12 +309,12 @@ function sendOnce(spec: SendSpec): Promise<Answer> {
         ended = true;
         clearTimeout(timer);
         spec.log.debug(requestLine({ method: 'GET', url: spec.url, reason: spec.reason }, String(res.statusCode)));
-        for (const c of res.headers['set-cookie'] ?? []) {
-          const pair = c.split(';')[0] ?? '';
-          const eq = pair.indexOf('=');
-          if (eq > 0) jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), socket: socket ?? res.socket });
+        // A cookie the jar refuses (bad domain, bad syntax) is dropped, as a browser drops it.
+        const stored = (res.headers['set-cookie'] ?? []).map((c) => spec.jar.setCookie(c, spec.url, { ignoreError: true }));
+        void Promise.all(stored).then(
+          () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), socket: socket ?? res.socket }),
+          reject,
+        );
       });
     });
     req.end();

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { explainKerberos, kerberosReason, KerberosUnavailable, servicePrincipal } from './negotiate.js';
+
+describe('kerberosReason: GSSAPI and SSPI messages sorted', () => {
+  it.each([
+    ['No credentials were supplied, or the credentials were unavailable or inaccessible: SPNEGO cannot find mechanisms to negotiate', 'no-ticket'],
+    ['No Kerberos credentials available (default cache: FILE:/tmp/krb5cc_1000)', 'no-ticket'],
+    ['SEC_E_NO_CREDENTIALS', 'no-ticket'],
+    ['Ticket expired', 'expired'],
+    ['Server HTTP/sts.corp.example@CORP.EXAMPLE not found in Kerberos database', 'unknown-service'],
+    ['SEC_E_TARGET_UNKNOWN: The specified target is unknown or unreachable', 'unknown-service'],
+    ["Cannot contact any KDC for realm 'CORP.EXAMPLE'", 'kdc-unreachable'],
+    ['Clock skew too great', 'clock-skew'],
+    ['Something else entirely', 'failed'],
+  ])('%s -> %s', (message, reason) => {
+    expect(kerberosReason(message)).toBe(reason);
+  });
+});
+
+describe('explainKerberos', () => {
+  it('a missing module names the install that builds it', () => {
+    const { sentence, hint } = explainKerberos(new KerberosUnavailable('no-module', 'the package is missing'), 'HTTP@sts.corp.example');
+    expect(sentence).toMatch(/optional `kerberos` package/);
+    expect(hint).toMatch(/--allow-scripts=kerberos/);
+    expect(hint).toMatch(/libkrb5-dev/);
+  });
+  it('an unknown service names the principal as the KDC knows it', () => {
+    expect(explainKerberos(new KerberosUnavailable('unknown-service', 'x'), 'HTTP@sts.corp.example').sentence).toMatch(/no service HTTP\/sts\.corp\.example/);
+  });
+  it('every reason has a sentence and a hint', () => {
+    for (const reason of ['no-module', 'no-ticket', 'expired', 'unknown-service', 'kdc-unreachable', 'clock-skew', 'failed'] as const) {
+      const { sentence, hint } = explainKerberos(new KerberosUnavailable(reason, 'detail'), 'HTTP@h');
+      expect(sentence.length).toBeGreaterThan(10);
+      expect(hint.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('servicePrincipal', () => {
+  it('is HTTP@ the host name, without port or IPv6 brackets', () => {
+    expect(servicePrincipal('sts.corp.example')).toBe('HTTP@sts.corp.example');
+    expect(servicePrincipal('[::1]')).toBe('HTTP@::1');
+  });
+});
