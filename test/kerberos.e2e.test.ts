@@ -4,7 +4,7 @@
  * as the acceptor, with the service's keytab), in a real MIT Kerberos realm on loopback (test/helpers/kdc.ts)
  * from which `kinit` gets the user's ticket.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { makeTempHome, runCli } from './helpers/cli.js';
 import type { TempHome } from './helpers/cli.js';
 import { setProcessEnv, startTestRealm, type TestRealm } from './helpers/kdc.js';
 import { expectNoSecrets } from './helpers/secrets.js';
+import { startTestProxy } from './helpers/proxy.js';
 
 const USER_PASSWORD = 'Kerb-Passw0rd!';
 const homes: TempHome[] = [];
@@ -198,4 +199,28 @@ describe('Kerberos against servers that break it', () => {
       await env.close();
     }
   });
+});
+
+describe('Kerberos to an https AD FS through a CONNECT proxy', () => {
+  it('signs in with the ticket through the tunnel, the certificate verified with the CA bundle', async () => {
+    kerberosModule();
+    const realm = await startTestRealm({ users: [{ name: 'alice', password: USER_PASSWORD }], services: ['HTTP/127.0.0.1'] });
+    const restore = setProcessEnv(realm.acceptorEnv);
+    const env = await startDemoEnvironment({ wia: { kerberos: {} }, https: true });
+    const proxy = await startTestProxy();
+    try {
+      const home = await makeTempHome();
+      homes.push(home);
+      const caFile = join(home.home, 'corp-ca.pem');
+      await writeFile(caFile, env.ca!.ca.certPem);
+      const run = await login(env, ['--auth', 'kerberos', '--ca-bundle', caFile], { ...realm.env, KRB5CCNAME: realm.kinit('alice', USER_PASSWORD), HTTPS_PROXY: proxy.url }, undefined, home);
+      expect(run.code, run.stderr).toBe(0);
+      expect(proxy.tunnels).toContain(new URL(env.adfs.entryUrl).host);
+    } finally {
+      await proxy.close();
+      await env.close();
+      restore();
+      await realm.close();
+    }
+  }, 60_000);
 });

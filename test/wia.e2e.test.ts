@@ -2,13 +2,15 @@
  * End to end: --auth wia (issue 9 item 2) through the built CLI against the AD FS emulator speaking NTLM
  * at /adfs/ls/wia, which checks the NTLMv2 answer against the user's password for real.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environment.js';
 import type { DemoEnvironment } from '../src/emulator/demo-environment.js';
 import { makeTempHome, runCli } from './helpers/cli.js';
 import type { TempHome } from './helpers/cli.js';
 import { expectNoSecrets } from './helpers/secrets.js';
+import { startTestProxy } from './helpers/proxy.js';
 
 const PASSWORD = DEMO_USER.password;
 const homes: TempHome[] = [];
@@ -129,15 +131,74 @@ describe('--auth wia against servers that break it', () => {
 });
 
 describe('--auth wia and proxies', () => {
-  it('a proxy in force for the IdP: WIA_PROXY_UNSUPPORTED (exit 2), nothing sent direct', async () => {
+  it('a proxy in force for a plain-http IdP: WIA_PROXY_UNSUPPORTED (exit 2), nothing sent direct', async () => {
     const env = await startDemoEnvironment({ wia: {} });
     try {
       const { result } = await login(env, ['--username', 'CORP\\alice', '--proxy', 'http://127.0.0.1:9']);
       expect(result.code, result.stderr).toBe(2);
-      expect(result.stderr).toMatch(/Windows integrated sign-in cannot go through the proxy/);
+      expect(result.stderr).toMatch(/Windows integrated sign-in cannot go to the plain-http \S+ through the proxy/);
       expect(env.adfs.requests).toHaveLength(0);
     } finally {
       await env.close();
     }
+  });
+
+  describe('an https AD FS through a CONNECT proxy', () => {
+    let env: DemoEnvironment;
+    let caHome: TempHome;
+    let caFile: string;
+    beforeAll(async () => {
+      env = await startDemoEnvironment({ wia: { domain: 'CORP' }, https: true });
+      caHome = await makeTempHome();
+      caFile = join(caHome.home, 'corp-ca.pem');
+      await writeFile(caFile, env.ca!.ca.certPem);
+    });
+    afterAll(async () => {
+      await env?.close();
+      await caHome?.cleanup();
+    });
+    const adfsHost = (): string => new URL(env.adfs.entryUrl).host;
+
+    it('NTLM signs in through one tunnel, kept for the whole handshake, the certificate verified inside it', async () => {
+      const proxy = await startTestProxy();
+      try {
+        const { result } = await login(env, ['--username', 'CORP\\alice', '--ca-bundle', caFile, '--debug'], PASSWORD, { HTTPS_PROXY: proxy.url });
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stderr).toMatch(/NTLM authenticate \(type 3\)\) *$/m);
+        // One CONNECT for the IdP: the Type 1, Type 2 and Type 3 messages shared the tunnel.
+        expect(proxy.tunnels.filter((t) => t === adfsHost())).toHaveLength(1);
+        ntlmSecrets(result.stderr);
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it('a proxy that wants credentials: PROXY_AUTH_REQUIRED (exit 3); with them in the URL it works, and the proxy password is never shown', async () => {
+      const proxy = await startTestProxy({ auth: { user: 'svc', password: 'pr0xy-pw-9' } });
+      try {
+        const refused = await login(env, ['--username', 'CORP\\alice', '--ca-bundle', caFile], PASSWORD, { HTTPS_PROXY: proxy.url });
+        expect(refused.result.code, refused.result.stderr).toBe(3);
+        expect(refused.result.stderr).toMatch(/asks for authentication to reach/);
+        const withCredentials = proxy.url.replace('http://', 'http://svc:pr0xy-pw-9@');
+        const ok = await login(env, ['--username', 'CORP\\alice', '--ca-bundle', caFile, '--debug'], PASSWORD, { HTTPS_PROXY: withCredentials });
+        expect(ok.result.code, ok.result.stderr).toBe(0);
+        expectNoSecrets(ok.result, new Set([PASSWORD, 'pr0xy-pw-9']));
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it('a proxy that refuses the IdP host: PROXY_REFUSED, naming the proxy', async () => {
+      const proxy = await startTestProxy({ refuse: () => true });
+      try {
+        const before = env.adfs.requests.length;
+        const { result } = await login(env, ['--username', 'CORP\\alice', '--ca-bundle', caFile], PASSWORD, { HTTPS_PROXY: proxy.url });
+        expect(result.code, result.stderr).toBe(3);
+        expect(result.stderr).toMatch(/refused to connect to/);
+        expect(env.adfs.requests.length).toBe(before); // nothing went round the proxy
+      } finally {
+        await proxy.close();
+      }
+    });
   });
 });

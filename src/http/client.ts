@@ -355,7 +355,7 @@ function formatSeconds(ms: number): string {
  * itself is never kept as `cause`: its config holds the posted form (the password), so the cause is a
  * plain Error with only the code and message.
  */
-function mapNetworkError(error: unknown, url: string): IdpError {
+export function mapNetworkError(error: unknown, url: string): IdpError {
   const proxyFailure = proxyFailureOf(error);
   if (proxyFailure) {
     const { message, hint } = describeProxyFailure(proxyFailure);

@@ -15,7 +15,11 @@
  * checks that the Type 3 request really goes out on the socket that brought the challenge. A socket
  * that closes in between ends in IDP_WIA_CONNECTION_LOST rather than an endless 401 loop.
  * The NTLM messages come from @ewsjs/ntlm-client (pure JS, its own MD4: Node 20's OpenSSL 3 has none).
- * Proxies are not supported here (NTLM through a CONNECT tunnel is its own work item).
+ *
+ * Through a proxy, an https AD FS is reached in a CONNECT tunnel (src/http/proxy-agents.ts) kept alive
+ * and limited to one, so the NTLM handshake stays on one connection end to end: the tunnel is a plain
+ * TCP relay, the TLS session inside it is ours. A plain-http target through a forwarding proxy is
+ * refused: such a proxy may send each request on another connection, which breaks NTLM.
  */
 import type { IncomingMessage } from 'node:http';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
@@ -24,8 +28,8 @@ import type { Socket } from 'node:net';
 import { createType1Message, createType3Message, decodeType2Message } from '@ewsjs/ntlm-client';
 import { CookieJar } from 'tough-cookie';
 import { IdpError, UsageError } from '../../errors.js';
-import { REDIRECT_STATUSES, requestLine } from '../../http/client.js';
-import { type ProxyConfig, proxyFor } from '../../http/proxy.js';
+import { mapNetworkError, REDIRECT_STATUSES, requestLine } from '../../http/client.js';
+import { type ProxyChoice, type ProxyConfig, proxyFor } from '../../http/proxy.js';
 import { assertAllowedUrl, displayUrl } from '../../http/url-policy.js';
 import type { Logger } from '../../log.js';
 import { trustedCas } from '../../net-errors.js';
@@ -44,7 +48,7 @@ export interface WiaSignInOptions {
   caBundlePem?: string;
   /** Deadline for the whole sign-in (default 120000). */
   timeoutMs?: number;
-  /** The proxies in force: one for the IdP is refused (Windows sign-in through a proxy is not supported). */
+  /** The proxies in force: https targets go through a CONNECT tunnel; a proxy for an http target is refused. */
   proxy?: ProxyConfig;
   /** auto (default): Kerberos when AD FS offers Negotiate and a ticket is there, else NTLM; or one of them only. */
   mechanism?: WiaMechanism;
@@ -79,27 +83,35 @@ interface Answer {
 }
 
 export async function signInWia(opts: WiaSignInOptions): Promise<WiaSignedIn> {
-  const viaProxy = proxyFor(opts.entryUrl, opts.proxy);
-  if (viaProxy) {
-    // Going direct instead would bypass a proxy the network may require; saying so is clearer than a time-out.
-    throw new UsageError('WIA_PROXY_UNSUPPORTED', `Windows integrated sign-in cannot go through the proxy ${viaProxy.display} (from ${viaProxy.origin}) to ${displayUrl(opts.entryUrl)}.`, {
-      hint: `Windows integrated sign-in through a proxy is not supported: add the IdP host to NO_PROXY if it is reachable directly (AD FS offers it on the intranet), or use --auth forms.`,
-    });
-  }
+  refuseForwardingProxy(opts.entryUrl, opts.proxy);
   const mechanism = opts.mechanism ?? 'auto';
   const limitMs = opts.timeoutMs ?? 120_000;
   // Time spent typing the password is not counted (as in the forms sign-in): the deadline restarts after it.
   let deadline = Date.now() + limitMs;
   // One socket: the NTLM handshake needs the challenge and the answer on the same connection.
   const agentOptions = { keepAlive: true, maxSockets: 1 };
+  const ca = opts.caBundlePem ? trustedCas(opts.caBundlePem) : undefined;
   const httpAgent = new HttpAgent(agentOptions);
-  const httpsAgent = new HttpsAgent({ ...agentOptions, ...(opts.caBundlePem ? { ca: trustedCas(opts.caBundlePem) } : {}) });
+  const httpsAgent = new HttpsAgent({ ...agentOptions, ...(ca ? { ca } : {}) });
+  // One tunnel agent per proxy, made on first use (the agents library loads only then).
+  const tunnels = new Map<string, Promise<HttpAgent>>();
+  const agentFor = (url: string): HttpAgent | Promise<HttpAgent> => {
+    refuseForwardingProxy(url, opts.proxy);
+    const choice = proxyFor(url, opts.proxy);
+    if (!choice) return url.startsWith('https:') ? httpsAgent : httpAgent;
+    let tunnel = tunnels.get(choice.url.href);
+    if (!tunnel) {
+      tunnel = tunnelThrough(choice, ca);
+      tunnels.set(choice.url.href, tunnel);
+    }
+    return tunnel;
+  };
   // The run's cookie jar (the IdP session cache's, when on): AD FS's MSISAuth cookies carry the next
   // sign-in without a new handshake, and go back to AD FS only, by the cookie rules of a browser.
   const jar = opts.jar ?? new CookieJar();
   try {
     const send = (url: string, reason: string, authorization?: string): Promise<Answer> =>
-      sendOnce({ url, reason, authorization, jar, httpAgent, httpsAgent, deadline, log: opts.log });
+      sendOnce({ url, reason, authorization, jar, agentFor, deadline, log: opts.log });
 
     let url = opts.entryUrl;
     const opened = await follow(send, url, 'open the sign-on page (Windows integrated)');
@@ -147,7 +159,25 @@ export async function signInWia(opts: WiaSignInOptions): Promise<WiaSignedIn> {
   } finally {
     httpAgent.destroy();
     httpsAgent.destroy();
+    for (const tunnel of tunnels.values()) void tunnel.then((agent) => agent.destroy(), () => undefined);
   }
+}
+
+/** Going direct instead would bypass a proxy the network may require; saying so is clearer than a time-out. */
+function refuseForwardingProxy(url: string, proxy: ProxyConfig | undefined): void {
+  const choice = proxyFor(url, proxy);
+  if (!choice || url.startsWith('https:')) return;
+  throw new UsageError('WIA_PROXY_UNSUPPORTED', `Windows integrated sign-in cannot go to the plain-http ${displayUrl(url)} through the proxy ${choice.display} (from ${choice.origin}).`, {
+    hint: 'A forwarding proxy may send each request on another connection, which breaks NTLM: use the https URL of AD FS, add its host to NO_PROXY, or use --auth forms.',
+  });
+}
+
+/** A CONNECT tunnel through `choice`, kept alive and only one: NTLM's three messages stay on one connection. */
+async function tunnelThrough(choice: ProxyChoice, ca: string[] | undefined): Promise<HttpAgent> {
+  const { tunnelAgent } = await import('../../http/proxy-agents.js');
+  const agent = tunnelAgent(choice, { keepAlive: true, ...(ca ? { ca } : {}) });
+  agent.maxSockets = 1;
+  return agent;
 }
 
 /**
@@ -248,8 +278,7 @@ interface SendSpec {
   reason: string;
   authorization: string | undefined;
   jar: CookieJar;
-  httpAgent: HttpAgent;
-  httpsAgent: HttpsAgent;
+  agentFor: (url: string) => HttpAgent | Promise<HttpAgent>;
   deadline: number;
   log: Logger;
 }
@@ -263,10 +292,11 @@ async function sendOnce(spec: SendSpec): Promise<Answer> {
   if (spec.authorization !== undefined) headers.Authorization = spec.authorization;
   const cookie = await spec.jar.getCookieString(spec.url);
   if (cookie !== '') headers.Cookie = cookie;
+  const agent = await spec.agentFor(spec.url);
   const left = spec.deadline - Date.now();
   return new Promise<Answer>((resolve, reject) => {
     if (left <= 0) return reject(timeout(spec.url));
-    const req = (secure ? httpsRequest : httpRequest)(target, { method: 'GET', headers, agent: secure ? spec.httpsAgent : spec.httpAgent });
+    const req = (secure ? httpsRequest : httpRequest)(target, { method: 'GET', headers, agent });
     let socket: Socket | undefined;
     req.on('socket', (s: Socket) => (socket = s));
     const timer = setTimeout(() => req.destroy(timeout(spec.url)), left);
@@ -277,10 +307,8 @@ async function sendOnce(spec: SendSpec): Promise<Answer> {
       if (cause instanceof IdpError) return reject(cause);
       // The Type 3 request on a socket the server closed after the challenge: ECONNRESET / socket hang up.
       if (spec.authorization !== undefined && /^NTLM TlRMTVNTUAADAAAA/.test(spec.authorization)) return reject(connectionLost(spec.url));
-      reject(new IdpError('IDP_UNREACHABLE', `Could not reach ${displayUrl(spec.url)}: ${(cause as NodeJS.ErrnoException).code ?? cause.message}`, {
-        hint: 'Check the IdP URL, the network or VPN.',
-        cause,
-      }));
+      // The shared client's reading of network errors: proxy refusals, TLS, DNS, resets, each with its hint.
+      reject(mapNetworkError(cause, spec.url));
     });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
