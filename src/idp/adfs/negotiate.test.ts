@@ -37,8 +37,11 @@ describe('explainKerberos', () => {
 });
 
 describe('servicePrincipal', () => {
-  it('is HTTP@ the host name, without port or IPv6 brackets', () => {
-    expect(servicePrincipal('sts.corp.example')).toBe('HTTP@sts.corp.example');
-    expect(servicePrincipal('[::1]')).toBe('HTTP@::1');
+  it('is HTTP@ the host name for GSSAPI, without port or IPv6 brackets', () => {
+    expect(servicePrincipal('sts.corp.example', 'linux')).toBe('HTTP@sts.corp.example');
+    expect(servicePrincipal('[::1]', 'darwin')).toBe('HTTP@::1');
+  });
+  it('is the SPN HTTP/host for SSPI on Windows', () => {
+    expect(servicePrincipal('sts.corp.example', 'win32')).toBe('HTTP/sts.corp.example');
   });
 });

@@ -36,9 +36,13 @@ export interface NegotiateSession {
 /** Starts a Negotiate exchange with the HTTP service on `host`; throws KerberosUnavailable. A port for tests. */
 export type StartNegotiate = (host: string) => Promise<NegotiateSession>;
 
-/** The service principal a browser asks a ticket for: HTTP/<host name of the URL>, without the port. */
-export function servicePrincipal(host: string): string {
-  return `HTTP@${host.replace(/^\[|\]$/g, '')}`;
+/**
+ * The service a browser asks a ticket for, HTTP/<host name of the URL> without the port, as the
+ * library wants it: GSSAPI's host-based form `HTTP@host`, SSPI's SPN `HTTP/host` on Windows (as
+ * MongoDB's own driver passes it).
+ */
+export function servicePrincipal(host: string, platform: NodeJS.Platform = process.platform): string {
+  return `HTTP${platform === 'win32' ? '/' : '@'}${host.replace(/^\[|\]$/g, '')}`;
 }
 
 /** Sorts a GSSAPI / SSPI error message into a reason (pure). */

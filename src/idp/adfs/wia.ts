@@ -188,19 +188,20 @@ async function tunnelThrough(choice: ProxyChoice, ca: string[] | undefined): Pro
 async function signInKerberos(send: (url: string, reason: string, authorization?: string) => Promise<Answer>, url: string, negotiate: StartNegotiate): Promise<WiaSignedIn | { error: IdpError }> {
   const host = new URL(url).hostname;
   const spn = servicePrincipal(host);
+  const principal = spn.replace('@', '/'); // as the KDC and `klist` show it
   let session: NegotiateSession;
   try {
     session = await negotiate(host);
   } catch (cause) {
     if (!(cause instanceof KerberosUnavailable)) throw cause;
     const { sentence, hint } = explainKerberos(cause, spn);
-    return { error: new IdpError('IDP_WIA_KERBEROS_UNAVAILABLE', `AD FS at ${displayUrl(url)} offers Kerberos (Negotiate), but awsfed could not get a ticket for ${spn.replace('@', '/')}: ${sentence}`, { hint, cause }) };
+    return { error: new IdpError('IDP_WIA_KERBEROS_UNAVAILABLE', `AD FS at ${displayUrl(url)} offers Kerberos (Negotiate), but awsfed could not get a ticket for ${principal}: ${sentence}`, { hint, cause }) };
   }
   // Never logged: the token holds a service ticket and an authenticator.
   const reply = await send(url, 'Negotiate (Kerberos)', `Negotiate ${session.token}`);
   if (reply.status === 401) {
     return {
-      error: new IdpError('IDP_WIA_KERBEROS_REFUSED', `AD FS at ${displayUrl(url)} refused the Kerberos ticket for ${spn.replace('@', '/')}.`, {
+      error: new IdpError('IDP_WIA_KERBEROS_REFUSED', `AD FS at ${displayUrl(url)} refused the Kerberos ticket for ${principal}.`, {
         hint: 'Check with `klist` that the ticket is yours and for the domain AD FS belongs to, and that the clock is right; or use --auth ntlm or --auth forms.',
       }),
     };
@@ -210,7 +211,7 @@ async function signInKerberos(send: (url: string, reason: string, authorization?
     try {
       await session.verify(mutual);
     } catch (cause) {
-      throw new IdpError('IDP_WIA_KERBEROS_MUTUAL_FAILED', `The server at ${displayUrl(url)} accepted the Kerberos ticket but did not prove it is ${spn.replace('@', '/')} (mutual authentication failed).`, {
+      throw new IdpError('IDP_WIA_KERBEROS_MUTUAL_FAILED', `The server at ${displayUrl(url)} accepted the Kerberos ticket but did not prove it is ${principal} (mutual authentication failed).`, {
         hint: 'Something between you and AD FS is answering for it: check the IdP URL and the network; use --auth forms meanwhile.',
         cause,
       });
