@@ -22,6 +22,7 @@ import { checkPermission, PERMISSION_RULES } from '../doctor/permission-checks.j
 import type { DoctorSystem } from '../doctor/system.js';
 import type { HttpProbe, ProbeResult, TlsInfo } from '../doctor/net-probes.js';
 import { describeProxyFailure, proxyFor, type ProxyChoice, type ProxyConfig } from '../http/proxy.js';
+import { stsEndpointUrl } from '../sts/endpoint.js';
 import { proxyConfigFor } from './proxy-config.js';
 
 export interface DoctorOptions {
@@ -232,12 +233,6 @@ function unreachableReason(result: { error: string; proxyFailure?: { status?: nu
   return result.proxyFailure?.status ? `the proxy answered HTTP ${result.proxyFailure.status}` : result.error;
 }
 
-function stsUrl(settings: Settings): string {
-  if (settings.stsEndpoint.value) return settings.stsEndpoint.value;
-  const region = settings.region.value;
-  return `https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
-}
-
 async function networkFindings(options: DoctorOptions, deps: Deps, system: DoctorSystem, settings: Settings, profile: string, proxy: ProxyConfig): Promise<Finding[]> {
   const out: Finding[] = [];
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
@@ -271,7 +266,7 @@ async function networkFindings(options: DoctorOptions, deps: Deps, system: Docto
   } else {
     out.push(finding('idp.url', 'warning', `No IdP URL for profile ${profile}`, 'The IdP checks (reachability, TLS, clock) were skipped.', `awsfed configure --profile ${profile} --idp-url adfs.example.com`));
   }
-  const sts = stsUrl(settings);
+  const sts = stsEndpointUrl(settings.region.value, settings.stsEndpoint.value || undefined);
   const idpRoute = idpUrl ? routeOf(idpUrl, proxy) : undefined;
   const stsRoute = routeOf(sts, proxy);
   const started = deps.clock().getTime();
