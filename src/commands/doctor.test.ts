@@ -8,6 +8,13 @@ import { clockFindings, doctor, doctorFailure, keychainFindings } from './doctor
 import { resolveSettings } from '../config/settings.js';
 import { memoryKeychain } from '../secrets/keychain.js';
 import { ProxyFailure } from '../http/proxy.js';
+import { createSessionStore, inspectSessionFile } from '../session/session-store.js';
+import { sessionCacheDir, sessionFileName } from '../session/cache-dir.js';
+import { CookieJar } from 'tough-cookie';
+import { chmod, copyFile, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nodeDoctorSystem } from '../doctor/system.js';
 
 const HOME = '/home/u';
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -31,6 +38,8 @@ function fakeSystem(o: FakeOptions): DoctorSystem & { calls: string[] } {
     stat: (path) => (modes[path] !== undefined || files[path] !== undefined ? { path, mode: modes[path] ?? 0o100600, uid: 1000 } : { path }),
     list: (dir) => Object.keys(files).filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1)),
     uid: 1000,
+    // Session files are real ones (a temp directory): judged by the store's own reading.
+    inspectSession: (file, now, host) => inspectSessionFile(file, { uid: process.getuid?.(), now, ...(host !== undefined ? { host } : {}) }),
     probeHttp: (url, opts) => (calls.push(`http ${url}`), (o.http ?? (async () => ({ ok: true, status: 200, date: NOW.toUTCString() })))(url, opts)),
     probeConnect: (url, opts) => (calls.push(`connect ${url}`), (o.connect ?? (async () => ({ ok: true })))(url, opts)),
   };
@@ -146,20 +155,47 @@ describe('doctor', () => {
     expect(system.calls).toEqual(['connect https://sts.us-west-2.amazonaws.com']);
   });
 
-  it('the session cache: a live session, an old one, and a file others can read', async () => {
-    const dir = `${HOME}/.cache/awsfed/idp-sessions`;
-    const session = (host: string, at: Date) => JSON.stringify({ version: 1, host, authenticatedAt: at.toISOString(), cookies: [{ key: 'MSISAuth', value: 'COOKIESECRET' }] });
-    const files = {
-      ...HEALTHY,
-      [`${dir}/a.json`]: session('a.example', new Date(NOW.getTime() - 60 * 60 * 1000)),
-      [`${dir}/b.json`]: session('b.example', new Date(NOW.getTime() - 9 * 60 * 60 * 1000)),
-      [`${dir}/c.json`]: session('c.example', NOW),
-    };
-    const report = await doctor({ offline: true }, deps(), fakeSystem({ files, modes: { [dir]: 0o40700, [`${dir}/c.json`]: 0o100644 } }));
-    const sessions = report.findings.filter((f) => f.id === 'session.file');
-    expect(sessions.map((f) => `${f.severity} ${f.title.includes('a.example') ? 'a' : f.title.includes('b.example') ? 'b' : 'c'}`)).toEqual(['ok a', 'info b', 'warning c']);
-    expect(sessions[0]?.title).toContain('420 more minute');
-    expect(JSON.stringify(report)).not.toContain('COOKIESECRET');
+  it('the session cache is judged by the session store itself: live, old, spent cookies, open to others, a symbolic link, another host', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'awsfed-doctor-cache-'));
+    try {
+      const env = { XDG_CACHE_HOME: cache };
+      const dir = sessionCacheDir(env, HOME, 'linux');
+      const store = createSessionStore({ dir, clock: () => NOW, log: silentLogger });
+      const hour = 60 * 60 * 1000;
+      const jarFor = async (host: string, expires?: Date) => {
+        const jar = new CookieJar();
+        const until = expires ? `; Expires=${expires.toUTCString()}` : '';
+        await jar.setCookie(`MSISAuth=COOKIESECRET; Path=/adfs; Secure${until}`, `https://${host}/adfs/ls/`, { now: new Date(NOW.getTime() - 2 * hour) });
+        return jar;
+      };
+      await store.save('a.example', await jarFor('a.example'), new Date(NOW.getTime() - hour));
+      await store.save('b.example', await jarFor('b.example'), new Date(NOW.getTime() - 9 * hour));
+      await store.save('c.example', await jarFor('c.example'), NOW);
+      await chmod(join(dir, sessionFileName('c.example')), 0o644);
+      // Cookies that have all passed their own Expires: the login would not send them.
+      await store.save('d.example', await jarFor('d.example', new Date(NOW.getTime() - 60_000)), new Date(NOW.getTime() - hour));
+      // A symbolic link to a perfectly good file of the user's: the store does not follow it (O_NOFOLLOW).
+      await copyFile(join(dir, sessionFileName('a.example')), join(cache, 'elsewhere.json'));
+      await symlink(join(cache, 'elsewhere.json'), join(dir, 'e.example.json'));
+      // a.example's file under f.example's name: its cookies are not f.example's.
+      await copyFile(join(dir, sessionFileName('a.example')), join(dir, sessionFileName('f.example')));
+
+      const real = nodeDoctorSystem();
+      const fake = fakeSystem({ files: HEALTHY });
+      const system: DoctorSystem = { ...fake, list: real.list, readText: (path) => (path.startsWith(cache) ? real.readText(path) : fake.readText(path)), stat: (path) => (path.startsWith(cache) ? real.stat(path) : fake.stat(path)), uid: process.getuid?.() };
+      const report = await doctor({ offline: true }, deps(env), system);
+      const sessions = report.findings.filter((f) => f.id === 'session.file').map((f) => `${f.severity} ${f.title}`);
+      const about = (name: string) => sessions.filter((t) => t.includes(name));
+      expect(about('a.example')).toEqual(['ok IdP session for a.example: reused without a password for 420 more minute(s)']);
+      expect(about('b.example')).toEqual([expect.stringMatching(/^info IdP session for b\.example is spent \(the session started more than 8 h ago\)/)]);
+      expect(about('c.example')).toEqual([expect.stringMatching(/^warning .*c\.example\.json is mode 644 lets other users read it; awsfed ignores it/)]);
+      expect(about('d.example')).toEqual([expect.stringMatching(/^info IdP session for d\.example is spent \(every cookie in it has expired\)/)]);
+      expect(about('e.example')).toEqual([expect.stringMatching(/^warning .*e\.example\.json is a symbolic link/)]);
+      expect(about('f.example')).toEqual([expect.stringMatching(/^warning .*f\.example\.json cannot be used/)]);
+      expect(JSON.stringify(report)).not.toContain('COOKIESECRET');
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 });
 

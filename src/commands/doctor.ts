@@ -14,7 +14,7 @@ import { parseIni, type IniDocument } from '../ini/document.js';
 import { normalizeIdpUrl } from '../idp/entry-url.js';
 import { trustedCas } from '../net-errors.js';
 import { MAX_SESSION_AGE_MS } from '../session/session-store.js';
-import { sessionCacheDir } from '../session/cache-dir.js';
+import { hostOfSessionFile, sessionCacheDir } from '../session/cache-dir.js';
 import { finding, hasErrors, type DoctorReport, type Finding } from '../doctor/finding.js';
 import { lintAwsFile, type AwsFileKind } from '../doctor/ini-lint.js';
 import { checkProfiles } from '../doctor/profile-checks.js';
@@ -71,7 +71,7 @@ export async function doctor(options: DoctorOptions, deps: Deps, system: DoctorS
     findings.push(...checkPermission(system.stat(paths.credentialsFile), PERMISSION_RULES.credentials, uid));
     findings.push(...checkPermission(system.stat(paths.configFile), PERMISSION_RULES.config, uid));
   }
-  findings.push(...sessionCacheFindings(deps, system, uid));
+  findings.push(...(await sessionCacheFindings(deps, system, uid)));
   // The proxies as the login resolves them (proxy-config.ts): the probes below go the same way.
   let proxy: ProxyConfig | undefined;
   if (settings) {
@@ -158,38 +158,38 @@ function readAwsFile(path: string, kind: AwsFileKind, system: DoctorSystem, find
   }
 }
 
-function sessionCacheFindings(deps: Deps, system: DoctorSystem, uid: number | undefined): Finding[] {
+/** The IdP session files, judged by the session store's own reading (what the next login will make of each). */
+async function sessionCacheFindings(deps: Deps, system: DoctorSystem, uid: number | undefined): Promise<Finding[]> {
   const dir = sessionCacheDir(deps.env, deps.homeDir, deps.platform ?? 'linux');
   const out: Finding[] = [];
   const stat = system.stat(dir);
   if (stat.mode === undefined) return [finding('session.cache', 'info', `No IdP session cache yet (${dir})`, 'The first awsfed login saves one.')];
   if (deps.platform !== 'win32') out.push(...checkPermission(stat, PERMISSION_RULES.cacheDir, uid));
   const now = deps.clock().getTime();
-  for (const name of system.list(dir).filter((n) => n.endsWith('.json'))) {
-    const file = `${dir}/${name}`;
-    let host = name;
-    let started: number | undefined;
-    try {
-      const data = JSON.parse(system.readText(file) ?? '') as { host?: unknown; authenticatedAt?: unknown };
-      if (typeof data.host === 'string') host = data.host;
-      if (typeof data.authenticatedAt === 'string') started = Date.parse(data.authenticatedAt);
-    } catch {
-      out.push(finding('session.file', 'warning', `The IdP session file ${file} cannot be read`, 'awsfed ignores it and signs in as usual.', `awsfed logout (or delete ${file})`));
-      continue;
+  const names = system.list(dir).filter((n) => n.endsWith('.json'));
+  const files = names.map((name) => `${dir}/${name}`);
+  // Each file as the login for its host would read it: a file under another host's name is not used.
+  const checks = await Promise.all(names.map((name, i) => system.inspectSession(files[i]!, now, hostOfSessionFile(name))));
+  files.forEach((file, i) => {
+    const check = checks[i]!;
+    switch (check.state) {
+      case 'missing':
+        return;
+      case 'unsafe':
+        out.push(finding('session.file', 'warning', `The IdP session file ${file} is ${check.why}; awsfed ignores it`, 'It holds session cookies: only a regular file of yours that only you can read is used.', `rm ${file}`));
+        return;
+      case 'unusable':
+        out.push(finding('session.file', 'warning', `The IdP session file ${file} cannot be used: ${check.why}`, 'awsfed ignores it and signs in as usual.', `awsfed logout (or delete ${file})`));
+        return;
+      case 'expired':
+        out.push(finding('session.file', 'info', `IdP session for ${check.host} is spent (${check.why}); the next login asks again`));
+        return;
+      case 'usable': {
+        const left = check.session.authenticatedAt.getTime() + MAX_SESSION_AGE_MS - now;
+        out.push(finding('session.file', 'ok', `IdP session for ${check.host}: reused without a password for ${Math.round(left / 60000)} more minute(s)`));
+      }
     }
-    const fileStat = system.stat(file);
-    if (uid !== undefined && fileStat.mode !== undefined && ((fileStat.mode & 0o077) !== 0 || fileStat.uid !== uid)) {
-      out.push(finding('session.file', 'warning', `The IdP session file ${file} is readable by others or not yours; awsfed ignores it`, 'It holds session cookies.', `rm ${file}`));
-      continue;
-    }
-    if (started === undefined || Number.isNaN(started)) continue;
-    const left = started + MAX_SESSION_AGE_MS - now;
-    out.push(
-      left > 0
-        ? finding('session.file', 'ok', `IdP session for ${host}: reused without a password for ${Math.round(left / 60000)} more minute(s)`, '', null)
-        : finding('session.file', 'info', `IdP session for ${host} is older than 8 hours; the next login asks again`, '', null),
-    );
-  }
+  });
   return out;
 }
 
