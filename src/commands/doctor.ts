@@ -31,11 +31,6 @@ export interface DoctorOptions {
   offline?: boolean;
   /** Per probe; default 5 s. */
   timeoutMs?: number;
-  /**
-   * More findings from elsewhere, e.g. the OS keychain's state (the keychain check is wired by whoever
-   * owns that port; the doctor only runs it beside its own).
-   */
-  extraChecks?: Array<() => Promise<Finding[]>>;
 }
 
 /** SAML assertions live about 5 minutes: a clock that far off fails the sign-in; 2 minutes is a warning. */
@@ -84,12 +79,11 @@ export async function doctor(options: DoctorOptions, deps: Deps, system: DoctorS
     }
   }
 
-  const [network, keychain, extra] = await Promise.all([
+  const [network, keychain] = await Promise.all([
     settings && proxy ? networkFindings(options, deps, system, settings, profile.value, proxy) : [],
     settings ? keychainFindings(deps, settings, profile.value) : [],
-    Promise.all((options.extraChecks ?? []).map((check) => check())),
   ]);
-  findings.push(...network, ...keychain, ...extra.flat());
+  findings.push(...network, ...keychain);
   return { profile: profile.value, findings };
 }
 
