@@ -123,8 +123,9 @@ export function probeHttp(url: string, options: ProbeOptions, method = 'GET'): P
 }
 
 /**
- * A TCP connect (and the TLS handshake for https), then close. Through a proxy, the tunnel alone would
- * prove only the proxy's half: a HEAD request goes through it instead, and any answer means reachable.
+ * A TCP connect (and the TLS handshake for https), then close. Through a proxy, the login's agents open
+ * tunnels for requests only: a HEAD goes through one (its TLS handshake is with the target, any answer
+ * means reachable), so the path probed is the one the STS client takes.
  */
 export async function probeConnect(url: string, options: ProbeOptions): Promise<ProbeResult<{ tls?: TlsInfo }>> {
   if (options.proxy) {
