@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createSelfSignedIdentity, createTestCa, type TestCa } from '../src/emulator/certs.js';
 import { listenOnLoopback, type LoopbackServer } from '../src/emulator/loopback-server.js';
 import { explain, makeTempHome, runCli, type TempHome } from './helpers/cli.js';
+import { startTestProxy, type TestProxy } from './helpers/proxy.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const TOKEN = 'FwoGZXIvYXdzEXAMPLESESSIONTOKENdoctor';
@@ -165,9 +166,128 @@ describe('awsfed doctor (built CLI)', () => {
     expect(by('permissions.credentials.mode')[0]?.fix).toBe(`chmod 600 ${home.credentialsFile}`);
   });
 
-  it('the proxy in force is shown without its password', async () => {
+  it('the proxy in force is shown without its user name or password', async () => {
     await files(gateway(idp.origin));
-    const { by } = await doctorJson({ HTTPS_PROXY: `http://alice:${SECRET}@proxy.corp.example:3128`, NO_PROXY: '127.0.0.1' }, '--offline');
-    expect(by('proxy')[0]?.title).toBe('Proxy settings in force: HTTPS_PROXY=http://***@proxy.corp.example:3128, NO_PROXY=127.0.0.1');
+    const { r, by } = await doctorJson({ HTTPS_PROXY: `http://alice:${encodeURIComponent(SECRET)}@proxy.corp.example:3128`, NO_PROXY: '127.0.0.1' }, '--offline');
+    expect(by('proxy')[0]?.title).toBe('Proxy in force: http://proxy.corp.example:3128 for https (from HTTPS_PROXY); NO_PROXY: 127.0.0.1');
+    // Not percent-encoded, the "/" in the password ends the host: the login refuses the URL, and so does the doctor.
+    const raw = await doctorJson({ HTTPS_PROXY: `http://alice:${SECRET}@proxy.corp.example:3128` }, '--offline');
+    expect(raw.r.code, explain(raw.r)).toBe(1);
+    expect(raw.by('proxy')[0]).toMatchObject({ severity: 'error', title: 'HTTPS_PROXY is not a proxy URL' });
+    for (const out of [r.stdout, r.stderr, raw.r.stdout, raw.r.stderr]) {
+      expect(out).not.toContain('alice');
+      expect(out).not.toContain(SECRET);
+      expect(out).not.toContain(encodeURIComponent(SECRET));
+    }
+  });
+});
+
+describe('awsfed doctor behind a proxy (built CLI)', () => {
+  let proxy: TestProxy | undefined;
+  afterEach(async () => {
+    await proxy?.close();
+    proxy = undefined;
+  });
+  const PROXY_PASSWORD = 'Pr0xy-S3cret!pw';
+  const hostOf = (origin: string) => new URL(origin).host;
+  const noSecret = (...outs: string[]) => {
+    for (const out of outs) {
+      expect(out).not.toContain(PROXY_PASSWORD);
+      expect(out).not.toContain(encodeURIComponent(PROXY_PASSWORD));
+      expect(out).not.toContain('alice');
+    }
+  };
+
+  it('HTTPS_PROXY: the IdP and STS are probed through the proxy (CONNECT tunnels), the IdP chain still inspected; exit 0', async () => {
+    proxy = await startTestProxy();
+    await files(gateway(idp.origin));
+    const { r, by, errors } = await doctorJson({ AWS_CA_BUNDLE: caFile, AWS_ENDPOINT_URL_STS: sts.origin, HTTPS_PROXY: proxy.url });
+    expect(r.code, explain(r)).toBe(0);
+    expect(errors).toEqual([]);
+    expect([...proxy.tunnels].sort()).toEqual([hostOf(idp.origin), hostOf(sts.origin)].sort());
+    expect(by('idp.reachable')[0]?.title).toContain(`through the proxy ${proxy.url} (from HTTPS_PROXY)`);
+    expect(by('sts.reachable')[0]?.title).toContain(`through the proxy ${proxy.url} (from HTTPS_PROXY)`);
+    expect(by('idp.tls')[0]).toMatchObject({ severity: 'ok' });
+    expect(by('idp.tls')[0]?.title).toContain('awsfed test CA');
+    expect(by('clock.skew')[0]).toMatchObject({ severity: 'ok' });
+  });
+
+  it('a proxy that needs credentials: with the right ones it works, the password never shown', async () => {
+    proxy = await startTestProxy({ auth: { user: 'alice', password: PROXY_PASSWORD } });
+    await files(gateway(idp.origin));
+    const url = `http://alice:${encodeURIComponent(PROXY_PASSWORD)}@127.0.0.1:${proxy.port}`;
+    const { r, errors } = await doctorJson({ AWS_CA_BUNDLE: caFile, AWS_ENDPOINT_URL_STS: sts.origin, HTTPS_PROXY: url });
+    expect(r.code, explain(r)).toBe(0);
+    expect(errors).toEqual([]);
+    expect(proxy.tunnels).toHaveLength(2);
+    noSecret(r.stdout, r.stderr);
+  });
+
+  it('a proxy that asks for authentication, or refuses the given credentials: a proxy finding with the fix, not "IdP unreachable"', async () => {
+    proxy = await startTestProxy({ auth: { user: 'alice', password: 'the-right-one' } });
+    await files(gateway(idp.origin));
+    const none = await doctorJson({ AWS_CA_BUNDLE: caFile, AWS_ENDPOINT_URL_STS: sts.origin, HTTPS_PROXY: proxy.url });
+    expect(none.r.code, explain(none.r)).toBe(1);
+    expect(none.errors).toEqual(['proxy.connect', 'proxy.connect']);
+    const f = none.by('proxy.connect')[0]!;
+    expect(f.title).toContain(`proxy ${proxy.url} (from HTTPS_PROXY) asks for authentication`);
+    expect(f.fix).toContain('http://USER:PASSWORD@HOST:PORT');
+    expect(proxy.authFailures).toBe(2);
+
+    const wrong = await doctorJson({ AWS_CA_BUNDLE: caFile, AWS_ENDPOINT_URL_STS: sts.origin, HTTPS_PROXY: `http://alice:${encodeURIComponent(PROXY_PASSWORD)}@127.0.0.1:${proxy.port}` });
+    expect(wrong.r.code, explain(wrong.r)).toBe(1);
+    expect(wrong.errors).toEqual(['proxy.connect', 'proxy.connect']);
+    expect(wrong.by('proxy.connect')[0]?.title).toContain(`proxy http://127.0.0.1:${proxy.port} (from HTTPS_PROXY) refused its credentials`);
+    const text = await runCli(['doctor'], { env: { ...home.env, AWS_CA_BUNDLE: caFile, AWS_ENDPOINT_URL_STS: sts.origin, HTTPS_PROXY: `http://alice:${encodeURIComponent(PROXY_PASSWORD)}@127.0.0.1:${proxy.port}` }, timeoutMs: 30000 });
+    expect(text.code, explain(text)).toBe(1);
+    expect(text.stdout).toContain('fix: Check the user name and password in HTTPS_PROXY');
+    noSecret(wrong.r.stdout, wrong.r.stderr, text.stdout, text.stderr);
+  });
+
+  it('a proxy that refuses the CONNECT (403): a proxy finding naming the proxy and NO_PROXY as a fix', async () => {
+    proxy = await startTestProxy({ refuse: () => true });
+    await files(gateway(idp.origin));
+    const { r, by, errors } = await doctorJson({ AWS_CA_BUNDLE: caFile, AWS_ENDPOINT_URL_STS: sts.origin, HTTPS_PROXY: proxy.url });
+    expect(r.code, explain(r)).toBe(1);
+    expect(errors).toEqual(['proxy.connect', 'proxy.connect']);
+    expect(by('proxy.connect').map((f) => f.title).sort()).toEqual(
+      [`The proxy ${proxy.url} (from HTTPS_PROXY) refused to connect to ${hostOf(idp.origin)} (HTTP 403)`, `The proxy ${proxy.url} (from HTTPS_PROXY) refused to connect to ${hostOf(sts.origin)} (HTTP 403)`].sort(),
+    );
+    expect(by('proxy.connect')[0]?.fix).toContain('NO_PROXY');
+    expect(proxy.refusals).toBe(2);
+  });
+
+  it('a proxy that cannot be reached: one finding naming it (redacted), not "IdP unreachable"', async () => {
+    const closed = await startTestProxy();
+    const port = closed.port;
+    await closed.close();
+    await files(gateway(idp.origin));
+    const { r, by, errors } = await doctorJson({ AWS_CA_BUNDLE: caFile, AWS_ENDPOINT_URL_STS: sts.origin, HTTPS_PROXY: `http://alice:${encodeURIComponent(PROXY_PASSWORD)}@127.0.0.1:${port}` });
+    expect(r.code, explain(r)).toBe(1);
+    expect(errors).toEqual(['proxy.connect']);
+    expect(by('proxy.connect')[0]?.title).toBe(`Cannot reach the proxy http://127.0.0.1:${port} (from HTTPS_PROXY) (ECONNREFUSED)`);
+    noSecret(r.stdout, r.stderr);
+  });
+
+  it('NO_PROXY naming 127.0.0.1: the probes go direct (the proxy sees nothing) and say so', async () => {
+    proxy = await startTestProxy();
+    await files(gateway(idp.origin));
+    const { r, by, errors } = await doctorJson({ AWS_CA_BUNDLE: caFile, AWS_ENDPOINT_URL_STS: sts.origin, HTTPS_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' });
+    expect(r.code, explain(r)).toBe(0);
+    expect(errors).toEqual([]);
+    expect(proxy.tunnels).toEqual([]);
+    expect(proxy.forwarded).toEqual([]);
+    expect(by('idp.reachable')[0]?.title).toContain('directly (NO_PROXY names it)');
+    expect(by('sts.reachable')[0]?.title).toContain('directly (NO_PROXY names it)');
+  });
+
+  it('STS down behind a working proxy is "STS unreachable through the proxy", not a proxy problem', async () => {
+    proxy = await startTestProxy();
+    await files(gateway(idp.origin));
+    const down = `https://${hostOf(downSts)}`;
+    const { r, by, errors } = await doctorJson({ AWS_CA_BUNDLE: caFile, AWS_ENDPOINT_URL_STS: down, HTTPS_PROXY: proxy.url });
+    expect(r.code, explain(r)).toBe(1);
+    expect(errors).toEqual(['sts.reachable']);
+    expect(by('sts.reachable')[0]?.title).toContain(`through the proxy ${proxy.url} (from HTTPS_PROXY)`);
   });
 });

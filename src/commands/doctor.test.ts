@@ -4,9 +4,17 @@ import { silentLogger } from '../log.js';
 import type { DoctorSystem } from '../doctor/system.js';
 import type { HttpProbe, ProbeOptions, ProbeResult, TlsInfo } from '../doctor/net-probes.js';
 import { formatDoctorJson, formatDoctorText } from '../doctor/finding.js';
-import { clockFindings, doctor, doctorFailure, keychainFindings, redactProxy } from './doctor.js';
+import { clockFindings, doctor, doctorFailure, keychainFindings } from './doctor.js';
 import { resolveSettings } from '../config/settings.js';
 import { memoryKeychain } from '../secrets/keychain.js';
+import { ProxyFailure } from '../http/proxy.js';
+import { createSessionStore, inspectSessionFile } from '../session/session-store.js';
+import { sessionCacheDir, sessionFileName } from '../session/cache-dir.js';
+import { CookieJar } from 'tough-cookie';
+import { chmod, copyFile, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nodeDoctorSystem } from '../doctor/system.js';
 
 const HOME = '/home/u';
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -30,6 +38,8 @@ function fakeSystem(o: FakeOptions): DoctorSystem & { calls: string[] } {
     stat: (path) => (modes[path] !== undefined || files[path] !== undefined ? { path, mode: modes[path] ?? 0o100600, uid: 1000 } : { path }),
     list: (dir) => Object.keys(files).filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1)),
     uid: 1000,
+    // Session files are real ones (a temp directory): judged by the store's own reading.
+    inspectSession: (file, now, host) => inspectSessionFile(file, { uid: process.getuid?.(), now, ...(host !== undefined ? { host } : {}) }),
     probeHttp: (url, opts) => (calls.push(`http ${url}`), (o.http ?? (async () => ({ ok: true, status: 200, date: NOW.toUTCString() })))(url, opts)),
     probeConnect: (url, opts) => (calls.push(`connect ${url}`), (o.connect ?? (async () => ({ ok: true })))(url, opts)),
   };
@@ -145,20 +155,96 @@ describe('doctor', () => {
     expect(system.calls).toEqual(['connect https://sts.us-west-2.amazonaws.com']);
   });
 
-  it('the session cache: a live session, an old one, and a file others can read', async () => {
-    const dir = `${HOME}/.cache/awsfed/idp-sessions`;
-    const session = (host: string, at: Date) => JSON.stringify({ version: 1, host, authenticatedAt: at.toISOString(), cookies: [{ key: 'MSISAuth', value: 'COOKIESECRET' }] });
-    const files = {
-      ...HEALTHY,
-      [`${dir}/a.json`]: session('a.example', new Date(NOW.getTime() - 60 * 60 * 1000)),
-      [`${dir}/b.json`]: session('b.example', new Date(NOW.getTime() - 9 * 60 * 60 * 1000)),
-      [`${dir}/c.json`]: session('c.example', NOW),
-    };
-    const report = await doctor({ offline: true }, deps(), fakeSystem({ files, modes: { [dir]: 0o40700, [`${dir}/c.json`]: 0o100644 } }));
-    const sessions = report.findings.filter((f) => f.id === 'session.file');
-    expect(sessions.map((f) => `${f.severity} ${f.title.includes('a.example') ? 'a' : f.title.includes('b.example') ? 'b' : 'c'}`)).toEqual(['ok a', 'info b', 'warning c']);
-    expect(sessions[0]?.title).toContain('420 more minute');
-    expect(JSON.stringify(report)).not.toContain('COOKIESECRET');
+  it('the session cache is judged by the session store itself: live, old, spent cookies, open to others, a symbolic link, another host', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'awsfed-doctor-cache-'));
+    try {
+      const env = { XDG_CACHE_HOME: cache };
+      const dir = sessionCacheDir(env, HOME, 'linux');
+      const store = createSessionStore({ dir, clock: () => NOW, log: silentLogger });
+      const hour = 60 * 60 * 1000;
+      const jarFor = async (host: string, expires?: Date) => {
+        const jar = new CookieJar();
+        const until = expires ? `; Expires=${expires.toUTCString()}` : '';
+        await jar.setCookie(`MSISAuth=COOKIESECRET; Path=/adfs; Secure${until}`, `https://${host}/adfs/ls/`, { now: new Date(NOW.getTime() - 2 * hour) });
+        return jar;
+      };
+      await store.save('a.example', await jarFor('a.example'), new Date(NOW.getTime() - hour));
+      await store.save('b.example', await jarFor('b.example'), new Date(NOW.getTime() - 9 * hour));
+      await store.save('c.example', await jarFor('c.example'), NOW);
+      await chmod(join(dir, sessionFileName('c.example')), 0o644);
+      // Cookies that have all passed their own Expires: the login would not send them.
+      await store.save('d.example', await jarFor('d.example', new Date(NOW.getTime() - 60_000)), new Date(NOW.getTime() - hour));
+      // A symbolic link to a perfectly good file of the user's: the store does not follow it (O_NOFOLLOW).
+      await copyFile(join(dir, sessionFileName('a.example')), join(cache, 'elsewhere.json'));
+      await symlink(join(cache, 'elsewhere.json'), join(dir, 'e.example.json'));
+      // a.example's file under f.example's name: its cookies are not f.example's.
+      await copyFile(join(dir, sessionFileName('a.example')), join(dir, sessionFileName('f.example')));
+
+      const real = nodeDoctorSystem();
+      const fake = fakeSystem({ files: HEALTHY });
+      const system: DoctorSystem = { ...fake, list: real.list, readText: (path) => (path.startsWith(cache) ? real.readText(path) : fake.readText(path)), stat: (path) => (path.startsWith(cache) ? real.stat(path) : fake.stat(path)), uid: process.getuid?.() };
+      const report = await doctor({ offline: true }, deps(env), system);
+      const sessions = report.findings.filter((f) => f.id === 'session.file').map((f) => `${f.severity} ${f.title}`);
+      const about = (name: string) => sessions.filter((t) => t.includes(name));
+      expect(about('a.example')).toEqual(['ok IdP session for a.example: reused without a password for 420 more minute(s)']);
+      expect(about('b.example')).toEqual([expect.stringMatching(/^info IdP session for b\.example is spent \(the session started more than 8 h ago\)/)]);
+      expect(about('c.example')).toEqual([expect.stringMatching(/^warning .*c\.example\.json is mode 644 lets other users read it; awsfed ignores it/)]);
+      expect(about('d.example')).toEqual([expect.stringMatching(/^info IdP session for d\.example is spent \(every cookie in it has expired\)/)]);
+      expect(about('e.example')).toEqual([expect.stringMatching(/^warning .*e\.example\.json is a symbolic link/)]);
+      expect(about('f.example')).toEqual([expect.stringMatching(/^warning .*f\.example\.json cannot be used/)]);
+      expect(JSON.stringify(report)).not.toContain('COOKIESECRET');
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('doctor behind a proxy', () => {
+  const options: ProbeOptions[] = [];
+  const recording = (extra: FakeOptions = {}) =>
+    fakeSystem({
+      files: extra.files ?? HEALTHY,
+      http: async (_url, o) => (options.push(o), extra.http ? extra.http(_url, o) : { ok: true, status: 200, date: NOW.toUTCString() }),
+      connect: async (_url, o) => (options.push(o), extra.connect ? extra.connect(_url, o) : { ok: true }),
+    });
+
+  it('each probe gets the proxy the login would use for its URL, and NO_PROXY sends one direct; the findings say which way', async () => {
+    options.length = 0;
+    const report = await doctor({}, deps({ HTTPS_PROXY: `http://alice:${encodeURIComponent(SECRET)}@proxy.corp:3128`, NO_PROXY: '.amazonaws.com' }), recording());
+    expect(options.map((o) => o.proxy?.display)).toEqual(['http://proxy.corp:3128', undefined]);
+    expect(options[0]?.proxy?.url.password).not.toBe('');
+    const title = (id: string) => report.findings.find((f) => f.id === id)?.title;
+    expect(title('idp.reachable')).toBe('The IdP adfs.example.com answers (HTTP 200) through the proxy http://proxy.corp:3128 (from HTTPS_PROXY)');
+    expect(title('sts.reachable')).toContain('directly (NO_PROXY names it)');
+    expect(title('proxy')).toBe('Proxy in force: http://proxy.corp:3128 for https (from HTTPS_PROXY); NO_PROXY: .amazonaws.com');
+    expect(JSON.stringify(report)).not.toContain('alice');
+  });
+
+  it('awsfed_proxy in the profile is used for both probes, as by the login', async () => {
+    options.length = 0;
+    const files = { ...HEALTHY, [CONFIG]: `${HEALTHY[CONFIG]}awsfed_proxy = proxy.corp:8080\n` };
+    await doctor({}, deps({ HTTPS_PROXY: 'http://other:3128' }), recording({ files }));
+    expect(options.map((o) => `${o.proxy?.display} ${o.proxy?.origin}`)).toEqual([`http://proxy.corp:8080 awsfed_proxy of [profile saml] in ${CONFIG}`, `http://proxy.corp:8080 awsfed_proxy of [profile saml] in ${CONFIG}`]);
+  });
+
+  it('a proxy failure is the proxy\'s finding; a 502 from the proxy is the target being unreachable through it', async () => {
+    const failure = (status: number) => new ProxyFailure('refused', { display: 'http://proxy.corp:3128', origin: 'HTTPS_PROXY', withCredentials: false }, 'sts.eu-west-1.amazonaws.com:443', status);
+    const refused = await doctor({}, deps({ HTTPS_PROXY: 'http://proxy.corp:3128' }), recording({ connect: async () => ({ ok: false, error: 'x', proxyFailure: failure(403) }) }));
+    expect(bySeverity(refused, 'error')).toEqual(['proxy.connect']);
+    expect(refused.findings.find((f) => f.id === 'proxy.connect')?.fix).toContain('NO_PROXY');
+    const badGateway = await doctor({}, deps({ HTTPS_PROXY: 'http://proxy.corp:3128' }), recording({ connect: async () => ({ ok: false, error: 'x', proxyFailure: failure(502) }) }));
+    expect(bySeverity(badGateway, 'error')).toEqual(['sts.reachable']);
+    expect(badGateway.findings.find((f) => f.id === 'sts.reachable')?.title).toBe(
+      'STS at sts.eu-west-1.amazonaws.com cannot be reached through the proxy http://proxy.corp:3128 (from HTTPS_PROXY): the proxy answered HTTP 502',
+    );
+  });
+
+  it('an invalid proxy URL is an error and no probe runs (the login would fail before any request)', async () => {
+    const system = recording();
+    options.length = 0;
+    const report = await doctor({}, deps({ HTTPS_PROXY: 'socks5://proxy.corp:1080' }), system);
+    expect(bySeverity(report, 'error')).toEqual(['proxy']);
+    expect(options).toEqual([]);
   });
 });
 
@@ -178,16 +264,6 @@ describe('clockFindings', () => {
     expect(clockFindings('idp', at(-600), NOW.getTime())[0]?.title).toContain('600 s ahead of');
     expect(clockFindings('idp', undefined, NOW.getTime())[0]?.severity).toBe('info');
   });
-});
-
-describe('redactProxy', () => {
-  it.each([
-    ['http://bob:s3cret@proxy:3128', 'http://***@proxy:3128'],
-    ['bob:s3cret@proxy:3128', '***@proxy:3128'],
-    ['http://bob:a/b@c@proxy:3128', 'http://***@proxy:3128'],
-    ['http://proxy:3128', 'http://proxy:3128'],
-    ['localhost,127.0.0.1,.corp', 'localhost,127.0.0.1,.corp'],
-  ])('%s -> %s', (input, expected) => expect(redactProxy(input)).toBe(expected));
 });
 
 describe('doctor: the remembered password keychain', () => {

@@ -14,13 +14,16 @@ import { parseIni, type IniDocument } from '../ini/document.js';
 import { normalizeIdpUrl } from '../idp/entry-url.js';
 import { trustedCas } from '../net-errors.js';
 import { MAX_SESSION_AGE_MS } from '../session/session-store.js';
-import { sessionCacheDir } from '../session/cache-dir.js';
+import { hostOfSessionFile, sessionCacheDir } from '../session/cache-dir.js';
 import { finding, hasErrors, type DoctorReport, type Finding } from '../doctor/finding.js';
 import { lintAwsFile, type AwsFileKind } from '../doctor/ini-lint.js';
 import { checkProfiles } from '../doctor/profile-checks.js';
 import { checkPermission, PERMISSION_RULES } from '../doctor/permission-checks.js';
 import type { DoctorSystem } from '../doctor/system.js';
-import type { TlsInfo } from '../doctor/net-probes.js';
+import type { HttpProbe, ProbeResult, TlsInfo } from '../doctor/net-probes.js';
+import { describeProxyFailure, proxyFor, type ProxyChoice, type ProxyConfig } from '../http/proxy.js';
+import { stsEndpointUrl } from '../sts/endpoint.js';
+import { proxyConfigFor } from './proxy-config.js';
 
 export interface DoctorOptions {
   profile?: string;
@@ -28,11 +31,6 @@ export interface DoctorOptions {
   offline?: boolean;
   /** Per probe; default 5 s. */
   timeoutMs?: number;
-  /**
-   * More findings from elsewhere, e.g. the OS keychain's state (the keychain check is wired by whoever
-   * owns that port; the doctor only runs it beside its own).
-   */
-  extraChecks?: Array<() => Promise<Finding[]>>;
 }
 
 /** SAML assertions live about 5 minutes: a clock that far off fails the sign-in; 2 minutes is a warning. */
@@ -40,8 +38,6 @@ const SKEW_WARNING_MS = 2 * 60 * 1000;
 const SKEW_ERROR_MS = 5 * 60 * 1000;
 const CERT_EXPIRY_WARNING_MS = 14 * 24 * 60 * 60 * 1000;
 const DEFAULT_PROBE_TIMEOUT_MS = 5000;
-
-export const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy', 'AWSFED_PROXY'] as const;
 
 export async function doctor(options: DoctorOptions, deps: Deps, system: DoctorSystem): Promise<DoctorReport> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
@@ -70,15 +66,24 @@ export async function doctor(options: DoctorOptions, deps: Deps, system: DoctorS
     findings.push(...checkPermission(system.stat(paths.credentialsFile), PERMISSION_RULES.credentials, uid));
     findings.push(...checkPermission(system.stat(paths.configFile), PERMISSION_RULES.config, uid));
   }
-  findings.push(...sessionCacheFindings(deps, system, uid));
-  findings.push(...proxyFindings(deps.env, section));
+  findings.push(...(await sessionCacheFindings(deps, system, uid)));
+  // The proxies as the login resolves them (proxy-config.ts): the probes below go the same way.
+  let proxy: ProxyConfig | undefined;
+  if (settings) {
+    try {
+      proxy = proxyConfigFor(settings, deps.env, paths.configFile);
+      findings.push(proxyFinding(proxy));
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      findings.push(finding('proxy', 'error', error.message, 'The login fails the same way; the network checks were skipped.', error.hint));
+    }
+  }
 
-  const [network, keychain, extra] = await Promise.all([
-    settings ? networkFindings(options, deps, system, settings, profile.value) : [],
+  const [network, keychain] = await Promise.all([
+    settings && proxy ? networkFindings(options, deps, system, settings, profile.value, proxy) : [],
     settings ? keychainFindings(deps, settings, profile.value) : [],
-    Promise.all((options.extraChecks ?? []).map((check) => check())),
   ]);
-  findings.push(...network, ...keychain, ...extra.flat());
+  findings.push(...network, ...keychain);
   return { profile: profile.value, findings };
 }
 
@@ -147,68 +152,82 @@ function readAwsFile(path: string, kind: AwsFileKind, system: DoctorSystem, find
   }
 }
 
-function sessionCacheFindings(deps: Deps, system: DoctorSystem, uid: number | undefined): Finding[] {
+/** The IdP session files, judged by the session store's own reading (what the next login will make of each). */
+async function sessionCacheFindings(deps: Deps, system: DoctorSystem, uid: number | undefined): Promise<Finding[]> {
   const dir = sessionCacheDir(deps.env, deps.homeDir, deps.platform ?? 'linux');
   const out: Finding[] = [];
   const stat = system.stat(dir);
   if (stat.mode === undefined) return [finding('session.cache', 'info', `No IdP session cache yet (${dir})`, 'The first awsfed login saves one.')];
   if (deps.platform !== 'win32') out.push(...checkPermission(stat, PERMISSION_RULES.cacheDir, uid));
   const now = deps.clock().getTime();
-  for (const name of system.list(dir).filter((n) => n.endsWith('.json'))) {
-    const file = `${dir}/${name}`;
-    let host = name;
-    let started: number | undefined;
-    try {
-      const data = JSON.parse(system.readText(file) ?? '') as { host?: unknown; authenticatedAt?: unknown };
-      if (typeof data.host === 'string') host = data.host;
-      if (typeof data.authenticatedAt === 'string') started = Date.parse(data.authenticatedAt);
-    } catch {
-      out.push(finding('session.file', 'warning', `The IdP session file ${file} cannot be read`, 'awsfed ignores it and signs in as usual.', `awsfed logout (or delete ${file})`));
-      continue;
+  const names = system.list(dir).filter((n) => n.endsWith('.json'));
+  const files = names.map((name) => `${dir}/${name}`);
+  // Each file as the login for its host would read it: a file under another host's name is not used.
+  const checks = await Promise.all(names.map((name, i) => system.inspectSession(files[i]!, now, hostOfSessionFile(name))));
+  files.forEach((file, i) => {
+    const check = checks[i]!;
+    switch (check.state) {
+      case 'missing':
+        return;
+      case 'unsafe':
+        out.push(finding('session.file', 'warning', `The IdP session file ${file} is ${check.why}; awsfed ignores it`, 'It holds session cookies: only a regular file of yours that only you can read is used.', `rm ${file}`));
+        return;
+      case 'unusable':
+        out.push(finding('session.file', 'warning', `The IdP session file ${file} cannot be used: ${check.why}`, 'awsfed ignores it and signs in as usual.', `awsfed logout (or delete ${file})`));
+        return;
+      case 'expired':
+        out.push(finding('session.file', 'info', `IdP session for ${check.host} is spent (${check.why}); the next login asks again`));
+        return;
+      case 'usable': {
+        const left = check.session.authenticatedAt.getTime() + MAX_SESSION_AGE_MS - now;
+        out.push(finding('session.file', 'ok', `IdP session for ${check.host}: reused without a password for ${Math.round(left / 60000)} more minute(s)`));
+      }
     }
-    const fileStat = system.stat(file);
-    if (uid !== undefined && fileStat.mode !== undefined && ((fileStat.mode & 0o077) !== 0 || fileStat.uid !== uid)) {
-      out.push(finding('session.file', 'warning', `The IdP session file ${file} is readable by others or not yours; awsfed ignores it`, 'It holds session cookies.', `rm ${file}`));
-      continue;
-    }
-    if (started === undefined || Number.isNaN(started)) continue;
-    const left = started + MAX_SESSION_AGE_MS - now;
-    out.push(
-      left > 0
-        ? finding('session.file', 'ok', `IdP session for ${host}: reused without a password for ${Math.round(left / 60000)} more minute(s)`, '', null)
-        : finding('session.file', 'info', `IdP session for ${host} is older than 8 hours; the next login asks again`, '', null),
-    );
-  }
+  });
   return out;
 }
 
-/** A proxy URL without its user name and password. */
-export function redactProxy(value: string): string {
-  // Up to the LAST "@": a password may hold "/", "@" or ":" when it was not percent-encoded; hiding too
-  // much is the safe way to be wrong.
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)?.[0] ?? '';
-  const rest = value.slice(scheme.length);
-  const at = rest.lastIndexOf('@');
-  return at === -1 ? value : `${scheme}***@${rest.slice(at + 1)}`;
+/** What the login would go through, from proxy.ts's own reading (never a user name or password: display only). */
+function proxyFinding(config: ProxyConfig): Finding {
+  const shown = (c: ProxyChoice) => `${c.display} (from ${c.origin})`;
+  const { https, http } = config;
+  const parts: string[] = [];
+  if (https && http && shown(https) === shown(http)) parts.push(`${https.display} for https and http (from ${https.origin})`);
+  else {
+    if (https) parts.push(`${https.display} for https (from ${https.origin})`);
+    if (http) parts.push(`${http.display} for http (from ${http.origin})`);
+  }
+  const noProxy = config.noProxy.length ? `; NO_PROXY: ${config.noProxy.join(',')}` : '';
+  if (parts.length === 0) return finding('proxy', 'info', `No proxy configured (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, awsfed_proxy are unset)${noProxy}`);
+  return finding('proxy', 'info', `Proxy in force: ${parts.join(', ')}${noProxy}`, 'The network checks below go the way the login goes: through the proxy, or directly where NO_PROXY names the host.');
 }
 
-function proxyFindings(env: Deps['env'], section: Record<string, string> | undefined): Finding[] {
-  const set = PROXY_VARIABLES.filter((name) => (env[name] ?? '').trim() !== '').map((name) => `${name}=${redactProxy(env[name] as string)}`);
-  const key = section?.awsfed_proxy?.trim();
-  if (key) set.push(`awsfed_proxy=${redactProxy(key)}`);
-  if (set.length === 0) return [finding('proxy', 'info', 'No proxy configured (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, awsfed_proxy are unset)')];
-  // The doctor's own probes connect directly: with a proxy in force, an "unreachable" below may mean
-  // only that the direct path is closed.
-  return [finding('proxy', 'info', `Proxy settings in force: ${set.join(', ')}`, 'The network checks below connect directly, not through the proxy.')];
+/** Which way a probe of `url` goes, as its finding says it. */
+function routeOf(url: string, config: ProxyConfig): { choice?: ProxyChoice; text: string } {
+  const choice = proxyFor(url, config);
+  if (choice) return { choice, text: `through the proxy ${choice.display} (from ${choice.origin})` };
+  const scheme = new URL(url).protocol === 'https:' ? config.https : config.http;
+  return { text: scheme ? 'directly (NO_PROXY names it)' : 'directly' };
 }
 
-function stsUrl(settings: Settings): string {
-  if (settings.stsEndpoint.value) return settings.stsEndpoint.value;
-  const region = settings.region.value;
-  return `https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+/**
+ * A probe that failed because of the proxy itself (it wants credentials, refused the CONNECT, cannot be
+ * reached): the proxy's finding, not the target's. A 502/503/504 is the proxy saying the target is
+ * down or unreachable from it: that is the target's finding (undefined here).
+ */
+function proxyProblem(result: ProbeResult<unknown>, what: string): Finding | undefined {
+  const failure = result.ok ? undefined : result.proxyFailure;
+  if (!failure) return undefined;
+  if (failure.kind === 'refused' && failure.status !== undefined && failure.status >= 502 && failure.status <= 504) return undefined;
+  const { message, hint } = describeProxyFailure(failure);
+  return finding('proxy.connect', 'error', message, `Met while checking ${what}; the login goes the same way and fails there too.`, hint);
 }
 
-async function networkFindings(options: DoctorOptions, deps: Deps, system: DoctorSystem, settings: Settings, profile: string): Promise<Finding[]> {
+function unreachableReason(result: { error: string; proxyFailure?: { status?: number } }): string {
+  return result.proxyFailure?.status ? `the proxy answered HTTP ${result.proxyFailure.status}` : result.error;
+}
+
+async function networkFindings(options: DoctorOptions, deps: Deps, system: DoctorSystem, settings: Settings, profile: string, proxy: ProxyConfig): Promise<Finding[]> {
   const out: Finding[] = [];
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   const configFile = deps.env.AWS_CONFIG_FILE || '~/.aws/config';
@@ -241,34 +260,57 @@ async function networkFindings(options: DoctorOptions, deps: Deps, system: Docto
   } else {
     out.push(finding('idp.url', 'warning', `No IdP URL for profile ${profile}`, 'The IdP checks (reachability, TLS, clock) were skipped.', `awsfed configure --profile ${profile} --idp-url adfs.example.com`));
   }
-  const sts = stsUrl(settings);
+  const sts = stsEndpointUrl(settings.region.value, settings.stsEndpoint.value || undefined);
+  const idpRoute = idpUrl ? routeOf(idpUrl, proxy) : undefined;
+  const stsRoute = routeOf(sts, proxy);
   const started = deps.clock().getTime();
   const [idp, stsProbe] = await Promise.all([
-    idpUrl ? system.probeHttp(idpUrl, { ca, timeoutMs }) : Promise.resolve(undefined),
-    system.probeConnect(sts, { ...(settings.stsEndpoint.value ? { ca } : {}), timeoutMs }),
+    idpUrl ? system.probeHttp(idpUrl, { ca, timeoutMs, ...(idpRoute?.choice ? { proxy: idpRoute.choice } : {}) }) : Promise.resolve(undefined),
+    system.probeConnect(sts, { ...(settings.stsEndpoint.value ? { ca } : {}), timeoutMs, ...(stsRoute.choice ? { proxy: stsRoute.choice } : {}) }),
   ]);
   const now = deps.clock().getTime();
 
-  if (idpUrl && idp) {
-    const host = new URL(idpUrl).host;
-    if (!idp.ok) {
-      out.push(finding('idp.reachable', 'error', `The IdP ${host} cannot be reached: ${idp.error}`, `GET ${new URL(idpUrl).origin}${new URL(idpUrl).pathname}`, 'check the IdP URL (awsfed_idp_url), the network, VPN or proxy'));
-    } else {
-      out.push(finding('idp.reachable', 'ok', `The IdP ${host} answers (HTTP ${idp.status})`));
-      if (idp.tls) out.push(...tlsFindings('idp.tls', host, idp.tls, deps.clock().getTime()));
-      out.push(...clockFindings(host, idp.date, (started + now) / 2));
-    }
+  if (idpUrl && idp && idpRoute) {
+    out.push(...idpFindings(idpUrl, idp, idpRoute.text, started, now, deps.clock().getTime()));
   }
 
   const stsHost = new URL(sts).host;
   const where = settings.stsEndpoint.value ? `set by ${settingOrigin('stsEndpoint', settings.stsEndpoint, deps.env, profile, configFile)}` : `the regional endpoint of ${settings.region.value}`;
-  if (!stsProbe.ok) {
-    out.push(finding('sts.reachable', 'error', `STS at ${stsHost} cannot be reached: ${stsProbe.error}`, `Endpoint: ${where}.`, 'check the network, VPN or proxy, and the region or --sts-endpoint / AWS_ENDPOINT_URL_STS'));
+  const stsProxyProblem = proxyProblem(stsProbe, `STS at ${stsHost}`);
+  if (stsProxyProblem) out.push(stsProxyProblem);
+  else if (!stsProbe.ok) {
+    out.push(finding('sts.reachable', 'error', `STS at ${stsHost} cannot be reached ${stsRoute.text}: ${unreachableReason(stsProbe)}`, `Endpoint: ${where}.`, 'check the network, VPN or proxy, and the region or --sts-endpoint / AWS_ENDPOINT_URL_STS'));
   } else {
-    out.push(finding('sts.reachable', 'ok', `STS at ${stsHost} accepts connections (${where})`));
+    out.push(finding('sts.reachable', 'ok', `STS at ${stsHost} accepts connections ${stsRoute.text} (${where})`));
     if (stsProbe.tls && !stsProbe.tls.authorized) out.push(...tlsFindings('sts.tls', stsHost, stsProbe.tls, now));
   }
-  return out;
+  return dedupe(out);
+}
+
+function idpFindings(idpUrl: string, idp: ProbeResult<HttpProbe>, route: string, started: number, now: number, later: number): Finding[] {
+  const url = new URL(idpUrl);
+  const host = url.host;
+  const problem = proxyProblem(idp, `the IdP ${host}`);
+  if (problem) return [problem];
+  if (!idp.ok) {
+    return [finding('idp.reachable', 'error', `The IdP ${host} cannot be reached ${route}: ${unreachableReason(idp)}`, `GET ${url.origin}${url.pathname}`, 'check the IdP URL (awsfed_idp_url), the network, VPN or proxy')];
+  }
+  return [
+    finding('idp.reachable', 'ok', `The IdP ${host} answers (HTTP ${idp.status}) ${route}`),
+    ...(idp.tls ? tlsFindings('idp.tls', host, idp.tls, later) : []),
+    ...clockFindings(host, idp.date, (started + now) / 2),
+  ];
+}
+
+/** One proxy that cannot be reached fails every probe alike: say it once. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.id}\n${f.title}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function tlsFindings(id: string, host: string, tls: TlsInfo, now: number): Finding[] {

@@ -5,6 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { readText } from '../credentials/ini-read.js';
+import type { SessionFileCheck } from '../session/session-store.js';
 import type { PathStat } from './permission-checks.js';
 import { type HttpProbe, type ProbeOptions, type ProbeResult, type TlsInfo, probeConnect, probeHttp } from './net-probes.js';
 
@@ -16,11 +17,14 @@ export interface DoctorSystem {
   list(dir: string): string[];
   /** The user's uid; undefined where there is none (Windows). */
   uid: number | undefined;
+  /** An IdP session file judged as the session store judges it when a login loads it. */
+  inspectSession(file: string, now: number, host?: string): Promise<SessionFileCheck>;
   probeHttp(url: string, options: ProbeOptions): Promise<ProbeResult<HttpProbe>>;
   probeConnect(url: string, options: ProbeOptions): Promise<ProbeResult<{ tls?: TlsInfo }>>;
 }
 
 export function nodeDoctorSystem(): DoctorSystem {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
   return {
     readText,
     stat(path) {
@@ -38,7 +42,12 @@ export function nodeDoctorSystem(): DoctorSystem {
         return [];
       }
     },
-    uid: typeof process.getuid === 'function' ? process.getuid() : undefined,
+    uid,
+    async inspectSession(file, now, host) {
+      // The store (and tough-cookie with it) loads only when there are session files to look at.
+      const { inspectSessionFile } = await import('../session/session-store.js');
+      return inspectSessionFile(file, { uid, now, ...(host !== undefined ? { host } : {}) });
+    },
     probeHttp,
     probeConnect,
   };

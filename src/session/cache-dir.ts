@@ -33,3 +33,10 @@ export function sessionFileName(host: string): string {
   // "." and ".." alone would be directory names.
   return `${safe.replace(/^\.+/, (dots) => '_2e'.repeat(dots.length))}.json`;
 }
+
+/** The host a session file is for, from its name (sessionFileName's inverse); undefined for a name awsfed never writes. */
+export function hostOfSessionFile(name: string): string | undefined {
+  if (!name.endsWith('.json')) return undefined;
+  const host = name.slice(0, -'.json'.length).replace(/_([0-9a-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return sessionFileName(host) === name ? host : undefined;
+}

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { CookieJar } from 'tough-cookie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../log.js';
-import { sessionCacheDir, sessionFileName } from './cache-dir.js';
-import { MAX_SESSION_AGE_MS, createSessionStore } from './session-store.js';
+import { hostOfSessionFile, sessionCacheDir, sessionFileName } from './cache-dir.js';
+import { MAX_SESSION_AGE_MS, createSessionStore, inspectSessionFile } from './session-store.js';
 
 const HOST = 'adfs.corp.example';
 const T0 = new Date('2026-12-01T08:00:00Z');
@@ -216,5 +216,27 @@ describe('session cache directory', () => {
     expect(sessionFileName('..')).not.toMatch(/^\./);
     expect(sessionFileName('a/b')).not.toContain('/');
     expect(sessionFileName('a_b')).not.toBe(sessionFileName('a:b'));
+  });
+});
+
+describe('hostOfSessionFile', () => {
+  it.each(['adfs.corp.example', '127.0.0.1:8443', '[::1]:443', '..', 'a_b'])('inverts sessionFileName for %s', (host) => {
+    expect(hostOfSessionFile(sessionFileName(host))).toBe(host.toLowerCase());
+  });
+  it('is undefined for a name awsfed never writes', () => {
+    expect(hostOfSessionFile('Upper.json')).toBeUndefined();
+    expect(hostOfSessionFile('a_zz.json')).toBeUndefined();
+    expect(hostOfSessionFile('notes.txt')).toBeUndefined();
+  });
+});
+
+describe('inspectSessionFile', () => {
+  it('does not follow a symbolic link, and says so', async () => {
+    await store().save(HOST, await adfsJar(), T0);
+    const link = join(root, 'link.json');
+    await symlink(join(dir, sessionFileName(HOST)), link);
+    expect(await inspectSessionFile(link, { uid: process.getuid?.(), now: T0.getTime(), host: HOST })).toMatchObject({ state: 'unsafe', why: expect.stringContaining('symbolic link') });
+    expect(await inspectSessionFile(join(dir, sessionFileName(HOST)), { uid: process.getuid?.(), now: T0.getTime() })).toMatchObject({ state: 'usable', host: HOST.toLowerCase(), cookieCount: 3 });
+    expect(await inspectSessionFile(join(dir, 'none.json'), { uid: undefined, now: T0.getTime() })).toEqual({ state: 'missing' });
   });
 });

@@ -71,6 +71,80 @@ interface SerializedCookie {
   expires?: unknown;
 }
 
+/**
+ * What a session file is worth, judged as load() judges it (one reading for the store and for `awsfed
+ * doctor`): opened with O_NOFOLLOW (a symbolic link planted in the directory is not followed to someone
+ * else's file), then owner, mode, size, format, age and cookies checked. `host`, when given, is the
+ * host the file must be for; without it (the doctor lists the directory) the file's own host is used.
+ * `why` is a debug line's or a finding's text: never a cookie value.
+ */
+export type SessionFileCheck =
+  | { state: 'missing' }
+  /** Not a regular file of this user's that only they can read: ignored, and worth removing. */
+  | { state: 'unsafe'; why: string }
+  /** Unreadable, not ours, another host's, or malformed. */
+  | { state: 'unusable'; why: string; host?: string }
+  /** Past its lifetime, or every cookie in it expired: the next sign-in asks again. */
+  | { state: 'expired'; why: string; host: string; authenticatedAt: Date }
+  | { state: 'usable'; host: string; session: CachedSession; cookieCount: number };
+
+export async function inspectSessionFile(
+  file: string,
+  opts: { uid: number | undefined; now: number; maxAgeMs?: number; host?: string },
+): Promise<SessionFileCheck> {
+  const maxAgeMs = opts.maxAgeMs ?? MAX_SESSION_AGE_MS;
+  const { uid } = opts;
+  let text: string;
+  try {
+    const handle = await fs.open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) return { state: 'unsafe', why: 'not a regular file' };
+      if (uid !== undefined && stat.uid !== uid) return { state: 'unsafe', why: `owned by uid ${stat.uid}, not by this user` };
+      if (uid !== undefined && (stat.mode & 0o077) !== 0) return { state: 'unsafe', why: `mode ${(stat.mode & 0o777).toString(8)} lets other users read it` };
+      if (stat.size > MAX_FILE_BYTES) return { state: 'unusable', why: `${stat.size} bytes, too large to be a cookie file` };
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { state: 'missing' };
+    // ELOOP: O_NOFOLLOW met a symbolic link.
+    if (code === 'ELOOP') return { state: 'unsafe', why: 'a symbolic link, not followed (cannot be read (ELOOP))' };
+    return { state: 'unusable', why: `cannot be read (${code ?? 'error'})` };
+  }
+  let data: SessionFile;
+  try {
+    data = JSON.parse(text) as SessionFile;
+  } catch {
+    return { state: 'unusable', why: 'not valid JSON' };
+  }
+  if (typeof data !== 'object' || data === null || data.version !== FORMAT_VERSION) return { state: 'unusable', why: 'unknown format' };
+  if (typeof data.host !== 'string') return { state: 'unusable', why: 'saved for no host' };
+  if (opts.host !== undefined && data.host.toLowerCase() !== opts.host.toLowerCase()) return { state: 'unusable', why: 'saved for another host', host: data.host };
+  const host = opts.host ?? data.host;
+  const authenticatedAt = new Date(typeof data.authenticatedAt === 'string' ? data.authenticatedAt : Number.NaN);
+  if (Number.isNaN(authenticatedAt.getTime())) return { state: 'unusable', why: 'no sign-in time', host };
+  const now = opts.now;
+  if (now - authenticatedAt.getTime() >= maxAgeMs) return { state: 'expired', why: `the session started more than ${maxAgeMs / 3_600_000} h ago`, host, authenticatedAt };
+  if (authenticatedAt.getTime() - now > 5 * 60 * 1000) return { state: 'unusable', why: 'its sign-in time is in the future', host };
+  let jar: CookieJar;
+  try {
+    jar = await CookieJar.deserialize(data.cookies as never);
+  } catch {
+    return { state: 'unusable', why: 'the cookies cannot be read', host };
+  }
+  const cookies = (await jar.serialize()).cookies as SerializedCookie[];
+  const hostname = hostnameOf(host);
+  if (cookies.some((c) => typeof c.domain !== 'string' || !domainMatch(hostname, c.domain))) return { state: 'unusable', why: 'it holds cookies of another host', host };
+  // Cookies past their own Expires would not be sent: a file holding only those is a spent session.
+  const live = cookies.filter((c) => typeof c.expires !== 'string' || Date.parse(c.expires) > now);
+  if (live.length === 0) return { state: 'expired', why: cookies.length === 0 ? 'it holds no cookies' : 'every cookie in it has expired', host, authenticatedAt };
+  const savedFor = typeof data.username === 'string' ? data.username : undefined;
+  return { state: 'usable', host, cookieCount: cookies.length, session: { jar, authenticatedAt, ...(savedFor !== undefined ? { username: savedFor } : {}) } };
+}
+
 export function createSessionStore(opts: SessionStoreOptions): SessionStore {
   const maxAgeMs = opts.maxAgeMs ?? MAX_SESSION_AGE_MS;
   const uid = opts.uid ?? (typeof process.getuid === 'function' ? process.getuid() : undefined);
@@ -82,60 +156,19 @@ export function createSessionStore(opts: SessionStoreOptions): SessionStore {
 
   async function load(host: string, username?: string): Promise<CachedSession | undefined> {
     const file = fileFor(host);
-    let text: string;
-    try {
-      // O_NOFOLLOW: a symbolic link planted in the directory is not followed to someone else's file.
-      const handle = await fs.open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
-      try {
-        const stat = await handle.stat();
-        if (!stat.isFile()) return skip(file, 'not a regular file');
-        if (uid !== undefined && stat.uid !== uid) return skip(file, `owned by uid ${stat.uid}, not by this user`);
-        if (uid !== undefined && (stat.mode & 0o077) !== 0) return skip(file, `mode ${(stat.mode & 0o777).toString(8)} lets other users read it`);
-        if (stat.size > MAX_FILE_BYTES) return skip(file, `${stat.size} bytes, too large to be a cookie file`);
-        text = await handle.readFile('utf8');
-      } finally {
-        await handle.close();
-      }
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') {
-        opts.log.debug(`IdP session cache: no saved session for ${host}`);
-        return undefined;
-      }
-      return skip(file, `cannot be read (${code ?? 'error'})`);
+    const check = await inspectSessionFile(file, { uid, now: opts.clock().getTime(), maxAgeMs, host });
+    if (check.state === 'missing') {
+      opts.log.debug(`IdP session cache: no saved session for ${host}`);
+      return undefined;
     }
-    let data: SessionFile;
-    try {
-      data = JSON.parse(text) as SessionFile;
-    } catch {
-      return skip(file, 'not valid JSON');
-    }
-    if (typeof data !== 'object' || data === null || data.version !== FORMAT_VERSION) return skip(file, 'unknown format');
-    if (typeof data.host !== 'string' || data.host.toLowerCase() !== host.toLowerCase()) return skip(file, 'saved for another host');
-    const authenticatedAt = new Date(typeof data.authenticatedAt === 'string' ? data.authenticatedAt : Number.NaN);
-    if (Number.isNaN(authenticatedAt.getTime())) return skip(file, 'no sign-in time');
-    const now = opts.clock().getTime();
-    if (now - authenticatedAt.getTime() >= maxAgeMs) return skip(file, `the session started more than ${maxAgeMs / 3_600_000} h ago`);
-    if (authenticatedAt.getTime() - now > 5 * 60 * 1000) return skip(file, 'its sign-in time is in the future');
-    const savedFor = typeof data.username === 'string' ? data.username : undefined;
+    if (check.state !== 'usable') return skip(file, check.why);
+    const { session } = check;
     // User names are matched as AD FS matches them (UPNs and DOMAIN\\user are case-insensitive).
-    if (username !== undefined && savedFor !== undefined && savedFor.toLowerCase() !== username.toLowerCase()) {
-      return skip(file, `saved for ${savedFor}, not for ${username}`);
+    if (username !== undefined && session.username !== undefined && session.username.toLowerCase() !== username.toLowerCase()) {
+      return skip(file, `saved for ${session.username}, not for ${username}`);
     }
-    let jar: CookieJar;
-    try {
-      jar = await CookieJar.deserialize(data.cookies as never);
-    } catch {
-      return skip(file, 'the cookies cannot be read');
-    }
-    const cookies = (await jar.serialize()).cookies as SerializedCookie[];
-    const hostname = hostnameOf(host);
-    if (cookies.some((c) => typeof c.domain !== 'string' || !domainMatch(hostname, c.domain))) return skip(file, 'it holds cookies of another host');
-    // Cookies past their own Expires would not be sent: a file holding only those is a spent session.
-    const live = cookies.filter((c) => typeof c.expires !== 'string' || Date.parse(c.expires) > now);
-    if (live.length === 0) return skip(file, cookies.length === 0 ? 'it holds no cookies' : 'every cookie in it has expired');
-    opts.log.debug(`IdP session cache: using the saved session for ${host} (${cookies.length} cookies)`);
-    return { jar, authenticatedAt, ...(savedFor !== undefined ? { username: savedFor } : {}) };
+    opts.log.debug(`IdP session cache: using the saved session for ${host} (${check.cookieCount} cookies)`);
+    return session;
   }
 
   async function save(host: string, jar: CookieJar, authenticatedAt: Date, username?: string): Promise<void> {

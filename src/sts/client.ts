@@ -16,6 +16,7 @@ import { Readable } from 'node:stream';
 import { StsError } from '../errors.js';
 import { trustedCas } from '../net-errors.js';
 import { type ProxyConfig, proxyFor } from '../http/proxy.js';
+import { stsEndpointUrl } from './endpoint.js';
 import { mapStsError, type StsErrorContext, type StsOperation } from './errors.js';
 
 export interface AwsCredentials {
@@ -73,7 +74,7 @@ export function preloadSdk(): void {
 
 /** The URL STS is called at, for the proxy choice (NO_PROXY matches its host). */
 function stsUrl(target: StsTarget): string {
-  return target.endpoint ?? `https://sts.${target.region}.amazonaws.com${target.region.startsWith('cn-') ? '.cn' : ''}`;
+  return stsEndpointUrl(target.region, target.endpoint);
 }
 
 /**
