@@ -149,6 +149,48 @@ describe('Windows integrated sign-in with a Kerberos ticket', () => {
   });
 });
 
+describe('awsfed doctor and Kerberos', () => {
+  let realm: TestRealm;
+  let env: DemoEnvironment;
+  beforeAll(async () => {
+    kerberosModule();
+    realm = await startTestRealm({ users: [{ name: 'alice', password: USER_PASSWORD }], services: ['HTTP/127.0.0.1'] });
+    env = await startDemoEnvironment({ wia: { kerberos: {} } });
+  }, 60_000);
+  afterAll(async () => {
+    await env?.close();
+    await realm?.close();
+  });
+
+  async function doctorRun(auth: string, ccache: string) {
+    const home = await makeTempHome();
+    homes.push(home);
+    const base = { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url, ...realm.env, KRB5CCNAME: ccache };
+    const configured = await runCli(['configure', '--profile', 'corp', '--idp-url', env.adfs.entryUrl, '--role', '111111111111/ADFS-Admins', '--region', 'eu-west-1'], { env: base });
+    expect(configured.code, configured.stderr).toBe(0);
+    const result = await runCli(['doctor', '--profile', 'corp', '--json'], { env: { ...base, AWSFED_AUTH: auth }, timeoutMs: 60_000 });
+    const report = JSON.parse(result.stdout) as { findings: Array<{ id: string; severity: string; title: string; fix: string | null }> };
+    return { result, kerberos: report.findings.filter((f) => f.id === 'kerberos.ticket') };
+  }
+
+  it('a ticket for the IdP can be had: ok', async () => {
+    const { kerberos } = await doctorRun('kerberos', realm.kinit('alice', USER_PASSWORD));
+    expect(kerberos).toHaveLength(1);
+    expect(kerberos[0]).toMatchObject({ severity: 'ok' });
+    expect(kerberos[0]!.title).toMatch(/HTTP\/127\.0\.0\.1/);
+  });
+
+  it('no ticket under --auth kerberos: an error whose fix names kinit, exit 1; under wia a warning', async () => {
+    const none = `FILE:${join(realm.dir, 'none')}`;
+    const strict = await doctorRun('kerberos', none);
+    expect(strict.result.code).toBe(1);
+    expect(strict.kerberos[0]).toMatchObject({ severity: 'error' });
+    expect(strict.kerberos[0]!.fix).toMatch(/kinit/);
+    const lenient = await doctorRun('wia', none);
+    expect(lenient.kerberos[0]).toMatchObject({ severity: 'warning' });
+  });
+});
+
 describe('Kerberos against servers that break it', () => {
   let realm: TestRealm;
   let restore: () => void;

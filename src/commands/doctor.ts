@@ -79,12 +79,33 @@ export async function doctor(options: DoctorOptions, deps: Deps, system: DoctorS
     }
   }
 
-  const [network, keychain] = await Promise.all([
+  const [network, keychain, kerberos] = await Promise.all([
     settings && proxy ? networkFindings(options, deps, system, settings, profile.value, proxy) : [],
     settings ? keychainFindings(deps, settings, profile.value) : [],
+    settings ? kerberosFindingsFor(options, system, settings) : [],
   ]);
-  findings.push(...network, ...keychain);
+  findings.push(...network, ...keychain, ...kerberos);
   return { profile: profile.value, findings };
+}
+
+/** Windows integrated sign-in with a ticket (awsfed_auth = wia or kerberos): can one be had now? */
+async function kerberosFindingsFor(options: DoctorOptions, system: DoctorSystem, settings: Settings): Promise<Finding[]> {
+  const auth = settings.auth.value;
+  if (auth !== 'wia' && auth !== 'kerberos') return [];
+  let idpUrl: string | undefined;
+  try {
+    idpUrl = settings.idpUrl.value ? normalizeIdpUrl(settings.idpUrl.value) : undefined;
+  } catch {
+    return []; // the IdP URL's own finding says what is wrong with it
+  }
+  const { kerberosFindings } = await import('../doctor/kerberos-check.js');
+  return kerberosFindings({
+    auth,
+    idpUrl,
+    offline: Boolean(options.offline),
+    timeoutMs: options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+    ...(system.negotiate ? { start: system.negotiate } : {}),
+  });
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { readText } from '../credentials/ini-read.js';
+import type { StartNegotiate } from '../idp/adfs/negotiate.js';
 import type { SessionFileCheck } from '../session/session-store.js';
 import type { PathStat } from './permission-checks.js';
 import { type HttpProbe, type ProbeOptions, type ProbeResult, type TlsInfo, probeConnect, probeHttp } from './net-probes.js';
@@ -21,6 +22,8 @@ export interface DoctorSystem {
   inspectSession(file: string, now: number, host?: string): Promise<SessionFileCheck>;
   probeHttp(url: string, options: ProbeOptions): Promise<ProbeResult<HttpProbe>>;
   probeConnect(url: string, options: ProbeOptions): Promise<ProbeResult<{ tls?: TlsInfo }>>;
+  /** Starts a Kerberos exchange for the IdP (default: the real one, src/idp/adfs/negotiate.ts). */
+  negotiate?: StartNegotiate;
 }
 
 export function nodeDoctorSystem(): DoctorSystem {
