@@ -78,9 +78,3 @@ export async function accountNamesFor(input: AccountNamesInput): Promise<Account
   });
   return withLocal(outcome.names);
 }
-
-/** "prod-main (123456789012)" when named, else the id. */
-export function accountLabel(accountId: string, names: ReadonlyMap<string, string>): string {
-  const name = names.get(accountId);
-  return name === undefined ? accountId : `${name} (${accountId})`;
-}
