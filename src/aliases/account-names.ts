@@ -45,7 +45,7 @@ export async function accountNamesFor(input: AccountNamesInput): Promise<Account
     input.log.debug('account names: --no-aliases, no lookup');
     return local;
   }
-  const cache = createNameCache({ dir: nameCacheDir(input.env, input.homeDir, input.platform ?? 'linux'), clock: input.clock });
+  const cache = createNameCache({ dir: nameCacheDir(input.env, input.homeDir, input.platform ?? 'linux'), clock: input.clock, log: input.log });
   const cached = await cache.load(input.profile, accounts);
   if ('names' in cached) {
     input.log.debug(`account names: from ${cache.fileFor(input.profile)}`);
