@@ -64,10 +64,8 @@ export async function accountNamesFor(input: AccountNamesInput): Promise<Account
     ...(input.caBundlePem ? { caBundlePem: input.caBundlePem } : {}),
     ...(input.proxy ? { proxy: input.proxy } : {}),
     ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
+    debug: (line) => input.log.debug(line),
   });
-  // The same line as every other request under --debug: host and path, never the body.
-  const where = new URL(target.url);
-  input.log.debug(`request: POST ${where.host}${where.pathname} -> ${outcome.answer ?? 'error'} (account names from the AWS sign-in page)`);
   if (!outcome.ok) {
     input.log.debug(`account names: ${outcome.reason} (cache: ${cached.miss}); showing account ids`);
     return local;
