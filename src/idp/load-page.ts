@@ -6,7 +6,7 @@
 import { type CheerioAPI, load } from 'cheerio/slim';
 
 /**
- * cheerio's load for IdP pages (its slim entry: htmlparser2, not parse5, for start-up time; issue 8).
+ * cheerio's load for the pages awsfed reads (its slim entry: htmlparser2, not parse5, for start-up time; issue 8).
  *
  * Lone UTF-16 surrogates become U+FFFD, as a UTF-8 decoder would have made them (parse5's tokenizer threw
  * on some; bodies decoded from bytes never hold one, so this only changes hostile strings).
@@ -16,8 +16,8 @@ import { type CheerioAPI, load } from 'cheerio/slim';
  * keeps each stray node at the root. cheerio runs every `$(selector)` with the root's children as its
  * context and css-select de-duplicates that context pairwise, so a page starting with thousands of
  * stray inputs made each query quadratic. Under one element every query has a context of one, whatever
- * the parser does. The element's name matches no selector the classifier uses, and the tree is never
- * serialised (redactPage loads its own copy).
+ * the parser does. The element's name matches no selector its callers use (it has no attributes), and the
+ * tree is never serialised (redactPage loads its own copy).
  */
 export function loadPage(html: string): CheerioAPI {
   const wellFormed = /[\ud800-\udfff]/.test(html)
