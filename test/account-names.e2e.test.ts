@@ -4,7 +4,7 @@
  * shape, and uses them for --all-roles' {alias}; falls back to ids without failing; caches per gateway
  * profile; --no-aliases and a configured role make no lookup; awsfed_account_aliases wins over the page.
  */
-import { stat } from 'node:fs/promises';
+import { chmod, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environment.js';
@@ -95,6 +95,19 @@ describe('account names from the AWS sign-in page', () => {
     const file = join(home.home, '.cache', 'awsfed', 'account-names', 'saml.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect((await stat(join(home.home, '.cache', 'awsfed', 'account-names'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('a cache file others may write (0666) is ignored with a --debug line, and the names are read again', async () => {
+    const { env, signin, home, cliEnv } = await setup('legacy');
+    expect((await runCli(allRoles(env), { env: cliEnv })).code).toBe(0);
+    const file = join(home.home, '.cache', 'awsfed', 'account-names', 'saml.json');
+    await chmod(file, 0o666);
+    const second = await runCli(allRoles(env, '--profile-template', 'again-{alias}-{role}'), { env: cliEnv });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain(`debug: account names: ignoring ${file}: mode 666 lets other users write it`);
+    expect(samlPosts(signin)).toHaveLength(2);
+    // Saved again the way the cache writes it.
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 
   it('--no-aliases (and awsfed_account_name_lookup = false) make no lookup', async () => {

@@ -125,6 +125,8 @@ describe('awsfed console --print', () => {
     expect(r.stderr).not.toContain('Session=');
     expect(r.stderr).not.toContain('SigninToken=');
     expect(r.stderr).toContain(`debug: console: getSigninToken for prod at ${signin.url}/federation (SessionDuration not sent: role chaining)`);
+    // The request line every other request has: host and path, never the query holding the session keys.
+    expect(r.stderr).toContain(`debug: request: GET ${new URL(signin.url).host}/federation -> 200 (getSigninToken for the console)`);
     for (const secret of [...(await secretsOf('prod')), ...(await secretsOf('dev')), ...(await secretsOf('saml'))]) {
       expect(`${r.stdout}${r.stderr}`).not.toContain(secret);
     }

@@ -45,7 +45,7 @@ export async function accountNamesFor(input: AccountNamesInput): Promise<Account
     input.log.debug('account names: --no-aliases, no lookup');
     return local;
   }
-  const cache = createNameCache({ dir: nameCacheDir(input.env, input.homeDir, input.platform ?? 'linux'), clock: input.clock });
+  const cache = createNameCache({ dir: nameCacheDir(input.env, input.homeDir, input.platform ?? 'linux'), clock: input.clock, log: input.log });
   const cached = await cache.load(input.profile, accounts);
   if ('names' in cached) {
     input.log.debug(`account names: from ${cache.fileFor(input.profile)}`);
@@ -64,10 +64,8 @@ export async function accountNamesFor(input: AccountNamesInput): Promise<Account
     ...(input.caBundlePem ? { caBundlePem: input.caBundlePem } : {}),
     ...(input.proxy ? { proxy: input.proxy } : {}),
     ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
+    debug: (line) => input.log.debug(line),
   });
-  // The same line as every other request under --debug: host and path, never the body.
-  const where = new URL(target.url);
-  input.log.debug(`request: POST ${where.host}${where.pathname} -> ${outcome.answer ?? 'error'} (account names from the AWS sign-in page)`);
   if (!outcome.ok) {
     input.log.debug(`account names: ${outcome.reason} (cache: ${cached.miss}); showing account ids`);
     return local;
@@ -77,10 +75,4 @@ export async function accountNamesFor(input: AccountNamesInput): Promise<Account
     input.log.debug(`account names: not cached (${error.code ?? error.message})`);
   });
   return withLocal(outcome.names);
-}
-
-/** "prod-main (123456789012)" when named, else the id. */
-export function accountLabel(accountId: string, names: ReadonlyMap<string, string>): string {
-  const name = names.get(accountId);
-  return name === undefined ? accountId : `${name} (${accountId})`;
 }

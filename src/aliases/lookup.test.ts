@@ -43,8 +43,10 @@ describe('fetchAccountNames', () => {
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => res.end('<div class="saml-account-name">Account: prod (111111111111)</div>'));
     });
-    const outcome = await fetchAccountNames({ url, samlResponse: 'PHNhbWw+', relayState: 'rs' });
-    expect(outcome).toEqual({ ok: true, names: new Map([['111111111111', 'prod']]), endpoint: url, answer: '200' });
+    const lines: string[] = [];
+    const outcome = await fetchAccountNames({ url, samlResponse: 'PHNhbWw+', relayState: 'rs', debug: (l) => void lines.push(l) });
+    expect(outcome).toEqual({ ok: true, names: new Map([['111111111111', 'prod']]), endpoint: url });
+    expect(lines).toEqual([`request: POST ${new URL(url).host}/saml -> 200 (account names from the AWS sign-in page)`]);
     expect(type).toBe('application/x-www-form-urlencoded');
     expect(new URLSearchParams(body).get('SAMLResponse')).toBe('PHNhbWw+');
     expect(new URLSearchParams(body).get('RelayState')).toBe('rs');
@@ -56,16 +58,24 @@ describe('fetchAccountNames', () => {
       const more = () => (res.destroyed ? undefined : res.write('y'.repeat(1024 * 1024), () => setImmediate(more)));
       more();
     });
-    const tooLarge = await fetchAccountNames({ url: big, samlResponse: 'SECRETSAML' });
-    expect(tooLarge).toEqual({ ok: false, answer: 'too large', reason: expect.stringContaining('over 4 MB') });
+    const lines: string[] = [];
+    const debug = (l: string): void => void lines.push(l);
+    const tooLarge = await fetchAccountNames({ url: big, samlResponse: 'SECRETSAML', debug });
+    expect(tooLarge).toEqual({ ok: false, reason: expect.stringContaining('over 4 MB') });
     const stall = await serve(() => undefined);
-    const stalled = await fetchAccountNames({ url: stall, samlResponse: 'SECRETSAML', timeoutMs: 200 });
-    expect(stalled).toEqual({ ok: false, answer: 'timeout', reason: expect.stringContaining('did not answer within 0.2 s') });
+    const stalled = await fetchAccountNames({ url: stall, samlResponse: 'SECRETSAML', timeoutMs: 200, debug });
+    expect(stalled).toEqual({ ok: false, reason: expect.stringContaining('did not answer within 0.2 s') });
     const closedUrl = await serve(() => undefined);
     const s = servers.pop()!;
     await new Promise((r) => s.close(r));
-    const refused = await fetchAccountNames({ url: closedUrl, samlResponse: 'SECRETSAML' });
-    expect(refused).toEqual({ ok: false, answer: 'ECONNREFUSED', reason: expect.stringContaining('could not be reached') });
-    for (const o of [tooLarge, stalled, refused]) expect(JSON.stringify(o)).not.toContain('SECRETSAML');
+    const refused = await fetchAccountNames({ url: closedUrl, samlResponse: 'SECRETSAML', debug });
+    expect(refused).toEqual({ ok: false, reason: expect.stringContaining('could not be reached (ECONNREFUSED)') });
+    // The same vocabulary as the IdP client's lines: `failed: WHY`.
+    expect(lines.map((l) => l.replace(/127\.0\.0\.1:\d+/, 'HOST'))).toEqual([
+      'request: POST HOST/saml -> failed: too large (account names from the AWS sign-in page)',
+      'request: POST HOST/saml -> failed: deadline (account names from the AWS sign-in page)',
+      'request: POST HOST/saml -> failed: ECONNREFUSED (account names from the AWS sign-in page)',
+    ]);
+    for (const o of [tooLarge, stalled, refused, lines]) expect(JSON.stringify(o)).not.toContain('SECRETSAML');
   });
 });

@@ -7,15 +7,13 @@
  * never into a log line or an outcome. Nothing here throws: every failure is an outcome with a reason,
  * because the login must not fail for want of names. One deadline for the whole exchange.
  */
-import type { IncomingMessage } from 'node:http';
-import { type ProxyConfig, requestAgentFor } from '../http/proxy.js';
+import { oneShotRequest } from '../http/one-shot.js';
+import type { ProxyConfig } from '../http/proxy.js';
 import { isLoopbackHost, urlWithoutQuery } from '../http/url-policy.js';
-import { trustedCas } from '../net-errors.js';
 import type { Partition } from '../saml/types.js';
 import { parseAccountNames, type AccountNames } from './signin-page.js';
 
-/** `answer`: the status, or what ended the request (timeout, ECONNREFUSED), for the `request:` debug line. */
-export type LookupOutcome = ({ ok: true; names: AccountNames; endpoint: string } | { ok: false; reason: string }) & { answer?: string };
+export type LookupOutcome = { ok: true; names: AccountNames; endpoint: string } | { ok: false; reason: string };
 
 export interface LookupRequest {
   url: string;
@@ -26,6 +24,8 @@ export interface LookupRequest {
   proxy?: ProxyConfig;
   /** Default 5000: names are a convenience, a slow page must not hold up the login. */
   timeoutMs?: number;
+  /** Where the --debug request line goes (host and path, never the body). */
+  debug?: (line: string) => void;
 }
 
 const SIGNIN_HOSTS: Record<Partition, string> = {
@@ -73,61 +73,39 @@ export async function fetchAccountNames(req: LookupRequest): Promise<LookupOutco
     return { ok: false, reason: `${endpoint} is not https` };
   }
   const body = new URLSearchParams({ SAMLResponse: req.samlResponse, ...(req.relayState ? { RelayState: req.relayState } : {}) }).toString();
-  const [{ request: httpRequest }, { request: httpsRequest }] = await Promise.all([import('node:http'), import('node:https')]);
   const timeoutMs = req.timeoutMs ?? 5000;
-  const ca = req.caBundlePem ? trustedCas(req.caBundlePem) : undefined;
-  // Through the proxy as the IdP and STS requests are; its connection closes when this exchange ends.
-  const closed = new AbortController();
-  const agent = await requestAgentFor(parsed, req.proxy, { signal: closed.signal, ...(ca ? { ca } : {}) });
-  let tooLarge = false;
-  try {
-    const answer = await new Promise<{ status: number; location?: string; body: string }>((resolve, reject) => {
-      const onResponse = (res: IncomingMessage): void => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const location = typeof res.headers.location === 'string' ? res.headers.location : undefined;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size <= MAX_BODY) return void chunks.push(c);
-          tooLarge = true;
-          request.destroy();
-          reject(new Error('the page is too large'));
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, ...(location ? { location } : {}), body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      };
-      // What a browser sends after the IdP's auto-submitting form: a form post asking for HTML.
-      const headers = {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        'Content-Length': Buffer.byteLength(body),
-        Accept: 'text/html,application/xhtml+xml',
-        'Accept-Language': 'en',
-        'User-Agent': 'Mozilla/5.0 (compatible; awsfed)',
-      };
-      const request =
-        parsed.protocol === 'https:'
-          ? httpsRequest(parsed, { method: 'POST', headers, ...(ca ? { ca } : {}), ...(agent ? { agent } : {}) }, onResponse)
-          : httpRequest(parsed, { method: 'POST', headers, ...(agent ? { agent } : {}) }, onResponse);
-      const deadline = setTimeout(() => request.destroy(Object.assign(new Error('deadline'), { code: 'DEADLINE' })), timeoutMs);
-      request.on('close', () => clearTimeout(deadline));
-      request.on('error', reject);
-      request.end(body);
-    });
-    const status = String(answer.status);
-    if (answer.status >= 300 && answer.status < 400) {
-      // With one role AWS signs straight into the console: there is no list to read.
-      return { ok: false, answer: status, reason: `${endpoint} answered ${answer.status}, a redirect${answer.location ? ` to ${urlWithoutQuery(answer.location)}` : ''} (one role, or no role list)` };
-    }
-    if (answer.status !== 200) return { ok: false, answer: status, reason: `${endpoint} answered HTTP ${answer.status}` };
-    const names = parseAccountNames(answer.body);
-    if (names.size === 0) return { ok: false, answer: status, reason: `the page from ${endpoint} shows no account names (a script-only interstitial, or accounts without alias)` };
-    return { ok: true, names, endpoint, answer: status };
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (tooLarge) return { ok: false, answer: 'too large', reason: `the page from ${endpoint} is over ${MAX_BODY / 1024 / 1024} MB` };
-    if (code === 'DEADLINE') return { ok: false, answer: 'timeout', reason: `${endpoint} did not answer within ${timeoutMs / 1000} s` };
-    return { ok: false, answer: code ?? 'error', reason: `${endpoint} could not be reached (${code ?? (error as Error).message})` };
-  } finally {
-    closed.abort();
+  // Through the proxy as the IdP and STS requests are.
+  const answer = await oneShotRequest({
+    method: 'POST',
+    url: parsed,
+    // What a browser sends after the IdP's auto-submitting form: a form post asking for HTML.
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'Content-Length': Buffer.byteLength(body),
+      Accept: 'text/html,application/xhtml+xml',
+      'Accept-Language': 'en',
+      'User-Agent': 'Mozilla/5.0 (compatible; awsfed)',
+    },
+    body,
+    timeoutMs,
+    maxBodyBytes: MAX_BODY,
+    reason: 'account names from the AWS sign-in page',
+    ...(req.caBundlePem ? { caBundlePem: req.caBundlePem } : {}),
+    ...(req.proxy ? { proxy: req.proxy } : {}),
+    ...(req.debug ? { debug: req.debug } : {}),
+  });
+  if (!answer.ok) {
+    if (answer.failure === 'too-large') return { ok: false, reason: `the page from ${endpoint} is over ${MAX_BODY / 1024 / 1024} MB` };
+    if (answer.failure === 'deadline') return { ok: false, reason: `${endpoint} did not answer within ${timeoutMs / 1000} s` };
+    return { ok: false, reason: `${endpoint} could not be reached (${answer.code ?? (answer.cause instanceof Error ? answer.cause.message : 'error')})` };
   }
+  const location = typeof answer.headers.location === 'string' ? answer.headers.location : undefined;
+  if (answer.status >= 300 && answer.status < 400) {
+    // With one role AWS signs straight into the console: there is no list to read.
+    return { ok: false, reason: `${endpoint} answered ${answer.status}, a redirect${location ? ` to ${urlWithoutQuery(location)}` : ''} (one role, or no role list)` };
+  }
+  if (answer.status !== 200) return { ok: false, reason: `${endpoint} answered HTTP ${answer.status}` };
+  const names = parseAccountNames(answer.body);
+  if (names.size === 0) return { ok: false, reason: `the page from ${endpoint} shows no account names (a script-only interstitial, or accounts without alias)` };
+  return { ok: true, names, endpoint };
 }

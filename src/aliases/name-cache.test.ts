@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,7 +13,8 @@ async function cacheAt(now: { t: number }) {
   const base = await mkdtemp(join(tmpdir(), 'awsfed-names-'));
   dirs.push(base);
   const dir = join(base, 'awsfed', 'account-names');
-  return { dir, cache: createNameCache({ dir, clock: () => new Date(now.t) }) };
+  const debug: string[] = [];
+  return { base, dir, debug, cache: createNameCache({ dir, clock: () => new Date(now.t), log: { debug: (line: string) => void debug.push(line) } }) };
 }
 
 describe('the account-name cache', () => {
@@ -41,5 +42,26 @@ describe('the account-name cache', () => {
     expect(await cache.load('saml', ['111111111111'])).toEqual({ miss: 'the cache file is not JSON' });
     await writeFile(cache.fileFor('saml'), '{"version":2}');
     expect(await cache.load('saml', ['111111111111'])).toEqual({ miss: 'the cache file is not in the expected format' });
+  });
+
+  it('ignores a symbolic link in place of the file, even to a valid entry, with a debug line', async () => {
+    const { cache, debug } = await cacheAt({ t: 0 });
+    await cache.save('saml', ['111111111111'], new Map([['111111111111', 'prod']]));
+    await cache.save('planted', ['111111111111'], new Map([['111111111111', 'evil']]));
+    await rm(cache.fileFor('saml'));
+    await symlink(cache.fileFor('planted'), cache.fileFor('saml'));
+    expect(await cache.load('saml', ['111111111111'])).toEqual({ miss: 'the cache file is ignored (a symbolic link)' });
+    expect(await cache.peek('saml')).toBeUndefined();
+    expect(debug).toEqual([`account names: ignoring ${cache.fileFor('saml')}: a symbolic link`, `account names: ignoring ${cache.fileFor('saml')}: a symbolic link`]);
+  });
+
+  it('ignores a file other users may write (0666), with a debug line', async () => {
+    const { cache, debug } = await cacheAt({ t: 0 });
+    await cache.save('saml', ['111111111111'], new Map([['111111111111', 'prod']]));
+    await chmod(cache.fileFor('saml'), 0o666);
+    expect(await cache.load('saml', ['111111111111'])).toEqual({ miss: 'the cache file is ignored (mode 666 lets other users write it)' });
+    expect(debug).toEqual([`account names: ignoring ${cache.fileFor('saml')}: mode 666 lets other users write it`]);
+    await chmod(cache.fileFor('saml'), 0o644);
+    expect('names' in (await cache.load('saml', ['111111111111']))).toBe(true);
   });
 });

@@ -8,11 +8,14 @@
  */
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Logger } from '../log.js';
 import { sessionFileName, userCacheDir, type Env } from '../session/cache-dir.js';
-import { writePrivateJson } from '../session/private-file.js';
+import { readPrivateFile, writePrivateJson } from '../session/private-file.js';
 import type { AccountNames } from './signin-page.js';
 
 export const NAME_CACHE_TTL_MS = 7 * 24 * 3600 * 1000;
+/** A few hundred accounts' names take some 20 KB; anything far larger is not a file this cache wrote. */
+const MAX_FILE_BYTES = 1024 * 1024;
 
 interface CacheFile {
   version: 1;
@@ -36,19 +39,21 @@ export interface NameCache {
   fileFor(profile: string): string;
 }
 
-export function createNameCache(opts: { dir: string; clock: () => Date }): NameCache {
+/** `log`: where a file refused as unsafe is reported (--debug); the caller's miss line says the rest. */
+export function createNameCache(opts: { dir: string; clock: () => Date; log?: Pick<Logger, 'debug'> }): NameCache {
   const fileFor = (profile: string) => join(opts.dir, sessionFileName(profile));
 
   async function read(profile: string): Promise<CacheFile | string> {
-    let text: string;
-    try {
-      const stat = await fs.stat(fileFor(profile));
-      const uid = process.getuid?.();
-      if (uid !== undefined && stat.uid !== uid) return 'the cache file belongs to another user';
-      text = await fs.readFile(fileFor(profile), 'utf8');
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no entry' : 'the cache file cannot be read';
+    const file = fileFor(profile);
+    // A symbolic link, another user's file or one others may write could feed the role list names that
+    // are not the accounts': ignored, as if there were no entry.
+    const read = await readPrivateFile(file, { maxBytes: MAX_FILE_BYTES });
+    if ('refused' in read) {
+      if (read.missing) return 'no entry';
+      opts.log?.debug(`account names: ignoring ${file}: ${read.refused}`);
+      return `the cache file is ignored (${read.refused})`;
     }
+    const text = read.text;
     try {
       const data = JSON.parse(text) as CacheFile;
       if (data.version !== 1 || typeof data.names !== 'object' || !Array.isArray(data.accounts)) return 'the cache file is not in the expected format';

@@ -14,7 +14,13 @@
  *    name field.
  * A page of any other shape (an interstitial, an error, the console) gives an empty map, never an error:
  * names are a convenience, and the login must not fail for want of them.
+ *
+ * The page is parsed as HTML (cheerio's slim entry through loadPage, as the IdP pages are), not scanned
+ * with regular expressions: attribute order and quoting, entities, nested markup, comments and scripts
+ * are then read as a browser reads them, and only what the page shows is taken.
  */
+import type { CheerioAPI } from 'cheerio/slim';
+import { loadPage } from '../idp/load-page.js';
 
 export type AccountNames = Map<string, string>;
 
@@ -22,9 +28,10 @@ const ACCOUNT_ID = /^\d{12}$/;
 
 /** Names found on the page; an account shown without alias is left out (its id is already its label). */
 export function parseAccountNames(html: string): AccountNames {
+  const $ = loadPage(html);
   const names: AccountNames = new Map();
-  for (const [id, name] of fromDataMeta(html)) names.set(id, name);
-  for (const [id, name] of fromAccountHeaders(html)) if (!names.has(id)) names.set(id, name);
+  for (const [id, name] of fromDataMeta($)) names.set(id, name);
+  for (const [id, name] of fromAccountHeaders($)) if (!names.has(id)) names.set(id, name);
   return names;
 }
 
@@ -40,44 +47,73 @@ export function parseAccountLabel(text: string): { id: string; name?: string } |
   return idOnly ? { id: idOnly[1]! } : undefined;
 }
 
+/** The longest text an account header holds ("<label>: <alias of up to 63 characters> (<12 digits>)"), with room. */
+const MAX_LABEL_CHARS = 512;
+/** Nodes looked at under one candidate element: a header holds a few; a wider element is not a header. */
+const MAX_LABEL_NODES = 64;
+
 /** Both server-rendered shapes: the legacy `saml-account-name` div and the 2024 container header. */
-function fromAccountHeaders(html: string): AccountNames {
+function fromAccountHeaders($: CheerioAPI): AccountNames {
   const names: AccountNames = new Map();
-  // Opening tags one by one (elements nest, so a match of a whole element would swallow the next header),
-  // each read up to the next closing tag of its name.
-  const lower = html.toLowerCase();
-  const open = /<(div|span|h[1-6]|p|button|label|a)\b([^>]*)>/gi;
-  for (const m of html.matchAll(open)) {
-    const cls = /\bclass\s*=\s*("([^"]*)"|'([^']*)')/i.exec(m[2]!);
-    const classes = (cls?.[2] ?? cls?.[3] ?? '').split(/\s+/);
-    // The legacy class, and whatever names the 2024 container's header carries: the text's anchored shape
-    // (label, name, 12 digits in brackets) is what decides, so a wider element never matches by accident.
-    if (!classes.some((c) => /account|expandable-container/i.test(c))) continue;
-    const start = m.index + m[0].length;
-    const end = lower.indexOf(`</${m[1]!.toLowerCase()}`, start);
-    if (end < 0) continue;
-    const label = parseAccountLabel(textOf(html.slice(start, end)));
+  // The legacy class, and whatever names the 2024 container's header carries: the text's anchored shape
+  // (label, name, 12 digits in brackets) is what decides, so a wider element never matches by accident.
+  $('[class]').each((_, el) => {
+    const classes = ($(el).attr('class') ?? '').split(/\s+/);
+    if (!classes.some((c) => /account|expandable-container/i.test(c))) return;
+    const text = boundedText(el as unknown as TextNode);
+    const label = text === undefined ? undefined : parseAccountLabel(text);
     if (label?.name) names.set(label.id, label.name);
-  }
+  });
   return names;
 }
 
-function fromDataMeta(html: string): AccountNames {
+/** The part of domhandler's node shape read here (domhandler is cheerio's, not ours to import). */
+interface TextNode {
+  type: string;
+  data?: string;
+  children?: TextNode[];
+}
+
+/**
+ * The element's text as a browser shows it (no comments, no script or style), or undefined once it
+ * passes MAX_LABEL_NODES nodes or MAX_LABEL_CHARS characters: nested candidates (a container, its
+ * header, the header's title) would otherwise each read the whole subtree, quadratic on a hostile page.
+ */
+function boundedText(root: TextNode): string | undefined {
+  let text = '';
+  let nodes = 0;
+  const stack: TextNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (++nodes > MAX_LABEL_NODES) return undefined;
+    if (node.type === 'text') {
+      text += node.data ?? '';
+      if (text.length > MAX_LABEL_CHARS) return undefined;
+    } else if (node.type === 'tag' && node.children) {
+      // Elements are separated as a browser's layout would separate block-level ones; the label's
+      // whitespace is squashed afterwards, so a space too many is harmless.
+      if (node !== root) text += ' ';
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    }
+  }
+  return text;
+}
+
+function fromDataMeta($: CheerioAPI): AccountNames {
   const names: AccountNames = new Map();
-  for (const m of html.matchAll(/<meta\b[^>]*>/gi)) {
-    const tag = m[0];
-    if (attr(tag, 'name')?.toLowerCase() !== 'data') continue;
-    const content = attr(tag, 'content');
-    if (!content) continue;
+  $('meta').each((_, el) => {
+    if ($(el).attr('name')?.toLowerCase() !== 'data') return;
+    const content = $(el).attr('content');
+    if (!content) return;
     let data: unknown;
     try {
-      data = JSON.parse(Buffer.from(decodeEntities(content), 'base64').toString('utf8'));
+      data = JSON.parse(Buffer.from(content, 'base64').toString('utf8'));
     } catch {
-      continue;
+      return;
     }
     const ra = isRecord(data) ? data.roles_accounts ?? (isRecord(data.data) ? data.data.roles_accounts : undefined) : undefined;
     for (const [id, name] of entriesOf(ra)) names.set(id, name);
-  }
+  });
   return names;
 }
 
@@ -134,25 +170,4 @@ function accountOfRoles(roles: unknown): string | undefined {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function attr(tag: string, name: string): string | undefined {
-  const m = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
-  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
-}
-
-function textOf(fragment: string): string {
-  return decodeEntities(fragment.replace(/<[^>]*>/g, ' '));
-}
-
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, body: string) => {
-    if (body[0] === '#') {
-      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED[body.toLowerCase()] ?? whole;
-  });
 }

@@ -45,7 +45,6 @@ function runsWanted(): number {
   return n;
 }
 const RUNS = runsWanted();
-const STARTUP_RUNS = Math.min(RUNS, 9);
 
 const GATEWAY_ROLE = 'arn:aws:iam::111111111111:role/ADFS-Admins';
 const PROVIDER = 'arn:aws:iam::111111111111:saml-provider/ADFS';

@@ -17,7 +17,6 @@ import { completionSpec } from '../completion/spec.js';
 import { EXPORT_FORMATS } from './export.js';
 
 export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish'] as const;
-export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
 
 const words = (list: readonly string[]): ValueSource => ({ kind: 'words', words: list });
 const profiles: ValueSource = { kind: 'profiles', which: 'profiles' };

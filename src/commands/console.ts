@@ -98,6 +98,7 @@ export async function consoleCommand(options: ConsoleOptions, deps: Deps): Promi
   const signinToken = await requestSigninToken(getSigninTokenUrl(base, resolved.credentials, choice.sessionDuration), {
     ...(caBundlePem !== undefined ? { caBundlePem } : {}),
     proxy: proxyConfigFor(settings, deps.env),
+    debug: (line) => deps.log.debug(line),
   });
   const url = loginUrl(base, {
     signinToken,

@@ -36,6 +36,13 @@ describe('requestSigninToken', () => {
     await expect(requestSigninToken(url)).resolves.toBe('tok');
   });
 
+  it('gives the --debug request line, host and path only (the query holds the session keys)', async () => {
+    const url = await endpoint((res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"SigninToken":"tok"}'));
+    const lines: string[] = [];
+    await requestSigninToken(url, { debug: (l) => void lines.push(l) });
+    expect(lines).toEqual([`request: GET ${new URL(url).host}/federation -> 200 (getSigninToken for the console)`]);
+  });
+
   // The socket timeout was an idle timeout: one byte every 50 ms reset it, and the answer took as long
   // as the endpoint liked (here 10 s; a hostile one, forever). The deadline counts from the start.
   it('an endpoint that trickles its answer fails at the deadline with CONSOLE_SIGNIN_UNREACHABLE', async () => {

@@ -5,12 +5,12 @@
  * (the emulator), TLS always verified, an extra CA bundle added to Node's roots (AWS_CA_BUNDLE for
  * TLS-inspecting proxies).
  */
-import type { IncomingMessage } from 'node:http';
 import { AppError, type AppErrorOptions, ExitCode } from '../errors.js';
 import type { ErrorCodeExiting } from '../error-codes.js';
-import { type ProxyConfig, describeProxyFailure, proxyFailureOf, requestAgentFor } from '../http/proxy.js';
+import { oneShotRequest } from '../http/one-shot.js';
+import { type ProxyConfig, describeProxyFailure, proxyFailureOf } from '../http/proxy.js';
 import { assertAllowedUrl, urlWithoutQuery } from '../http/url-policy.js';
-import { errorCode, isTlsErrorCode, trustedCas } from '../net-errors.js';
+import { isTlsErrorCode } from '../net-errors.js';
 
 export class ConsoleError extends AppError {
   declare readonly code: ErrorCodeExiting<typeof ExitCode.sts>;
@@ -25,6 +25,8 @@ export interface SigninTokenRequestOptions {
   timeoutMs?: number;
   /** The proxies in force (src/http/proxy.ts); unset: direct. */
   proxy?: ProxyConfig;
+  /** Where the --debug request line goes (host and path only: the query holds the session keys). */
+  debug?: (line: string) => void;
 }
 
 const MAX_BODY = 64 * 1024;
@@ -32,61 +34,41 @@ const MAX_BODY = 64 * 1024;
 export async function requestSigninToken(url: string, options: SigninTokenRequestOptions = {}): Promise<string> {
   const parsed = assertAllowedUrl(url);
   const endpoint = urlWithoutQuery(url);
-  const [{ request: httpRequest }, { request: httpsRequest }] = await Promise.all([import('node:http'), import('node:https')]);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const ca = options.caBundlePem ? trustedCas(options.caBundlePem) : undefined;
-  // Through a proxy: its agent's connection to the proxy closes when this exchange ends, however it ends.
-  const closed = new AbortController();
-  const agent = await requestAgentFor(parsed, options.proxy, { signal: closed.signal, ...(ca ? { ca } : {}) });
-  // One deadline for the whole exchange: a socket timeout is an idle timeout, which an endpoint sending a
-  // byte now and then resets forever (issue 6, item 7). A body over MAX_BODY closes the socket at once.
-  let tooLarge = false;
-  const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const onResponse = (res: IncomingMessage): void => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= MAX_BODY) return void chunks.push(c);
-        tooLarge = true;
-        req.destroy();
-        resolve({ status: res.statusCode ?? 0, body: '' });
+  const response = await oneShotRequest({
+    method: 'GET',
+    url: parsed,
+    headers: { Accept: 'application/json', 'User-Agent': 'awsfed' },
+    timeoutMs,
+    maxBodyBytes: MAX_BODY,
+    reason: 'getSigninToken for the console',
+    ...(options.caBundlePem ? { caBundlePem: options.caBundlePem } : {}),
+    ...(options.proxy ? { proxy: options.proxy } : {}),
+    ...(options.debug ? { debug: options.debug } : {}),
+  });
+  if (!response.ok) {
+    if (response.failure === 'too-large') {
+      throw new ConsoleError('CONSOLE_SIGNIN_BAD_ANSWER', `The federation endpoint ${endpoint} sent more than ${MAX_BODY} bytes; its answer is a short JSON document`, {
+        hint: 'Check --signin-endpoint / AWSFED_SIGNIN_ENDPOINT; the default endpoint answers {"SigninToken": "..."}.',
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    };
-    const headers = { Accept: 'application/json', 'User-Agent': 'awsfed' };
-    const req =
-      parsed.protocol === 'https:'
-        ? httpsRequest(parsed, { method: 'GET', headers, ...(agent ? { agent } : ca ? { ca } : {}) }, onResponse)
-        : httpRequest(parsed, { method: 'GET', headers, ...(agent ? { agent } : {}) }, onResponse);
-    const deadline = setTimeout(() => req.destroy(Object.assign(new Error('deadline'), { code: 'DEADLINE' })), timeoutMs);
-    req.on('close', () => clearTimeout(deadline));
-    req.on('error', reject);
-    req.end();
-  }).catch((cause: unknown) => {
-    const proxyFailure = proxyFailureOf(cause);
-    if (proxyFailure) {
-      const { message, hint } = describeProxyFailure(proxyFailure);
-      throw new ConsoleError('CONSOLE_SIGNIN_UNREACHABLE', `${message}, on the way to the AWS federation endpoint ${endpoint}`, { hint, cause: new Error(proxyFailure.message) });
     }
-    const code = errorCode(cause);
-    if (code === 'DEADLINE') {
+    if (response.failure === 'deadline') {
       throw new ConsoleError('CONSOLE_SIGNIN_UNREACHABLE', `The AWS federation endpoint ${endpoint} did not answer within ${timeoutMs / 1000} s`, {
         hint: 'The endpoint or the network is stalling: check your network or proxy; the endpoint can be overridden with --signin-endpoint / AWSFED_SIGNIN_ENDPOINT.',
         cause: new Error(`deadline of ${timeoutMs} ms exceeded`),
       });
     }
+    const proxyFailure = proxyFailureOf(response.cause);
+    if (proxyFailure) {
+      const { message, hint } = describeProxyFailure(proxyFailure);
+      throw new ConsoleError('CONSOLE_SIGNIN_UNREACHABLE', `${message}, on the way to the AWS federation endpoint ${endpoint}`, { hint, cause: new Error(proxyFailure.message) });
+    }
+    const code = response.code;
     throw new ConsoleError('CONSOLE_SIGNIN_UNREACHABLE', `Cannot reach the AWS federation endpoint ${endpoint}${code ? ` (${code})` : ''}`, {
       hint: isTlsErrorCode(code)
         ? 'A proxy or private CA intercepts TLS: pass its certificate with AWS_CA_BUNDLE or AWSFED_CA_BUNDLE.'
         : 'Check your network or proxy; the endpoint can be overridden with --signin-endpoint / AWSFED_SIGNIN_ENDPOINT.',
       cause: new Error(code ?? 'request failed'),
-    });
-  }).finally(() => closed.abort());
-  if (tooLarge) {
-    throw new ConsoleError('CONSOLE_SIGNIN_BAD_ANSWER', `The federation endpoint ${endpoint} sent more than ${MAX_BODY} bytes; its answer is a short JSON document`, {
-      hint: 'Check --signin-endpoint / AWSFED_SIGNIN_ENDPOINT; the default endpoint answers {"SigninToken": "..."}.',
     });
   }
 

@@ -21,7 +21,11 @@ import { brokenAnswerKind, errorCode, isTlsErrorCode, isUnreachableCode, trusted
 import { DeadlineExceeded, hostOf } from './deadline.js';
 import { forwardAgent, tunnelAgent } from './proxy-agents.js';
 import { type ProxyConfig, describeProxyFailure, proxyFailureOf, proxyFor } from './proxy.js';
+import { requestLine } from './request-line.js';
 import { assertAllowedUrl, displayUrl } from './url-policy.js';
+
+// Where wia.ts has imported it from; the formatter lives in request-line.ts, shared with every caller.
+export { requestLine } from './request-line.js';
 
 export interface HttpResponse {
   /** Final URL after redirects. */
@@ -86,22 +90,6 @@ const DEFAULT_MAX_REDIRECTS = 10;
 export const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** A caller that gave no reason still gets its line; the sign-in's callers all give one (tested). */
 const UNNAMED_REASON = 'no reason given';
-
-/**
- * One --debug line per request: method, host and path, status, reason. No query (it may carry a
- * SAMLRequest, a user name or a code), no cookie, no body. The `request:` prefix makes the list easy
- * to pick out of the debug output (the bench and the tests read it).
- */
-export function requestLine(spec: { method: string; url: string; reason: string }, outcome: string): string {
-  let where: string;
-  try {
-    const u = new URL(spec.url);
-    where = `${u.host}${u.pathname}`;
-  } catch {
-    where = spec.url.split(/[?#]/)[0] ?? '';
-  }
-  return `request: ${spec.method} ${where} -> ${outcome} (${spec.reason})`;
-}
 
 interface RequestSpec {
   method: 'GET' | 'POST';

@@ -31,8 +31,6 @@ export interface ProxyConfig {
   noProxy: string[];
 }
 
-export const NO_PROXY_CONFIG: ProxyConfig = { noProxy: [] };
-
 type Env = Record<string, string | undefined>;
 
 function firstSet(env: Env, names: string[]): { name: string; value: string } | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { obtainPassword, obtainPasswordWithOrigin } from './password.js';
+import { obtainPasswordWithOrigin } from './password.js';
 import type { PasswordSources } from './password.js';
 import { createRefusingPrompter } from '../ui/prompt.js';
 import { AppError, PromptError } from '../errors.js';
@@ -20,7 +20,10 @@ const base = (over: Partial<PasswordSources>): PasswordSources => ({
   ...over,
 });
 
-describe('obtainPassword', () => {
+/** The password alone, as most of these cases check it (the origin has its own cases below). */
+const obtainPassword = async (sources: PasswordSources): Promise<string> => (await obtainPasswordWithOrigin(sources)).password;
+
+describe('obtainPasswordWithOrigin', () => {
   it('reads stdin first and strips one trailing newline', async () => {
     await expect(obtainPassword(base({ passwordStdin: true, env: { AWSFED_PASSWORD: 'env' }, readStdin: async () => 'p@ss word\n' }))).resolves.toBe('p@ss word');
   });

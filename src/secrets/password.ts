@@ -31,10 +31,6 @@ export interface PasswordSources {
 
 export type PasswordOrigin = 'stdin' | 'env' | 'command' | 'keychain' | 'prompt';
 
-export async function obtainPassword(sources: PasswordSources): Promise<string> {
-  return (await obtainPasswordWithOrigin(sources)).password;
-}
-
 /** The password and where it came from (a keychain one the IdP refuses is removed; a typed one may be stored). */
 export async function obtainPasswordWithOrigin(sources: PasswordSources): Promise<{ password: string; origin: PasswordOrigin }> {
   const explicit = await explicitPassword(sources);

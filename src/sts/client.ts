@@ -16,6 +16,7 @@ import { Readable } from 'node:stream';
 import { StsError } from '../errors.js';
 import { trustedCas } from '../net-errors.js';
 import { type ProxyConfig, proxyFor } from '../http/proxy.js';
+import { failedOutcome, requestLine } from '../http/request-line.js';
 import { stsEndpointUrl } from './endpoint.js';
 import { mapStsError, type StsErrorContext, type StsOperation } from './errors.js';
 
@@ -235,16 +236,17 @@ function limitResponseBody(client: StsClientInstance): void {
 function logAttempts(client: StsClientInstance, log: (line: string) => void, operation: StsOperation): void {
   client.middlewareStack.add(
     (next) => async (args) => {
-      const request = args.request as { method?: string; hostname?: string; port?: number; path?: string };
-      const where = `${request.hostname ?? '?'}${request.port ? `:${request.port}` : ''}${request.path ?? '/'}`;
-      const line = (outcome: string): string => `request: ${request.method ?? 'POST'} ${where} -> ${outcome} (STS ${operation})`;
+      const request = args.request as { method?: string; protocol?: string; hostname?: string; port?: number; path?: string };
+      // requestLine keeps host and path only; the scheme just makes the parts a URL (a default port drops out).
+      const url = `${request.protocol ?? 'https:'}//${request.hostname ?? 'unknown-host'}${request.port ? `:${request.port}` : ''}${request.path ?? '/'}`;
+      const line = (outcome: string): string => requestLine({ method: request.method ?? 'POST', url, reason: `STS ${operation}` }, outcome);
       try {
         const out = await next(args);
         log(line(String((out.response as { statusCode?: number }).statusCode ?? '?')));
         return out;
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        log(line(status !== undefined ? String(status) : `failed: ${(error as { code?: string; name?: string }).code ?? (error as Error).name}`));
+        log(line(status !== undefined ? String(status) : failedOutcome((error as { code?: string; name?: string }).code ?? (error as Error).name)));
         throw error;
       }
     },

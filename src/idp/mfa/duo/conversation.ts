@@ -8,7 +8,7 @@
  * that a change is a few lines. No secret (passcode, sid, txid, the AUTH cookie, duo_code) ever goes
  * into a status line, a debug line or an error: messages quote only Duo's own status texts.
  */
-import { load } from 'cheerio/slim';
+import { loadPage } from '../../load-page.js';
 import { IdpError } from '../../../errors.js';
 import type { HttpClient, HttpResponse } from '../../../http/client.js';
 import { urlWithoutQuery } from '../../../http/url-policy.js';
@@ -64,7 +64,7 @@ export interface DuoPromptOffer {
 
 /** Reads the factors, the preferred factor and device, and the hidden inputs of a Duo prompt page. */
 export function readPromptOffer(html: string): DuoPromptOffer {
-  const $ = load(html);
+  const $ = loadPage(html);
   const hidden: Record<string, string> = {};
   $('input[type="hidden" i]').each((_, el) => {
     const name = $(el).attr('name');
@@ -252,7 +252,7 @@ function oneLine(text: string): string {
 
 /** Hidden inputs and action of the first form on a page that holds `field`: the hand-back forms. */
 export function formHolding(html: string, pageUrl: string, field: string): { action: string; entries: Array<[string, string]> } | undefined {
-  const $ = load(html);
+  const $ = loadPage(html);
   const input = $(`input[name="${field}"]`).first();
   if (input.length === 0) return undefined;
   const form = input.closest('form');

@@ -10,7 +10,8 @@
  * Universal Prompt (adapter v2): form#adfs_form posts to Duo's frameless /frame/frameless/v4/auth; the
  * rest of the conversation happens at Duo, and Duo's exit page holds the form back to AD FS.
  */
-import { load } from 'cheerio/slim';
+import type { CheerioAPI } from 'cheerio/slim';
+import { loadPage } from '../../load-page.js';
 import { resolveAction } from './conversation.js';
 
 export type DuoPage =
@@ -39,7 +40,7 @@ const SIG_REQUEST = /^TX\|[^:]+:APP\|[^:]+$/;
 export function recogniseDuoPage(html: string, url: string): DuoPage | undefined {
   // Cheap test first: most pages are not Duo pages and need no second parse.
   if (!/duo/i.test(html)) return undefined;
-  const $ = load(html);
+  const $ = loadPage(html);
 
   const adfsForm = $('form#adfs_form').first();
   const frameless = adfsForm.attr('action') ?? '';
@@ -81,7 +82,7 @@ export function recogniseDuoPage(html: string, url: string): DuoPage | undefined
   };
 }
 
-function inputsOf($: ReturnType<typeof load>, form: ReturnType<ReturnType<typeof load>>): Array<[string, string]> {
+function inputsOf($: CheerioAPI, form: ReturnType<CheerioAPI>): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   form.find('input').each((_, el) => {
     const name = $(el).attr('name');
