@@ -194,6 +194,10 @@ function isWiaUserAgent(ua: string): boolean {
 }
 
 /** 'CORP\\alice' -> 'alice', 'alice@corp.example' -> 'alice', lower-cased. */
+function needsSecondFactor(user: AdfsUser): boolean {
+  return (user.mfaMethods !== undefined && user.mfaMethods.length > 0) || user.mfaAdapter !== undefined;
+}
+
 function accountKey(name: string): string {
   let n = name.trim();
   const slash = n.lastIndexOf('\\');
@@ -375,7 +379,7 @@ class AdfsEmulatorServer {
     const wia = this.opts.wia!;
     const ua = String(req.headers['user-agent'] ?? '');
     if (IDP_INITIATED_PATH.test(url.pathname) && method === 'GET') {
-      if (!isWiaUserAgent(ua) || this.sessionFrom(cookies) !== undefined) return undefined;
+      if (!isWiaUserAgent(ua) || this.sessionFrom(cookies) !== undefined || this.primaryFrom(cookies) !== undefined) return undefined;
       return { status: 302, location: `/adfs/ls/wia${url.search}` };
     }
     if (url.pathname.toLowerCase() !== '/adfs/ls/wia' || method !== 'GET') return undefined;
@@ -399,7 +403,26 @@ class AdfsEmulatorServer {
     if (challenge === undefined || answer === undefined) return offer;
     const user = this.opts.users.find((u) => accountKey(u.username) === accountKey(answer.user));
     if (user === undefined || user.locked || !verifyNtlmV2(answer, user.password, challenge)) return offer;
-    return this.authenticated(user, `/adfs/ls/IdpInitiatedSignOn.aspx${url.search}`);
+    return this.wiaAuthenticated(user, `/adfs/ls/IdpInitiatedSignOn.aspx${url.search}`);
+  }
+
+  /**
+   * Windows sign-in is the primary authentication only: a user with a second factor gets a primary
+   * session (its own MSISAuth token) and the sign-on page then shows the MFA page, as AD FS does when its
+   * additional-authentication rules apply after WIA.
+   */
+  private readonly primarySessions = new Map<string, AdfsUser>();
+
+  private wiaAuthenticated(user: AdfsUser, location: string): Reply {
+    if (!needsSecondFactor(user)) return this.authenticated(user, location);
+    const token = randomBytes(48).toString('base64');
+    this.primarySessions.set(token, user);
+    return { status: 302, location, cookies: [`MSISAuth=${token}; path=/adfs; HttpOnly${this.secure ? '; Secure' : ''}`] };
+  }
+
+  private primaryFrom(cookies: Map<string, string>): AdfsUser | undefined {
+    const token = cookies.get('MSISAuth');
+    return token === undefined ? undefined : this.primarySessions.get(token);
   }
 
   /** A Negotiate token checked against the keytab: the redirect with the session and the final token, or undefined (refused). */
@@ -419,7 +442,7 @@ class AdfsEmulatorServer {
     }
     const user = this.opts.users.find((u) => accountKey(u.username) === accountKey(principal.split('@')[0] ?? ''));
     if (user === undefined || user.locked) return undefined;
-    const reply = this.authenticated(user, location);
+    const reply = this.wiaAuthenticated(user, location);
     const proof = options.mutual === 'forged' ? randomBytes(64).toString('base64') : final;
     return proof === '' ? reply : { ...reply, authenticate: [`Negotiate ${proof}`] };
   }
@@ -455,9 +478,11 @@ class AdfsEmulatorServer {
     }
     const action = withClientRequestId(url);
 
+    const primary = session === undefined ? this.primaryFrom(cookies) : undefined;
     if (method === 'GET') {
       if (session !== undefined) return this.signedIn(session.user, rp, action);
       if (rp === undefined) return this.siteSelection(action, false);
+      if (primary !== undefined) return this.startSecondFactor(primary, action);
       if (this.opts.variant === 'adfs2') {
         return { status: 302, location: `/adfs/ls/FormsSignIn.aspx?ReturnUrl=${encodeURIComponent(action)}` };
       }
@@ -465,7 +490,7 @@ class AdfsEmulatorServer {
     }
 
     // POST
-    if (rp === undefined && form.has('SignInOtherSite')) return this.siteSelectionPost(url, form, session);
+    if (rp === undefined && form.has('SignInOtherSite')) return this.siteSelectionPost(url, form, session, primary);
     if (form.has('duo_code')) return this.duoUniversalPost(action, form, rp);
     if (form.has('Context')) return this.mfaPost(action, form, rp);
     return this.formsPost(action, form, rp);
@@ -482,7 +507,7 @@ class AdfsEmulatorServer {
     };
   }
 
-  private siteSelectionPost(url: URL, form: URLSearchParams, session: AdfsSession | undefined): Reply {
+  private siteSelectionPost(url: URL, form: URLSearchParams, session: AdfsSession | undefined, primary?: AdfsUser): Reply {
     const base = withClientRequestId(url);
     if (form.has('SignOut')) {
       return { status: 200, cookies: this.clearSessionCookies(), body: this.siteSelection(base, false).body };
@@ -497,6 +522,7 @@ class AdfsEmulatorServer {
     // The chosen relying party rides along in the form action, so the sign-in post knows where to go.
     const action = withClientRequestId(new URL(`/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=${encodeURIComponent(rp.id)}`, this.origin));
     if (session !== undefined) return this.signedIn(session.user, rp, action);
+    if (primary !== undefined) return this.startSecondFactor(primary, action);
     return this.loginPage(action, {});
   }
 
@@ -549,15 +575,15 @@ class AdfsEmulatorServer {
         body: renderAdfsPasswordExpiredPage({ action: '/adfs/portal/updatepassword/', userName, errorStyle: this.errorStyle }),
       };
     }
-    if (user.mfaMethods !== undefined && user.mfaMethods.length > 0) {
-      const state: MfaContext = { user, adapter: undefined, polls: 0, wrong: 0, stage: 'main' };
-      return this.mfaPage(action, state, this.newMfaContext(state));
-    }
-    if (user.mfaAdapter !== undefined) {
-      const state: MfaContext = { user, adapter: user.mfaAdapter, polls: 0, wrong: 0, stage: 'main' };
-      return this.mfaPage(action, state, this.newMfaContext(state));
-    }
+    if (needsSecondFactor(user)) return this.startSecondFactor(user, action);
     return this.authenticated(user, action, form.get('Kmsi') === 'true');
+  }
+
+  /** The first MFA page: the choice of methods when several are set up, else the one adapter's page. */
+  private startSecondFactor(user: AdfsUser, action: string): Reply {
+    const choose = user.mfaMethods !== undefined && user.mfaMethods.length > 0;
+    const state: MfaContext = { user, adapter: choose ? undefined : user.mfaAdapter, polls: 0, wrong: 0, stage: 'main' };
+    return this.mfaPage(action, state, this.newMfaContext(state));
   }
 
   /** Real Context values are large encrypted blobs that change every round; only the latest is accepted. */
