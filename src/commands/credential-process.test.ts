@@ -346,3 +346,44 @@ describe('a cache miss', () => {
     }
   });
 });
+
+describe('the password command under credential_process', () => {
+  // Nobody watches a credential_process: a password (or MFA) command stuck on input it never gets must
+  // not hold the calling SDK for the interactive minute. Each case signs in to the AD FS emulator.
+  const run = async (extraConfig: string, extraEnv: Record<string, string> = {}): Promise<number | undefined> => {
+    const { mkdtemp, mkdir, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { DEMO_ROLES, DEMO_USER, startDemoEnvironment } = await import('../emulator/demo-environment.js');
+    const env = await startDemoEnvironment();
+    const home = await mkdtemp(join(tmpdir(), 'awsfed-cp-pwcmd-'));
+    try {
+      await mkdir(join(home, '.aws'));
+      const role = DEMO_ROLES[0]!.roleArn.replace(/^arn:aws:iam::(\d+):role\//, '$1/');
+      await writeFile(
+        join(home, '.aws', 'config'),
+        `[profile saml]\nawsfed_idp_url = ${env.adfs.entryUrl}\nawsfed_username = ${DEMO_USER.username}\nawsfed_role = ${role}\nawsfed_password_command = get-password\n${extraConfig}`,
+      );
+      const deps = fakeDeps(home, { HOME: home, XDG_CACHE_HOME: join(home, 'cache'), AWS_ENDPOINT_URL_STS: env.sts.url, ...extraEnv });
+      let timeoutMs: number | undefined;
+      deps.runCommand = async (_command, _env, options) => {
+        timeoutMs = options?.timeoutMs;
+        return { exitCode: 0, stdout: `${DEMO_USER.password}\n`, stderr: '' };
+      };
+      const json = JSON.parse(await credentialProcess({ profile: 'saml', minTtlSeconds: 900 }, deps)) as Record<string, unknown>;
+      expect(json).toMatchObject({ Version: 1 });
+      return timeoutMs;
+    } finally {
+      await rm(home, { recursive: true, force: true });
+      await env.close();
+    }
+  };
+
+  it('gets a short limit (15 s) when none is set', async () => {
+    expect(await run('')).toBe(15_000);
+  });
+
+  it('an explicit setting still wins: awsfed_password_command_timeout, AWSFED_PASSWORD_COMMAND_TIMEOUT', async () => {
+    expect(await run('awsfed_password_command_timeout = 90\n')).toBe(90_000);
+    expect(await run('awsfed_password_command_timeout = 90\n', { AWSFED_PASSWORD_COMMAND_TIMEOUT: '2m' })).toBe(120_000);
+  });
+});

@@ -16,7 +16,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type AwsPaths, configSectionName, resolveAwsPaths } from '../config/paths.js';
-import { resolveSettings } from '../config/settings.js';
+import { type Flags, type Settings, UNATTENDED_PASSWORD_COMMAND_TIMEOUT_SECONDS, resolveSettings } from '../config/settings.js';
 import type { Deps } from '../deps.js';
 import { AppError, FileError, PromptError, SamlError, UsageError } from '../errors.js';
 import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
@@ -78,9 +78,10 @@ async function signInAndServe(options: CredentialProcessOptions, paths: AwsPaths
     const failed = await recentFailure(target, waitingSince);
     if (failed) throw failed;
     const [{ ensureProfileCredentials }, { createGatewaySignIn }] = await Promise.all([import('../chain/credentials.js'), import('./gateway-sign-in.js')]);
+    const signIn = createGatewaySignIn({ unattended: true });
     const resolved = await ensureProfileCredentials(profile, deps, {
       noPrompt: true,
-      signIn: createGatewaySignIn({ unattended: true }),
+      signIn: (request, signInDeps) => signIn({ ...request, flags: { ...unattendedDefaults(settings), ...request.flags } }, signInDeps),
       minValiditySeconds: options.minTtlSeconds,
       files: now,
     });
@@ -93,6 +94,14 @@ async function signInAndServe(options: CredentialProcessOptions, paths: AwsPaths
   } finally {
     await release();
   }
+}
+
+/**
+ * Defaults of an unattended sign-in, given to the login as flags only where the root's settings hold
+ * nothing explicit (a flag would beat the environment and the profile key, which must still win).
+ */
+function unattendedDefaults(settings: Settings): Flags {
+  return settings.passwordCommandTimeout.source === 'default' ? { passwordCommandTimeout: String(UNATTENDED_PASSWORD_COMMAND_TIMEOUT_SECONDS) } : {};
 }
 
 /** The profile `configure --credential-process` wrote is the helper's caller, not a profile it serves. */
