@@ -182,17 +182,8 @@ Examples:
       const deps = ctx.deps({ debug: debugOf(cmd) });
       if (typeof opts.credentialProcess === 'string') {
         const { configureCredentialProcess, formatConfigureProcessSummary } = await import('./commands/configure-process.js');
-        const { realpathSync } = await import('node:fs');
         const result = await configureCredentialProcess(
-          {
-            source: opts.credentialProcess,
-            ...(typeof opts.as === 'string' ? { as: opts.as } : {}),
-            force: Boolean(opts.force),
-            nodePath: process.execPath,
-            // The script node runs (the package's bin.cjs behind an npm bin symlink), as an absolute path;
-            // the fallback is relative to the bundle chunk this code is in (dist/chunks/).
-            binPath: realpathSync(process.argv[1] ?? new URL('../bin.cjs', import.meta.url)),
-          },
+          { source: opts.credentialProcess, ...(typeof opts.as === 'string' ? { as: opts.as } : {}), force: Boolean(opts.force) },
           deps,
         );
         deps.out(formatConfigureProcessSummary(result));

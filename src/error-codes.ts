@@ -132,7 +132,7 @@ export const ERROR_CODES = {
   // password: where the password comes from, and prompts
   PASSWORD_STDIN_EMPTY: { area: 'password', exit: ExitCode.prompt, what: '`--password-stdin` was given but standard input was empty', todo: 'pipe the password in: `pass show corp/ad | awsfed login --password-stdin`' },
   PASSWORD_COMMAND_FAILED: { area: 'password', exit: ExitCode.auth, what: '`awsfed_password_command` exited with a non-zero status', todo: 'run the command yourself to see why' },
-  PASSWORD_COMMAND_TIMEOUT: { area: 'password', exit: ExitCode.auth, what: '`awsfed_password_command` did not finish within its time limit and was stopped', todo: 'check that it does not wait for input it never gets; raise `--password-command-timeout` (default 60 s)' },
+  PASSWORD_COMMAND_TIMEOUT: { area: 'password', exit: ExitCode.auth, what: '`awsfed_password_command` did not finish within its time limit and was stopped', todo: 'check that it does not wait for input it never gets; raise `--password-command-timeout` (default 60 s, 15 s under `credential-process`)' },
   PASSWORD_COMMAND_TIMEOUT_INVALID: { area: 'password', exit: ExitCode.usage, what: '`--password-command-timeout` / `AWSFED_PASSWORD_COMMAND_TIMEOUT` / `awsfed_password_command_timeout` is not 1..3600 seconds', todo: 'give seconds (`60`) or `2m`' },
   REMEMBER_PASSWORD_INVALID: { area: 'password', exit: ExitCode.usage, what: '`AWSFED_REMEMBER_PASSWORD` / `awsfed_remember_password` is neither true nor false', todo: 'set it to `true` or `false`' },
   KEYCHAIN_PASSWORD_REJECTED: { area: 'password', exit: ExitCode.auth, what: 'the IdP refused the password remembered in the OS keychain (awsfed removed it)', todo: 'run `awsfed login --remember-password` in a terminal to type and remember the new one' },

@@ -97,6 +97,18 @@ describe('through a proxy', () => {
     expect(p.forwarded.some((u) => new URL(u).host === stsHost())).toBe(true);
   });
 
+  // One kept-alive agent per proxy for the run: an agent per request opened a new tunnel (and a TLS
+  // handshake in it) for every page of the sign-in.
+  it('a forms sign-in opens one CONNECT tunnel to the IdP for all its requests', async () => {
+    const p = await proxy();
+    const h = await home();
+    const result = await login(h, { HTTPS_PROXY: p.url }, ['--debug']);
+    expect(result.code, result.stderr).toBe(0);
+    const idpRequests = result.stderr.split('\n').filter((line) => line.startsWith(`debug: request: `) && line.includes(` ${adfsHost()}/`));
+    expect(idpRequests.length).toBeGreaterThan(1);
+    expect(p.tunnels).toEqual([adfsHost()]);
+  });
+
   it('lower-case https_proxy wins over HTTPS_PROXY', async () => {
     const used = await proxy();
     const h = await home();

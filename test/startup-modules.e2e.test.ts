@@ -14,6 +14,7 @@ import { startStsEmulator } from '../src/emulator/sts.js';
 import { BIN, ROOT, explain, makeTempHome, runProcess } from './helpers/cli.js';
 import type { TempHome } from './helpers/cli.js';
 import { HEAVY, HOOK, loadedPackages as loadPackages, packagesInFile } from './helpers/loaded-packages.js';
+import { startTestProxy } from './helpers/proxy.js';
 
 const BUILTIN_TRACE = join(ROOT, 'test', 'helpers', 'builtin-trace.cjs');
 let home: TempHome;
@@ -112,6 +113,31 @@ describe('what each light command loads', () => {
       expect(packages).toContain('axios');
       expect(internal).toEqual([]);
     } finally {
+      await env.close();
+    }
+  });
+
+  // The proxy agents are for the runs a proxy is in force for; a login without one loads neither (their
+  // base, agent-base, comes in anyway with http-cookie-agent's index). With HTTP_PROXY the same login
+  // does load them (the check can fail).
+  it('a login without a proxy loads no proxy agent package; with HTTP_PROXY it does', async () => {
+    const PROXY_PACKAGES = ['http-proxy-agent', 'https-proxy-agent'];
+    const env = await startDemoEnvironment({ variant: 'adfs2019' });
+    const proxy = await startTestProxy();
+    try {
+      const args = (profile: string) => ['login', '--profile', profile, '--idp-url', env.adfs.entryUrl, '--username', DEMO_USER.username, '--role', '*ReadOnly', '--no-prompt', '--no-session'];
+      const loginEnv = { AWS_ENDPOINT_URL_STS: env.sts.url, AWSFED_PASSWORD: DEMO_USER.password };
+      const direct = await loadedPackages(args('direct'), loginEnv);
+      expect(direct.packages).toContain('axios');
+      expect(direct.packages.filter((p) => PROXY_PACKAGES.includes(p))).toEqual([]);
+      expect(direct.sources).not.toContain('src/http/proxy-agents.ts');
+
+      const proxied = await loadedPackages(args('proxied'), { ...loginEnv, HTTP_PROXY: proxy.url });
+      expect(proxy.forwarded.length).toBeGreaterThan(0);
+      expect(proxied.packages).toContain('http-proxy-agent');
+      expect(proxied.sources).toContain('src/http/proxy-agents.ts');
+    } finally {
+      await proxy.close();
       await env.close();
     }
   });

@@ -69,7 +69,15 @@ export interface RootContext {
   sessionName: string;
 }
 
+/** Both AWS files as the caller has just read them (under its lock): used instead of reading them again. */
+export interface AwsFilesSnapshot {
+  credentials: IniDocument;
+  config: IniDocument;
+}
+
 export interface PrepareRootsOptions {
+  /** The files already read (ensureProfileCredentials passes on what it read or was given). */
+  files?: AwsFilesSnapshot;
   noPrompt: boolean;
   /** How a gateway root without valid keys is signed in to (unless `login` is false). */
   signIn: GatewaySignIn;
@@ -94,8 +102,8 @@ export function credentialsValid(credentials: { expiration: Date }, now: Date, m
  */
 export async function prepareRoots(roots: string[], paths: AwsPaths, deps: Deps, opts: PrepareRootsOptions): Promise<Map<string, RootContext>> {
   const now = deps.clock();
-  const stored = (await deps.files.read(paths.credentialsFile)) ?? parseIni('', paths.credentialsFile);
-  let config = (await deps.files.read(paths.configFile)) ?? parseIni('', paths.configFile);
+  const stored = opts.files?.credentials ?? (await deps.files.read(paths.credentialsFile)) ?? parseIni('', paths.credentialsFile);
+  let config = opts.files?.config ?? (await deps.files.read(paths.configFile)) ?? parseIni('', paths.configFile);
   const found = new Map<string, { credentials?: AwsCredentials; error?: AppError; loggedIn: boolean }>();
   for (const root of roots) {
     const given = opts.provided?.get(root);
@@ -262,17 +270,19 @@ export async function runChains(hops: Hop[], roots: Map<string, RootContext>, pa
 export async function ensureProfileCredentials(
   name: string,
   deps: Deps,
-  opts: { noPrompt: boolean; signIn: GatewaySignIn; minValiditySeconds?: number },
+  opts: { noPrompt: boolean; signIn: GatewaySignIn; minValiditySeconds?: number; files?: AwsFilesSnapshot },
 ): Promise<ResolvedCredentials> {
   const minValidity = opts.minValiditySeconds ?? DEFAULT_MIN_VALIDITY_SECONDS;
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
-  const config = (await deps.files.read(paths.configFile)) ?? parseIni('', paths.configFile);
+  const config = opts.files?.config ?? (await deps.files.read(paths.configFile)) ?? parseIni('', paths.configFile);
   const path = chainPath(config, name); // [name, source, ..., root]
   const root = path[path.length - 1]!;
   const region = regionOf(config, name) ?? regionOf(config, root);
   const withRegion = (r: Omit<ResolvedCredentials, 'region'>): ResolvedCredentials => (region !== undefined ? { ...r, region } : r);
 
-  const stored = (await deps.files.read(paths.credentialsFile)) ?? parseIni('', paths.credentialsFile);
+  const stored = opts.files?.credentials ?? (await deps.files.read(paths.credentialsFile)) ?? parseIni('', paths.credentialsFile);
+  // Read once here, then handed to prepareRoots rather than read by it again.
+  const files: AwsFilesSnapshot = { config, credentials: stored };
   const now = deps.clock();
   // Keys of another role under a destination's name (a stray login, a hand edit) are stale like expired ones.
   const usable = (profile: string, keys: StoredCredentials | undefined, seconds: number): keys is StoredCredentials => {
@@ -287,7 +297,7 @@ export async function ensureProfileCredentials(
 
   if (path.length === 1) {
     // The target is a root: only a gateway login can refresh it.
-    const contexts = await prepareRoots([root], paths, deps, { noPrompt: opts.noPrompt, signIn: opts.signIn, minValiditySeconds: minValidity });
+    const contexts = await prepareRoots([root], paths, deps, { files, noPrompt: opts.noPrompt, signIn: opts.signIn, minValiditySeconds: minValidity });
     const context = contexts.get(root)!;
     if (!context.credentials) throw context.error!;
     return withRegion({ profile: name, credentials: context.credentials, source: context.loggedIn ? 'login' : 'cache' });
@@ -308,6 +318,7 @@ export async function ensureProfileCredentials(
   const hopsNeeded = planChains(config, [name]).hops.filter((h) => path.indexOf(h.profile) < start);
   // Hops are planned from the root; when a cached intermediate is the start, it acts as the root.
   const contexts = await prepareRoots([root], paths, deps, {
+    files,
     noPrompt: opts.noPrompt,
     signIn: opts.signIn,
     ...(start < path.length - 1 ? { login: false } : {}),

@@ -10,6 +10,9 @@
  * way: a shell (the JS SDK runs the line through child_process.exec) and a shell-less split (the AWS
  * CLI v1 splits with Python's shlex on POSIX systems).
  */
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
@@ -17,6 +20,7 @@ import { checkProfileName } from '../identifiers/identifiers.js';
 import type { IniDocument } from '../ini/document.js';
 import { chainPath } from '../catalog/chain-plan.js';
 import { CredentialKeys } from '../credentials/credentials.js';
+import { credentialProcessLine, parseAwsfedProcessLine } from './process-line.js';
 
 export interface ConfigureProcessOptions {
   /** The profile whose keys the helper serves (gateway or destination). */
@@ -24,9 +28,9 @@ export interface ConfigureProcessOptions {
   /** The profile to write (default `${source}-process`). */
   as?: string;
   force?: boolean;
-  /** Absolute paths of the node binary and of awsfed's bin.cjs (cli.ts passes the running ones). */
-  nodePath: string;
-  binPath: string;
+  /** Absolute paths of the node binary and of awsfed's bin.cjs; default: the running ones (runningAwsfed). */
+  nodePath?: string;
+  binPath?: string;
 }
 
 export interface ConfigureProcessResult {
@@ -58,7 +62,8 @@ export async function configureCredentialProcess(options: ConfigureProcessOption
   // The source must be a gateway or a destination chained from one: the same check the helper runs.
   chainPath(config, source);
   const region = config.get(configSectionName(source), 'region')?.trim();
-  const line = credentialProcessLine(options.nodePath, options.binPath, source);
+  const running = options.nodePath === undefined || options.binPath === undefined ? runningAwsfed() : undefined;
+  const line = credentialProcessLine(options.nodePath ?? running!.nodePath, options.binPath ?? running!.binPath, source);
   const written: Record<string, string> = { credential_process: line, ...(region ? { region } : {}) };
   const section = configSectionName(name);
 
@@ -80,6 +85,22 @@ export async function configureCredentialProcess(options: ConfigureProcessOption
   return { profile: name, source, configFile: paths.configFile, written };
 }
 
+/**
+ * The awsfed that is running, as a credential_process line must name it: node's own binary and the
+ * script node runs (the package's bin.cjs behind an npm bin symlink), both absolute, the symlink
+ * resolved so that the line survives a reinstall of the bin links. Without a script path (never for the
+ * CLI), the bin.cjs beside the bundle chunk this code is in (dist/chunks/).
+ */
+export function runningAwsfed(script: string | undefined = process.argv[1], nodePath: string = process.execPath): { nodePath: string; binPath: string } {
+  const path = script ?? fileURLToPath(new URL('../bin.cjs', import.meta.url));
+  try {
+    return { nodePath, binPath: realpathSync(path) };
+  } catch {
+    // A script that is gone (deleted under a running process): its absolute path is still the best name.
+    return { nodePath, binPath: resolve(path) };
+  }
+}
+
 function refuseOverwrite(config: IniDocument, section: string, name: string, hasKeys: boolean, line: string): void {
   const keys = config.getSection(section) ?? {};
   const what = hasKeys || keys[CredentialKeys.accessKeyId] !== undefined
@@ -88,23 +109,13 @@ function refuseOverwrite(config: IniDocument, section: string, name: string, has
       ? `role_arn ${keys.role_arn}`
       : keys.awsfed_idp_url !== undefined
         ? 'an awsfed IdP URL (it is a gateway)'
-        : keys.credential_process !== undefined && keys.credential_process !== line && !/\scredential-process\s/.test(keys.credential_process)
+        : keys.credential_process !== undefined && keys.credential_process !== line && parseAwsfedProcessLine(keys.credential_process) === undefined
           ? 'another credential_process'
           : undefined;
   if (what === undefined) return;
   throw new UsageError('PROCESS_PROFILE_IN_USE', `Profile ${name} already holds ${what}; writing credential_process there would replace how it gets credentials.`, {
     hint: `Pick another name with --as, or pass --force to replace it.`,
   });
-}
-
-/** The credential_process value: each word quoted for a POSIX shell and for shlex alike, when it needs it. */
-export function credentialProcessLine(nodePath: string, binPath: string, profile: string): string {
-  return [nodePath, binPath, 'credential-process', '--profile', profile].map(shellQuote).join(' ');
-}
-
-export function shellQuote(word: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 export function formatConfigureProcessSummary(result: ConfigureProcessResult): string {

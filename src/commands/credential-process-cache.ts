@@ -11,6 +11,7 @@ import { principalMismatch, readStoredCredentials } from '../credentials/credent
 import type { AwsFiles } from '../credentials/aws-files.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
+import type { IniDocument } from '../ini/document.js';
 import { formatTimestamp } from '../ui/format.js';
 
 /** Keys are served while more than this remains (the SDKs refresh about 5 minutes before expiry). */
@@ -44,19 +45,18 @@ export function parseMinTtl(text: string | undefined): number {
 }
 
 /**
- * The options of `credential-process --profile P [--min-ttl T] [--debug]` from argv (after the command
- * name), for a fast entry that skips commander; undefined for anything else (then the full CLI runs and
- * reports the mistake).
+ * The options of `credential-process --profile P [--min-ttl T]` from argv (after the command name), for
+ * a fast entry that skips commander; undefined for anything else (then the full CLI runs and reports
+ * the mistake). --debug is among "anything else": its diagnostics are the full CLI's (runFastPath
+ * already hands such a call on before this parser sees it).
  */
-export function parseCredentialProcessArgv(argv: readonly string[]): (CredentialProcessOptions & { debug: boolean }) | undefined {
+export function parseCredentialProcessArgv(argv: readonly string[]): CredentialProcessOptions | undefined {
   let profile: string | undefined;
   let minTtl: string | undefined;
-  let debug = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (name === '--debug' && inline === undefined) debug = true;
-    else if (name === '--profile' || name === '-p' || name === '--min-ttl') {
+    if (name === '--profile' || name === '-p' || name === '--min-ttl') {
       const value = inline ?? argv[++i];
       if (value === undefined || value === '') return undefined;
       if (name === '--min-ttl') minTtl = value;
@@ -65,7 +65,7 @@ export function parseCredentialProcessArgv(argv: readonly string[]): (Credential
   }
   if (profile === undefined) return undefined;
   try {
-    return { profile, minTtlSeconds: parseMinTtl(minTtl), debug };
+    return { profile, minTtlSeconds: parseMinTtl(minTtl) };
   } catch {
     return undefined;
   }
@@ -93,9 +93,24 @@ export async function serveCachedCredentials(
 ): Promise<string | undefined> {
   const paths = resolveAwsPaths(deps.env, deps.homeDir);
   const stored = await deps.files.read(paths.credentialsFile);
+  // The config only matters once there are keys to check against a role_arn: a miss does not read it.
+  return cachedCredentialsIn(options, stored, () => deps.files.read(paths.configFile), paths.credentialsFile, deps);
+}
+
+/**
+ * serveCachedCredentials over files already read (the sign-in path reads them once and passes them on);
+ * `config` is asked for only when the keys are valid long enough to be served.
+ */
+export async function cachedCredentialsIn(
+  options: CredentialProcessOptions,
+  stored: IniDocument | undefined,
+  config: () => Promise<IniDocument | undefined>,
+  credentialsFile: string,
+  deps: Pick<Deps, 'clock' | 'log'>,
+): Promise<string | undefined> {
   const keys = stored ? readStoredCredentials(stored, options.profile) : undefined;
   if (!keys) {
-    deps.log.debug(`${options.profile}: no temporary keys in ${paths.credentialsFile}`);
+    deps.log.debug(`${options.profile}: no temporary keys in ${credentialsFile}`);
     return undefined;
   }
   const left = keys.expiration.getTime() - deps.clock().getTime();
@@ -103,8 +118,7 @@ export async function serveCachedCredentials(
     deps.log.debug(`${options.profile}: cached keys expire at ${formatTimestamp(keys.expiration)}, within --min-ttl ${options.minTtlSeconds} s`);
     return undefined;
   }
-  const config = await deps.files.read(paths.configFile);
-  const roleArn = config?.get(configSectionName(options.profile), 'role_arn')?.trim();
+  const roleArn = (await config())?.get(configSectionName(options.profile), 'role_arn')?.trim();
   const mismatch = roleArn ? principalMismatch(keys, roleArn) : undefined;
   if (mismatch !== undefined) {
     deps.log.debug(`${options.profile}: cached ${mismatch}, not ${roleArn}`);

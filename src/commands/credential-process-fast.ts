@@ -12,7 +12,7 @@ import { parseCredentialProcessArgv, serveCachedCredentials } from './credential
 
 export const credentialProcessFast: FastCommand = async (args, io) => {
   const options = parseCredentialProcessArgv(args);
-  if (!options || options.debug || io.env === undefined || io.homeDir === undefined) return undefined;
+  if (!options || io.env === undefined || io.homeDir === undefined) return undefined;
   let json: string | undefined;
   try {
     json = await serveCachedCredentials(options, { env: io.env, homeDir: io.homeDir, clock: () => new Date(), files: awsFilesReadOnly(), log: silentLogger });

@@ -15,13 +15,16 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { configSectionName, resolveAwsPaths } from '../config/paths.js';
-import { resolveSettings } from '../config/settings.js';
+import { type AwsPaths, configSectionName, resolveAwsPaths } from '../config/paths.js';
+import { type Flags, type Settings, UNATTENDED_PASSWORD_COMMAND_TIMEOUT_SECONDS, resolveSettings } from '../config/settings.js';
 import type { Deps } from '../deps.js';
 import { AppError, FileError, PromptError, SamlError, UsageError } from '../errors.js';
 import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
 import { sessionFileName, userCacheDir } from '../session/cache-dir.js';
-import { formatProcessCredentials, serveCachedCredentials } from './credential-process-cache.js';
+import type { AwsFilesSnapshot } from '../chain/credentials.js';
+import type { IniDocument } from '../ini/document.js';
+import { cachedCredentialsIn, formatProcessCredentials } from './credential-process-cache.js';
+import { parseAwsfedProcessLine } from './process-line.js';
 import type { CredentialProcessOptions } from './credential-process-cache.js';
 
 /** Beyond the sign-in's own limit (--timeout): STS and the chain's AssumeRole calls of the run we wait for. */
@@ -31,17 +34,28 @@ const LOCK_WAIT_MARGIN_SECONDS = 60;
 const NEEDS_A_PERSON: ReadonlySet<string> = new Set(['ROLE_CHOICE_NEEDED', 'ROLE_AMBIGUOUS']);
 
 export async function credentialProcess(options: CredentialProcessOptions, deps: Deps): Promise<string> {
-  const hit = await serveCachedCredentials(options, deps);
+  const paths = resolveAwsPaths(deps.env, deps.homeDir);
+  const before = await readBoth(paths, deps);
+  const hit = await cachedCredentialsIn(options, before.credentials, async () => before.config, paths.credentialsFile, deps);
   if (hit !== undefined) return hit;
-  return signInAndServe(options, unattendedDeps(deps));
+  return signInAndServe(options, paths, before.config, unattendedDeps(deps));
 }
 
-async function signInAndServe(options: CredentialProcessOptions, deps: Deps): Promise<string> {
-  const { profile } = options;
-  const paths = resolveAwsPaths(deps.env, deps.homeDir);
+/**
+ * The credentials and config files as they are now. A miss reads them twice, no more: once for the
+ * lock-free cache check (whose config also names the chain root to lock), and once under the lock,
+ * since another run may have written fresh keys between the two; that second reading is the one the
+ * chain and the sign-in then work from (ensureProfileCredentials `files`), instead of reading again.
+ */
+async function readBoth(paths: AwsPaths, deps: Deps): Promise<AwsFilesSnapshot> {
   const { parseIni } = await import('../ini/document.js');
+  const [credentials, config] = await Promise.all([deps.files.read(paths.credentialsFile), deps.files.read(paths.configFile)]);
+  return { credentials: credentials ?? parseIni('', paths.credentialsFile), config: config ?? parseIni('', paths.configFile) };
+}
+
+async function signInAndServe(options: CredentialProcessOptions, paths: AwsPaths, config: IniDocument, deps: Deps): Promise<string> {
+  const { profile } = options;
   const { chainPath } = await import('../catalog/chain-plan.js');
-  const config = (await deps.files.read(paths.configFile)) ?? parseIni('', paths.configFile);
   refuseHelperProfile(config.get(configSectionName(profile), 'credential_process'), profile);
   const path = chainPath(config, profile);
   const root = path[path.length - 1]!;
@@ -56,17 +70,20 @@ async function signInAndServe(options: CredentialProcessOptions, deps: Deps): Pr
   const release = await lockProfile(root, deps, waitMs, target);
   try {
     // The run that held the lock before us has probably just written fresh keys.
-    const fresh = await serveCachedCredentials(options, deps);
+    const now = await readBoth(paths, deps);
+    const fresh = await cachedCredentialsIn(options, now.credentials, async () => now.config, paths.credentialsFile, deps);
     if (fresh !== undefined) return fresh;
     // ...or failed while we waited: the same sign-in would fail the same way, once per waiting caller
     // (an SDK starting ten processes would wait ten times as long), so share its failure instead.
     const failed = await recentFailure(target, waitingSince);
     if (failed) throw failed;
     const [{ ensureProfileCredentials }, { createGatewaySignIn }] = await Promise.all([import('../chain/credentials.js'), import('./gateway-sign-in.js')]);
+    const signIn = createGatewaySignIn({ unattended: true });
     const resolved = await ensureProfileCredentials(profile, deps, {
       noPrompt: true,
-      signIn: createGatewaySignIn({ unattended: true }),
+      signIn: (request, signInDeps) => signIn({ ...request, flags: { ...unattendedDefaults(settings), ...request.flags } }, signInDeps),
       minValiditySeconds: options.minTtlSeconds,
+      files: now,
     });
     await rm(`${target}${FAILURE_SUFFIX}`, { force: true });
     return formatProcessCredentials(resolved.credentials);
@@ -79,11 +96,19 @@ async function signInAndServe(options: CredentialProcessOptions, deps: Deps): Pr
   }
 }
 
+/**
+ * Defaults of an unattended sign-in, given to the login as flags only where the root's settings hold
+ * nothing explicit (a flag would beat the environment and the profile key, which must still win).
+ */
+function unattendedDefaults(settings: Settings): Flags {
+  return settings.passwordCommandTimeout.source === 'default' ? { passwordCommandTimeout: String(UNATTENDED_PASSWORD_COMMAND_TIMEOUT_SECONDS) } : {};
+}
+
 /** The profile `configure --credential-process` wrote is the helper's caller, not a profile it serves. */
 function refuseHelperProfile(line: string | undefined, profile: string): void {
-  const served = line && /\bcredential-process\b.*?(?:--profile|-p)[= ]+(?:'([^']+)'|"([^"]+)"|(\S+))/.exec(line);
-  if (!served) return;
-  const source = served[1] ?? served[2] ?? served[3]!;
+  // Read as configure wrote it (process-line.ts): another tool's line, or one without --profile, is not refused here.
+  const source = line === undefined ? undefined : parseAwsfedProcessLine(line)?.profile;
+  if (source === undefined) return;
   throw new UsageError('CREDENTIAL_PROCESS_OF_HELPER', `${profile} is the profile whose credential_process runs awsfed; awsfed serves the keys of ${source}.`, {
     hint: `Use \`awsfed credential-process --profile ${source}\` (that is what ${profile}'s credential_process line runs).`,
   });

@@ -69,7 +69,7 @@ export const SETTINGS = {
     flag: '--password-command-timeout',
     env: ['AWSFED_PASSWORD_COMMAND_TIMEOUT'],
     profileKey: 'awsfed_password_command_timeout',
-    defaultText: '60 s',
+    defaultText: '60 s; 15 s under `credential-process`',
   },
   profileTemplate: {
     label: 'profile names for `--all-roles`',
@@ -199,6 +199,11 @@ export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_PROFILE_TEMPLATE = '{alias}-{role}';
 /** Long enough to type a vault PIN or touch a key, short enough that a stuck command is noticed. */
 export const DEFAULT_PASSWORD_COMMAND_TIMEOUT_SECONDS = 60;
+/**
+ * The same default under credential_process: nobody is there to type a PIN, and the AWS tool that
+ * started the helper waits for it; a command stuck on input fails its caller in seconds, not a minute.
+ */
+export const UNATTENDED_PASSWORD_COMMAND_TIMEOUT_SECONDS = 15;
 /** The whole sign-in with the IdP (prompts not counted): generous for an MFA push, bounded for a stalled IdP. */
 export const DEFAULT_TIMEOUT_SECONDS = 120;
 /** Azure MFA keeps a push open for about that long. */

@@ -6,8 +6,11 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestCa } from '../emulator/certs.js';
 import { IdpError } from '../errors.js';
+import { startTestProxy } from '../../test/helpers/proxy.js';
+import type { TestProxy } from '../../test/helpers/proxy.js';
 import { createHttpClient } from './client.js';
 import { DeadlineExceeded } from './deadline.js';
+import { parseProxyUrl } from './proxy.js';
 import { displayUrl, isLoopbackHost } from './url-policy.js';
 
 const servers: Server[] = [];
@@ -226,6 +229,70 @@ describe('createHttpClient', () => {
       const port = await listen(server);
       await expect(createHttpClient({ caBundlePem: ca.ca.certPem }).get(`https://127.0.0.1:${port}/`)).rejects.toMatchObject({ code: 'IDP_TLS' });
     });
+  });
+});
+
+describe('through a proxy', () => {
+  const ca = createTestCa();
+  const serverCert = ca.issueServerCert(['127.0.0.1', 'localhost']);
+  const proxies: TestProxy[] = [];
+  afterEach(async () => {
+    await Promise.all(proxies.splice(0).map((p) => p.close()));
+  });
+
+  async function proxy(options: Parameters<typeof startTestProxy>[0] = {}): Promise<TestProxy> {
+    const p = await startTestProxy(options);
+    proxies.push(p);
+    return p;
+  }
+
+  function signInServer(secure: boolean): Server {
+    const handler: RequestListener = (req, res) => {
+      void readBody(req).then(() => {
+        if (req.url === '/login') res.writeHead(302, { location: '/next', 'set-cookie': 'MSISAuth=abc; Path=/' }).end();
+        else res.writeHead(200, { 'content-type': 'text/html' }).end(`<html>${req.headers.cookie ?? 'no cookie'}</html>`);
+      });
+    };
+    return secure ? createHttpsServer({ key: serverCert.keyPem, cert: serverCert.certPem }, handler) : createHttpServer(handler);
+  }
+
+  // One agent per proxy and protocol for the client's life: an agent per request opened a new CONNECT
+  // tunnel (and a TLS handshake inside it) for every page of the sign-in.
+  it('a sign-in\'s https requests share one CONNECT tunnel (redirects included), with the cookies kept', async () => {
+    const p = await proxy();
+    const base = `https://127.0.0.1:${await listen(signInServer(true))}`;
+    const choice = parseProxyUrl(p.url, 'HTTPS_PROXY');
+    const http = createHttpClient({ caBundlePem: ca.ca.certPem, proxy: { https: choice, noProxy: [] } });
+    await http.get(`${base}/start`);
+    const after = await http.postForm(`${base}/login`, [['UserName', 'alice']]);
+    const again = await http.get(`${base}/again`);
+    expect(after.body).toContain('MSISAuth=abc');
+    expect(again.body).toContain('MSISAuth=abc');
+    expect(p.tunnels).toEqual([base.replace('https://', '')]);
+  });
+
+  it('plain http requests through the proxy share one connection to it', async () => {
+    const p = await proxy();
+    const server = signInServer(false);
+    const base = `http://127.0.0.1:${await listen(server)}`;
+    const choice = parseProxyUrl(p.url, 'HTTP_PROXY');
+    const http = createHttpClient({ proxy: { http: choice, noProxy: [] } });
+    await http.get(`${base}/start`);
+    await http.postForm(`${base}/login`, [['UserName', 'alice']]);
+    await http.get(`${base}/again`);
+    expect(p.forwarded).toHaveLength(4);
+    expect(p.connections).toBe(1);
+  });
+
+  it('a proxy that never answers CONNECT: the request deadline ends the request and closes the connection to the proxy', async () => {
+    const p = await proxy({ silent: true });
+    const base = `https://127.0.0.1:${await listen(signInServer(true))}`;
+    const http = createHttpClient({ caBundlePem: ca.ca.certPem, timeoutMs: 300, proxy: { https: parseProxyUrl(p.url, 'HTTPS_PROXY'), noProxy: [] } });
+    await expect(http.get(`${base}/start`)).rejects.toMatchObject({ code: 'IDP_TIMEOUT' });
+    await expect(http.get(`${base}/again`)).rejects.toMatchObject({ code: 'IDP_TIMEOUT' });
+    // Generous guard only: the proxy sees each of the client's connections close once the deadline ends it.
+    await expect.poll(() => p.openConnections, { timeout: 10_000 }).toBe(0);
+    expect(p.connections).toBe(2);
   });
 });
 

@@ -8,8 +8,8 @@
  * streams in (issue 6, items 7 and 8): a peer trickling one byte per second, or sending 50 MB, ends in
  * IDP_TIMEOUT / IDP_RESPONSE_TOO_LARGE with the socket closed, not in a hang or an out-of-memory abort.
  */
-import type { Agent as HttpAgent } from 'node:http';
-import type { Agent as HttpsAgent } from 'node:https';
+import { type Agent as HttpAgent, type ClientRequest, type RequestOptions as NodeRequestOptions, request as httpRequest } from 'node:http';
+import { type Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { type CookieOptions, HttpCookieAgent, HttpsCookieAgent } from 'http-cookie-agent/http';
@@ -19,8 +19,7 @@ import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { brokenAnswerKind, errorCode, isTlsErrorCode, isUnreachableCode, trustedCas } from '../net-errors.js';
 import { DeadlineExceeded, hostOf } from './deadline.js';
-import { forwardAgent, tunnelAgent } from './proxy-agents.js';
-import { type ProxyConfig, describeProxyFailure, proxyFailureOf, proxyFor } from './proxy.js';
+import { PROXY_CONNECT_SIGNAL, type ProxyChoice, type ProxyConfig, describeProxyFailure, proxyFailureOf, proxyFor } from './proxy.js';
 import { requestLine } from './request-line.js';
 import { assertAllowedUrl, displayUrl } from './url-policy.js';
 
@@ -136,11 +135,29 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     },
   });
 
-  // A request through a proxy gets its own agent, whose connection to the proxy closes with the request's
-  // deadline (a proxy that never answers CONNECT must not outlive the request); the jar is the same.
+  // Through a proxy: one kept-alive agent per proxy and protocol for the client's life, sharing the jar,
+  // so that a sign-in reuses its CONNECT tunnel (and the TLS connection inside it) as it does a direct
+  // connection; an agent per request opened a tunnel per page. The agents' package loads only when a
+  // proxy is in force for a request. The connection to the proxy still closes with the deadline of the
+  // request that opened it (a proxy that never answers CONNECT must not outlive it): the request passes
+  // its signal to the shared agent (PROXY_CONNECT_SIGNAL).
   const ca = opts.caBundlePem ? trustedCas(opts.caBundlePem) : undefined;
   const announced = new Set<string>();
-  const proxyAgents: ProxyAgentsFor = (url, signal) => {
+  const sharedAgents = new Map<string, Promise<HttpAgent>>();
+  const agentFor = (choice: ProxyChoice, secure: boolean): Promise<HttpAgent> => {
+    const key = `${secure ? 'https' : 'http'} ${choice.url.href}`;
+    let agent = sharedAgents.get(key);
+    if (!agent) {
+      agent = import('./proxy-agents.js').then((agents) =>
+        secure ? agents.tunnelAgent(choice, { cookies, keepAlive: true, ...(ca ? { ca } : {}) }) : agents.forwardAgent(choice, { cookies, keepAlive: true }),
+      );
+      // A failed load is not remembered: the next request tries again.
+      agent.catch(() => sharedAgents.delete(key));
+      sharedAgents.set(key, agent);
+    }
+    return agent;
+  };
+  const proxyAgents: ProxyAgentsFor = async (url, signal) => {
     const choice = proxyFor(url, opts.proxy);
     if (!choice) return undefined;
     const host = hostOf(url);
@@ -148,9 +165,16 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       announced.add(host);
       log.debug(`proxy: ${host} through ${choice.display} (from ${choice.origin})`);
     }
-    return url.startsWith('https:')
-      ? { choice, config: { httpsAgent: tunnelAgent(choice, { cookies, signal, ...(ca ? { ca } : {}) }) } }
-      : { choice, config: { httpAgent: forwardAgent(choice, { cookies, signal }) } };
+    const secure = url.startsWith('https:');
+    const agent = await agentFor(choice, secure);
+    // axios hands http.request no option of its own choosing; a transport adds the signal, which Node
+    // passes on to the agent with the request's options.
+    const send = secure ? httpsRequest : httpRequest;
+    const transport = {
+      request: (options: NodeRequestOptions, callback: (res: unknown) => void): ClientRequest =>
+        send({ ...options, [PROXY_CONNECT_SIGNAL]: signal } as NodeRequestOptions, callback),
+    };
+    return { choice, config: { transport, ...(secure ? { httpsAgent: agent } : { httpAgent: agent }) } };
   };
 
   const limits: Limits = { timeoutMs: opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
@@ -210,7 +234,7 @@ function assertSameOrigin(from: string, to: string, status: number): void {
 type ProxyAgentsFor = (
   url: string,
   signal: AbortSignal,
-) => { choice: NonNullable<ReturnType<typeof proxyFor>>; config: { httpAgent?: HttpAgent; httpsAgent?: HttpAgent } } | undefined;
+) => Promise<{ choice: ProxyChoice; config: { httpAgent?: HttpAgent; httpsAgent?: HttpAgent; transport: unknown } } | undefined>;
 
 interface Limits {
   timeoutMs: number;
@@ -247,7 +271,7 @@ async function requestOnce(
   const timer = setTimeout(() => controller.abort(REQUEST_DEADLINE), limits.timeoutMs);
   let stream: Readable | undefined;
   try {
-    const viaProxy = proxyAgents(spec.url, controller.signal);
+    const viaProxy = await proxyAgents(spec.url, controller.signal);
     const response: AxiosResponse<Readable> = await instance.request<Readable>({
       method: spec.method,
       url: spec.url,

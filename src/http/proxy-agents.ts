@@ -11,7 +11,9 @@
  * - agent-level TLS options (our `ca`) are not passed to the target's TLS handshake: they are added to
  *   each connection here.
  * `signal` closes the connection to the proxy when the caller's deadline ends, even while CONNECT waits
- * (a proxy that never answers must not keep the process alive).
+ * (a proxy that never answers must not keep the process alive). An agent shared by many requests (the
+ * IdP client's, kept for keep-alive) cannot have one signal: each request then carries its own under
+ * PROXY_CONNECT_SIGNAL in its request options, and the connection opened for it gets that one.
  */
 import type { Agent as HttpAgent, ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
@@ -19,7 +21,7 @@ import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { type CookieOptions, createCookieAgent } from 'http-cookie-agent/http';
 import type { ProxyChoice } from './proxy.js';
-import { ProxyFailure } from './proxy.js';
+import { PROXY_CONNECT_SIGNAL, ProxyFailure } from './proxy.js';
 
 export interface ProxyAgentOptions {
   /** The CAs to verify the target with (our trustedCas), when a CA bundle is set. */
@@ -42,6 +44,29 @@ function networkCode(error: unknown): string | undefined {
 
 type ConnectOpts = Parameters<HttpsProxyAgent<string>['connect']>[1];
 type ForwardRequest = Parameters<HttpProxyAgent<string>['connect']>[0];
+type ProxySocketOpts = HttpsProxyAgent<string>['connectOpts'];
+
+function requestSignal(opts: ConnectOpts): AbortSignal | undefined {
+  const signal = (opts as { [PROXY_CONNECT_SIGNAL]?: unknown })[PROXY_CONNECT_SIGNAL];
+  return signal instanceof AbortSignal ? signal : undefined;
+}
+
+/**
+ * Runs the library's connect() with `signal` on the socket it opens to the proxy. Both libraries open
+ * that socket from `this.connectOpts`, synchronously, before their first await: swapping the options
+ * around the call gives this connection, and no other, the request's signal. The e2e and unit tests of a
+ * proxy that never answers CONNECT fail (the connection stays open) if a new version stops doing so.
+ */
+function withSignal<T>(agent: { connectOpts: ProxySocketOpts }, signal: AbortSignal | undefined, open: () => Promise<T>): Promise<T> {
+  if (!signal) return open();
+  const base = agent.connectOpts;
+  agent.connectOpts = { ...base, signal };
+  try {
+    return open();
+  } finally {
+    agent.connectOpts = base;
+  }
+}
 
 class TunnelAgent extends HttpsProxyAgent<string> {
   constructor(
@@ -61,7 +86,8 @@ class TunnelAgent extends HttpsProxyAgent<string> {
     req.once('proxyConnect', onConnect);
     let socket: Socket;
     try {
-      socket = await super.connect(req, this.ca && opts.secureEndpoint ? { ...opts, ca: this.ca } : opts);
+      const tlsOpts = this.ca && opts.secureEndpoint ? { ...opts, ca: this.ca } : opts;
+      socket = await withSignal(this, requestSignal(opts), () => super.connect(req, tlsOpts));
     } catch (error) {
       if (error instanceof ProxyFailure) throw error;
       throw new ProxyFailure('unreachable', failureProxy(this.choice), target, undefined, networkCode(error) ?? 'error');
@@ -102,7 +128,7 @@ class ForwardAgent extends HttpProxyAgent<string> {
       return emit(event, ...args);
     }) as typeof req.emit;
     try {
-      return await super.connect(req, opts);
+      return await withSignal(this, requestSignal(opts), () => super.connect(req, opts));
     } catch (error) {
       throw new ProxyFailure('unreachable', failureProxy(this.choice), `${opts.host ?? '?'}:${opts.port ?? '?'}`, undefined, networkCode(error) ?? 'error');
     }

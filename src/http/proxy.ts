@@ -31,6 +31,13 @@ export interface ProxyConfig {
   noProxy: string[];
 }
 
+/**
+ * The request option under which a request gives a shared proxy agent (proxy-agents.ts) its deadline:
+ * the connection the agent opens to the proxy for that request closes when it aborts. A symbol, so that
+ * it never reaches a header or the TLS options the agent copies from the request options.
+ */
+export const PROXY_CONNECT_SIGNAL: unique symbol = Symbol('awsfed proxy connect signal');
+
 type Env = Record<string, string | undefined>;
 
 function firstSet(env: Env, names: string[]): { name: string; value: string } | undefined {

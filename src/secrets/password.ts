@@ -63,7 +63,7 @@ async function explicitPassword(sources: PasswordSources): Promise<{ password: s
       throw new AppError('PASSWORD_COMMAND_TIMEOUT', `the password command did not finish within ${seconds} s and was stopped.`, {
         hint:
           'Check that it does not wait for input it never gets; if it needs longer, raise --password-command-timeout ' +
-          '(AWSFED_PASSWORD_COMMAND_TIMEOUT, awsfed_password_command_timeout in the config file; default 60 s).',
+          '(AWSFED_PASSWORD_COMMAND_TIMEOUT, awsfed_password_command_timeout in the config file; default 60 s, 15 s under credential-process).',
       });
     }
     if (result.exitCode !== 0) {

@@ -31,6 +31,10 @@ export interface TestProxy {
   refusals: number;
   /** Proxy-Authorization headers received, as sent. */
   authorizations: string[];
+  /** Client connections accepted so far (a kept-alive client opens one for many requests). */
+  connections: number;
+  /** Client connections still open. */
+  openConnections: number;
   close(): Promise<void>;
 }
 
@@ -42,7 +46,8 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
     s.on('error', () => undefined);
   };
   const expected = options.auth ? `Basic ${Buffer.from(`${options.auth.user}:${options.auth.password}`).toString('base64')}` : undefined;
-  const state = { tunnels: [] as string[], forwarded: [] as string[], authFailures: 0, refusals: 0, authorizations: [] as string[] };
+  const state = { tunnels: [] as string[], forwarded: [] as string[], authFailures: 0, refusals: 0, authorizations: [] as string[], connections: 0 };
+  const clients = new Set<Socket>();
 
   /** undefined when the request may pass, else the status line to answer. */
   const gate = (req: IncomingMessage, target: string): string | undefined => {
@@ -85,10 +90,21 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
     upstream.on('error', () => res.writeHead(502).end('proxy: upstream failed'));
     req.pipe(upstream);
   });
-  server.on('connection', track);
+  server.on('connection', (socket: Socket) => {
+    state.connections += 1;
+    clients.add(socket);
+    socket.on('close', () => clients.delete(socket));
+    track(socket);
+  });
   server.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) => {
     track(client);
-    if (options.silent) return;
+    // Read (and drop) what the client sends, so that its hang-up is seen (a socket nobody reads never
+    // ends), and close our side then (the http server's sockets are half-open: they do not on their own).
+    if (options.silent) {
+      client.on('end', () => client.end());
+      client.resume();
+      return;
+    }
     const target = req.url ?? '';
     const refused = gate(req, target);
     if (refused) {
@@ -127,6 +143,12 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
     },
     get authorizations() {
       return state.authorizations;
+    },
+    get connections() {
+      return state.connections;
+    },
+    get openConnections() {
+      return clients.size;
     },
     close: async () => {
       for (const s of sockets) s.destroy();
