@@ -271,6 +271,16 @@ describe('through a proxy', () => {
     expect(p.tunnels).toEqual([base.replace('https://', '')]);
   });
 
+  it('an https IdP given by IP address is verified against that address inside the tunnel (not against "localhost")', async () => {
+    const p = await proxy();
+    const ipOnly = ca.issueServerCert(['127.0.0.1']);
+    const server = createHttpsServer({ key: ipOnly.keyPem, cert: ipOnly.certPem }, (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>ok</html>'));
+    const base = `https://127.0.0.1:${await listen(server)}`;
+    const http = createHttpClient({ caBundlePem: ca.ca.certPem, proxy: { https: parseProxyUrl(p.url, 'HTTPS_PROXY'), noProxy: [] } });
+    expect((await http.get(`${base}/start`)).body).toContain('ok');
+    server.closeAllConnections();
+  });
+
   it('plain http requests through the proxy share one connection to it', async () => {
     const p = await proxy();
     const server = signInServer(false);

@@ -16,7 +16,8 @@
  * PROXY_CONNECT_SIGNAL in its request options, and the connection opened for it gets that one.
  */
 import type { Agent as HttpAgent, ClientRequest } from 'node:http';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { type CookieOptions, createCookieAgent } from 'http-cookie-agent/http';
@@ -68,6 +69,22 @@ function withSignal<T>(agent: { connectOpts: ProxySocketOpts }, signal: AbortSig
   }
 }
 
+/**
+ * The TLS options for the target inside the tunnel: our CAs, and for a target given by IP address its
+ * identity check against that address. https-proxy-agent leaves `host` out of the inner tls.connect and
+ * sends no SNI for an IP (rightly), so Node would check the certificate against "localhost" instead.
+ */
+function withTargetTls(opts: ConnectOpts, ca: string[] | undefined): ConnectOpts {
+  const host = typeof opts.host === 'string' ? opts.host.replace(/^\[|\]$/g, '') : undefined;
+  // Node's agent sets servername '' for an IP target (no SNI for addresses).
+  const byAddress = host !== undefined && isIP(host) !== 0 && !(opts as { servername?: string }).servername;
+  return {
+    ...opts,
+    ...(ca ? { ca } : {}),
+    ...(byAddress ? { checkServerIdentity: (_name: string, cert: PeerCertificate) => checkServerIdentity(host, cert) } : {}),
+  };
+}
+
 class TunnelAgent extends HttpsProxyAgent<string> {
   constructor(
     private readonly choice: ProxyChoice,
@@ -86,7 +103,7 @@ class TunnelAgent extends HttpsProxyAgent<string> {
     req.once('proxyConnect', onConnect);
     let socket: Socket;
     try {
-      const tlsOpts = this.ca && opts.secureEndpoint ? { ...opts, ca: this.ca } : opts;
+      const tlsOpts = opts.secureEndpoint ? withTargetTls(opts, this.ca) : opts;
       socket = await withSignal(this, requestSignal(opts), () => super.connect(req, tlsOpts));
     } catch (error) {
       if (error instanceof ProxyFailure) throw error;
