@@ -105,6 +105,14 @@ describe('Windows integrated sign-in with a Kerberos ticket', () => {
     noTokens(run.stderr);
   });
 
+  it('--auth wia, no ticket and no password source: the error says why Kerberos did not sign in, and names kinit', async () => {
+    const run = await login(env, ['--auth', 'wia', '--username', 'CORP\\alice'], { ...realm.env, KRB5CCNAME: `FILE:${join(realm.dir, 'none')}` });
+    expect(run.code, run.stderr).toBe(7);
+    expect(run.stderr).toMatch(/--no-prompt/);
+    expect(run.stderr).toMatch(/Kerberos could not be used: .*There is no Kerberos ticket/);
+    expect(run.stderr).toMatch(/hint: .*kinit/);
+  });
+
   it('--auth kerberos without a ticket: IDP_WIA_KERBEROS_UNAVAILABLE, exit 3, the hint names kinit', async () => {
     const run = await login(env, ['--auth', 'kerberos'], { ...realm.env, KRB5CCNAME: `FILE:${join(realm.dir, 'none')}` });
     expect(run.code, run.stderr).toBe(3);

@@ -5,7 +5,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environment.js';
+import { DEMO_USER, demoUser, startDemoEnvironment } from '../src/emulator/demo-environment.js';
+import { EMULATOR_MFA_CODE } from '../src/emulator/adfs.js';
 import type { DemoEnvironment } from '../src/emulator/demo-environment.js';
 import { makeTempHome, runCli } from './helpers/cli.js';
 import type { TempHome } from './helpers/cli.js';
@@ -91,6 +92,53 @@ describe('--auth wia (NTLM)', () => {
     const { result } = await login(env, ['--username', 'CORP\\alice', '--auth', 'ntlm', '--debug']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toMatch(/Kerberos/);
+  });
+});
+
+describe('--auth wia and the rest of the AD FS conversation (the forms flow over the Windows transport)', () => {
+  it('a sign-on URL without loginToRp: the site selection is posted, then NTLM, then the SAMLResponse', async () => {
+    const env = await startDemoEnvironment({ wia: { domain: 'CORP' } });
+    try {
+      const home = await makeTempHome();
+      homes.push(home);
+      const bare = env.adfs.entryUrl.replace(/\?.*$/, '');
+      const result = await runCli(['login', '--idp-url', bare, '--no-prompt', '--auth', 'wia', '--role', '*ReadOnly', '--password-stdin', '--username', 'CORP\\alice', '--debug'], {
+        env: { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url },
+        input: PASSWORD,
+        timeoutMs: 60_000,
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/post the relying-party choice/);
+      expect(result.stderr).toMatch(/NTLM authenticate \(type 3\)/);
+      expect(await readFile(home.credentialsFile, 'utf8')).toContain('aws_session_token');
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('a second factor after Windows sign-in: the MFA page is answered as in a forms sign-in (code from --mfa-code)', async () => {
+    const env = await startDemoEnvironment({ wia: { domain: 'CORP' }, users: [demoUser({ mfaAdapter: 'SecurIDAuthentication' })] });
+    try {
+      const { result } = await login(env, ['--username', 'CORP\\alice', '--mfa-code', EMULATOR_MFA_CODE, '--debug']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/NTLM authenticate \(type 3\)/);
+      expect(result.stderr).toMatch(/step \d+: mfa/);
+      expect(result.stderr).not.toContain(EMULATOR_MFA_CODE);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('a second factor after Windows sign-in with no code under --no-prompt ends as in a forms sign-in (needs a prompt), not as "WIA not offered"', async () => {
+    const env = await startDemoEnvironment({ wia: { domain: 'CORP' }, users: [demoUser({ mfaAdapter: 'SecurIDAuthentication' })] });
+    try {
+      const { result } = await login(env, ['--username', 'CORP\\alice']);
+      expect(result.code, result.stderr).toBe(7);
+      expect(result.stderr).not.toMatch(/not offered/);
+      expect(result.stderr).toMatch(/--no-prompt/);
+    } finally {
+      await env.close();
+    }
   });
 });
 

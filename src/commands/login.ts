@@ -190,34 +190,35 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     // although no password was asked for.
     let byTicket = false;
     const method = settings.auth.value;
-    const attempt = () =>
-      method !== 'forms'
-        ? import('../idp/adfs/wia.js').then(async ({ signInWia }) => {
-            const signed = await signInWia({
-              entryUrl,
-              credentials,
-              log: httpLog,
-              mechanism: method === 'wia' ? 'auto' : method,
-              ...(jar ? { jar } : {}),
-              ...(ctx.proxy ? { proxy: ctx.proxy } : {}),
-              ...(ctx.caBundlePem !== undefined ? { caBundlePem: ctx.caBundlePem } : {}),
-              timeoutMs: settings.timeout.value * 1000,
-            });
-            byTicket = signed.by === 'kerberos';
-            if (byTicket) deps.log.debug('signed in at AD FS with the Kerberos ticket (no password asked)');
-            return signed;
-          })
-        : signIn({
-        entryUrl,
-        relyingParty: settings.relyingParty.value,
-        http,
-        log: deps.log,
-        saveDebugPage,
-        credentials,
-        mfa,
-        ...(mfa.progress ? { progress: mfa.progress } : {}),
-        timeoutMs: settings.timeout.value * 1000,
-      });
+    const flow = {
+      entryUrl,
+      relyingParty: settings.relyingParty.value,
+      log: deps.log,
+      saveDebugPage,
+      credentials,
+      mfa,
+      ...(mfa.progress ? { progress: mfa.progress } : {}),
+      timeoutMs: settings.timeout.value * 1000,
+    };
+    const attempt = async () => {
+      if (method === 'forms') return signIn({ ...flow, http });
+      // The same conversation over the Windows sign-in transport: it answers AD FS's 401 challenge, the
+      // forms flow does the rest (site selection, a second factor after it, error pages).
+      const { signInWia } = await import('../idp/adfs/wia.js');
+      const signed = await signInWia(
+        { ...flow, log: httpLog },
+        {
+          mechanism: method === 'wia' ? 'auto' : method,
+          ...(jar ? { jar } : {}),
+          ...(ctx.proxy ? { proxy: ctx.proxy } : {}),
+          ...(ctx.caBundlePem !== undefined ? { caBundlePem: ctx.caBundlePem } : {}),
+          ...(prompter.interactive ? { notice: (line: string) => deps.err(line) } : {}),
+        },
+      );
+      byTicket = signed.by === 'kerberos';
+      if (byTicket) deps.log.debug('signed in at AD FS with the Kerberos ticket (no password asked)');
+      return signed;
+    };
     let samlResponse: string;
     const signing = attempt();
     // The first IdP request is on its way: the assertion parser and the SDK (the STS call that

@@ -331,7 +331,7 @@ class AdfsEmulatorServer {
         record.fieldNames = [...form.keys()];
       }
       const cookies = parseCookies(req.headers.cookie);
-      reply = (this.opts.wia && (await this.wia(req, method, url, cookies))) || (await this.route(method, url, form, cookies));
+      reply = (this.opts.wia && (await this.wia(req, method, url, cookies, form))) || (await this.route(method, url, form, cookies));
     } catch (error) {
       reply =
         error instanceof RequestBodyTooLarge
@@ -375,12 +375,20 @@ class AdfsEmulatorServer {
   private readonly ntlmChallenges = new WeakMap<object, Buffer>();
 
   /** The WIA routes, or undefined for the forms routes. */
-  private async wia(req: IncomingMessage, method: string, url: URL, cookies: Map<string, string>): Promise<Reply | undefined> {
+  private async wia(req: IncomingMessage, method: string, url: URL, cookies: Map<string, string>, form: URLSearchParams): Promise<Reply | undefined> {
     const wia = this.opts.wia!;
     const ua = String(req.headers['user-agent'] ?? '');
-    if (IDP_INITIATED_PATH.test(url.pathname) && method === 'GET') {
+    if (IDP_INITIATED_PATH.test(url.pathname)) {
       if (!isWiaUserAgent(ua) || this.sessionFrom(cookies) !== undefined || this.primaryFrom(cookies) !== undefined) return undefined;
-      return { status: 302, location: `/adfs/ls/wia${url.search}` };
+      // AD FS authenticates once it knows the relying party: with loginToRp at once, else after the site
+      // selection page (which needs no sign-in) is posted.
+      const loginToRp = queryParam(url, 'loginToRp');
+      if (method === 'GET' && loginToRp !== undefined && loginToRp !== '') return { status: 302, location: `/adfs/ls/wia${url.search}` };
+      if (method === 'POST' && form.get('SignInOtherSite') === 'SignInOtherSite') {
+        const rp = this.relyingParties.find((r) => relyingPartyGuid(r.id) === form.get('RelyingParty'));
+        if (rp !== undefined) return { status: 302, location: `/adfs/ls/wia?loginToRp=${encodeURIComponent(rp.id)}` };
+      }
+      return undefined;
     }
     if (url.pathname.toLowerCase() !== '/adfs/ls/wia' || method !== 'GET') return undefined;
     // AD FS sends a user agent outside WIASupportedUserAgents back to the forms page.

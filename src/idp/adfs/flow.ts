@@ -47,6 +47,18 @@ export interface SignInOptions {
   progress?: Progress;
   /** Saves a redacted unknown page (named awsfed-page-<step>.html) and returns where it went; none without it. */
   saveDebugPage?: (name: string, html: string) => Promise<string>;
+  /**
+   * Windows integrated sign-in (src/idp/adfs/wia.ts): `http` presents a WIA user agent and hands back a
+   * 401 challenge as it is; this answers it (Kerberos or NTLM) and gives the page that follows. The rest
+   * of the conversation (site selection, second factors, error pages) is the forms sign-in's. A page
+   * asking for the password means AD FS did not offer Windows sign-in: that is `notOffered`.
+   */
+  windowsAuth?: WindowsAuth;
+}
+
+export interface WindowsAuth {
+  answer(challenge: HttpResponse, session: { signal: AbortSignal; paused<T>(work: () => Promise<T>): Promise<T> }): Promise<HttpResponse>;
+  notOffered(url: string, what: string): IdpError;
 }
 
 export interface SignInMfaOptions {
@@ -114,13 +126,19 @@ async function converse(
   const { creds } = session;
   const steps: string[] = [];
   const save = opts.saveDebugPage;
-  const request = { signal: session.signal };
+  const request: RequestOptions = { signal: session.signal };
   let lastPosted: PageKind | undefined;
 
   // The status line names the host only: a URL's query may carry a SAMLRequest or a user name.
   const contact = (url: string, work: () => Promise<HttpResponse>) => withProgress(opts.progress, `Contacting ${hostOf(url)}…`, work);
   let response = await contact(opts.entryUrl, () => opts.http.get(opts.entryUrl, { ...request, reason: 'IdP-initiated sign-on page' }));
   for (let step = 1; step <= maxSteps; step++) {
+    if (response.status === 401 && opts.windowsAuth) {
+      // Outside the status line: NTLM may ask for the password.
+      response = await opts.windowsAuth.answer(response, session);
+      steps.push('windows-auth');
+      continue;
+    }
     const page = classify(response.body, response.url);
     steps.push(page.kind);
     opts.log.debug(`sign-in step ${step}: ${page.kind} (HTTP ${response.status}) at ${displayUrl(response.url)}`);
@@ -187,6 +205,7 @@ async function converse(
         { hint: 'Check the user name (often DOMAIN\\user or user@domain) and the password, then try again.' },
       );
     }
+    if (opts.windowsAuth && page.kind !== 'site-selection') throw opts.windowsAuth.notOffered(response.url, 'showed its forms sign-in page');
     const { form, entries } = await nextPost(page, opts, creds);
     lastPosted = page.kind;
     assertSameOriginCredentials(form, entries, response.url);

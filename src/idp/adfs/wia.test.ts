@@ -49,15 +49,19 @@ describe('signInWia when Kerberos cannot be used', () => {
     const env = await startDemoEnvironment({ wia });
     let asked = 0;
     try {
-      return await signInWia({
-        entryUrl: env.adfs.entryUrl,
-        credentials: { username: async () => 'CORP\\alice', password: async () => (asked++, DEMO_USER.password) },
-        log: silentLogger,
-        mechanism,
-        negotiate: async () => {
-          throw new KerberosUnavailable('no-module', 'the package is missing');
+      return await signInWia(
+        {
+          entryUrl: env.adfs.entryUrl,
+          credentials: { username: async () => 'CORP\\alice', password: async () => (asked++, DEMO_USER.password) },
+          log: silentLogger,
         },
-      }).then(
+        {
+          mechanism,
+          negotiate: async () => {
+            throw new KerberosUnavailable('no-module', 'the package is missing');
+          },
+        },
+      ).then(
         (signed) => ({ by: signed.by, asked }),
         (error: unknown) => ({ error, asked }),
       );
@@ -81,5 +85,34 @@ describe('signInWia when Kerberos cannot be used', () => {
     const outcome = await against({ negotiateOnly: true }, 'ntlm');
     expect(outcome).toMatchObject({ asked: 0, error: { code: 'IDP_WIA_NOT_OFFERED' } });
     expect(String((outcome as { error: Error }).error.message)).toMatch(/offers only Negotiate/);
+  });
+  it('before NTLM asks for the password, the notice says why Kerberos was not used', async () => {
+    const { startDemoEnvironment, DEMO_USER } = await import('../../emulator/demo-environment.js');
+    const { silentLogger } = await import('../../log.js');
+    const { signInWia } = await import('./wia.js');
+    const { KerberosUnavailable } = await import('./negotiate.js');
+    const env = await startDemoEnvironment({ wia: {} });
+    const events: string[] = [];
+    try {
+      const signed = await signInWia(
+        {
+          entryUrl: env.adfs.entryUrl,
+          credentials: { username: async () => (events.push('username'), 'CORP\\alice'), password: async () => (events.push('password'), DEMO_USER.password) },
+          log: silentLogger,
+        },
+        {
+          negotiate: async () => {
+            throw new KerberosUnavailable('expired', 'Ticket expired');
+          },
+          notice: (line) => events.push(line),
+        },
+      );
+      expect(signed.by).toBe('ntlm');
+      expect(events).toHaveLength(3);
+      expect(events[0]).toMatch(/^Kerberos single sign-on not used \(.*The Kerberos ticket has expired\.\); signing in with NTLM/);
+      expect(events.slice(1)).toEqual(['username', 'password']);
+    } finally {
+      await env.close();
+    }
   });
 });

@@ -1,8 +1,10 @@
 /**
- * Windows integrated sign-in at AD FS (--auth wia, kerberos or ntlm; issue 9 item 2): AD FS sends a
- * browser whose User-Agent is in its WIASupportedUserAgents list to /adfs/ls/wia, which answers 401 with
- * `WWW-Authenticate: Negotiate` and `NTLM`; after the handshake it sets the MSISAuth cookies and
- * redirects back to the sign-on page, which carries the SAMLResponse.
+ * Windows integrated sign-in at AD FS (--auth wia, kerberos or ntlm; issue 9 item 2), done as a browser
+ * on the intranet does it: every request presents a user agent from AD FS's WIASupportedUserAgents, and
+ * when AD FS sends it to /adfs/ls/wia it answers `401` with `WWW-Authenticate: Negotiate` and `NTLM`. The
+ * answer to that challenge is the only thing this module adds to the forms sign-in (src/idp/adfs/flow.ts),
+ * which runs the rest of the conversation over this transport: the site selection of a sign-on URL without
+ * `loginToRp`, the second factor AD FS asks for after Windows sign-in, error pages, the SAMLResponse.
  *
  * Kerberos first, as a browser on a domain-joined machine does: with a ticket (kinit, or the Windows
  * logon), one Negotiate request signs in and no password is asked (src/idp/adfs/negotiate.ts). Without
@@ -11,15 +13,18 @@
  *
  * NTLM authenticates the connection, not the request: Type 1 (negotiate), Type 2 (the server's challenge)
  * and Type 3 (the answer) must travel on one keep-alive socket. The shared HTTP client (src/http/client.ts)
- * pools sockets behind axios, so this module speaks HTTP through its own agent limited to one socket and
- * checks that the Type 3 request really goes out on the socket that brought the challenge. A socket
- * that closes in between ends in IDP_WIA_CONNECTION_LOST rather than an endless 401 loop.
- * The NTLM messages come from @ewsjs/ntlm-client (pure JS, its own MD4: Node 20's OpenSSL 3 has none).
+ * pools sockets behind axios, so this module speaks HTTP through its own agents limited to one socket, and
+ * checks that the Type 3 request really goes out on the socket that brought the challenge. A socket that
+ * closes in between ends in IDP_WIA_CONNECTION_LOST rather than an endless 401 loop. The NTLM messages come
+ * from @ewsjs/ntlm-client (pure JS, its own MD4: Node 20's OpenSSL 3 has none).
  *
  * Through a proxy, an https AD FS is reached in a CONNECT tunnel (src/http/proxy-agents.ts) kept alive
  * and limited to one, so the NTLM handshake stays on one connection end to end: the tunnel is a plain
  * TCP relay, the TLS session inside it is ours. A plain-http target through a forwarding proxy is
  * refused: such a proxy may send each request on another connection, which breaks NTLM.
+ *
+ * Neither the Authorization header (the NTLM answer, derived from the password hash; the Kerberos
+ * ticket) nor a cookie is ever logged.
  */
 import type { IncomingMessage } from 'node:http';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
@@ -27,38 +32,71 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { createType1Message, createType3Message, decodeType2Message } from '@ewsjs/ntlm-client';
 import { CookieJar } from 'tough-cookie';
-import { IdpError, UsageError } from '../../errors.js';
-import { mapNetworkError, REDIRECT_STATUSES } from '../../http/client.js';
-import { requestLine } from '../../http/request-line.js';
+import { AppError, IdpError, PromptError, UsageError } from '../../errors.js';
+import { type HttpClient, type HttpResponse, mapNetworkError, REDIRECT_STATUSES, type RequestOptions } from '../../http/client.js';
+import { DeadlineExceeded, hostOf } from '../../http/deadline.js';
 import { type ProxyChoice, type ProxyConfig, proxyFor } from '../../http/proxy.js';
+import { requestLine } from '../../http/request-line.js';
 import { assertAllowedUrl, displayUrl } from '../../http/url-policy.js';
 import type { Logger } from '../../log.js';
 import { trustedCas } from '../../net-errors.js';
-import { classify } from './classify.js';
+import { signIn, type SignInOptions, type SignInResult, type WindowsAuth } from './flow.js';
 import { explainKerberos, KerberosUnavailable, type NegotiateSession, servicePrincipal, type StartNegotiate, startNegotiate } from './negotiate.js';
 
 /** IE 11 on Windows 10: in AD FS's default WIASupportedUserAgents ("Windows NT 10.0; WOW64; Trident/7.0"). */
 export const WIA_USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko';
 const MAX_HOPS = 10;
 const MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** A KDC that takes longer than this is treated as unreachable (GSSAPI's own retries can take half a minute). */
+const KERBEROS_LIMIT_MS = 10_000;
+/** Handshakes in one sign-in: a second 401 after a successful one is AD FS asking again; a third is a loop. */
+const MAX_HANDSHAKES = 2;
 
-export interface WiaSignInOptions {
-  entryUrl: string;
+export type WiaMechanism = 'auto' | 'kerberos' | 'ntlm';
+
+export interface WiaTransportOptions {
   credentials: { username(): Promise<string>; password(): Promise<string> };
   log: Logger;
   caBundlePem?: string;
-  /** Deadline for the whole sign-in (default 120000). */
-  timeoutMs?: number;
   /** The proxies in force: https targets go through a CONNECT tunnel; a proxy for an http target is refused. */
   proxy?: ProxyConfig;
   /** auto (default): Kerberos when AD FS offers Negotiate and a ticket is there, else NTLM; or one of them only. */
   mechanism?: WiaMechanism;
   /** Starts the Kerberos exchange (default: the `kerberos` package); a port for tests. */
   negotiate?: StartNegotiate;
-  /** The run's cookie jar (the IdP session cache's); a fresh one when absent. */
+  /** The run's cookie jar (the IdP session cache's, shared with nothing else); a fresh one when absent. */
   jar?: CookieJar;
   /** The workstation name sent in the NTLM messages (default: none, as browsers on non-domain machines). */
   workstation?: string;
+  /** Told why Kerberos was not used just before NTLM asks for the user name or password (a terminal run). */
+  notice?: (line: string) => void;
+  /** Per request, connect to last byte (default 30 s); the sign-in's own deadline comes with each request. */
+  requestTimeoutMs?: number;
+}
+
+export interface WiaTransport {
+  /** The sign-in's HTTP: the WIA user agent, this module's sockets and jar; a 401 comes back as it is. */
+  readonly http: HttpClient;
+  /** For the sign-in flow: answers a 401 challenge. */
+  readonly windowsAuth: WindowsAuth;
+  /** What signed in: nothing yet, the IdP session's cookies (no challenge came), a Kerberos ticket or NTLM. */
+  readonly by: 'session' | 'kerberos' | 'ntlm';
+  close(): void;
+}
+
+/**
+ * The whole Windows sign-in: the sign-in flow over this transport. The flow's credentials and logger
+ * serve the transport too (NTLM's user name and password; the request lines).
+ */
+export async function signInWia(flow: Omit<SignInOptions, 'http' | 'windowsAuth'>, transport: Omit<WiaTransportOptions, 'credentials' | 'log'> = {}): Promise<SignInResult & { by: WiaTransport['by'] }> {
+  const wia = createWiaTransport({ ...transport, credentials: flow.credentials, log: flow.log });
+  try {
+    const signed = await signIn({ ...flow, http: wia.http, windowsAuth: wia.windowsAuth });
+    return { ...signed, by: wia.by };
+  } finally {
+    wia.close();
+  }
 }
 
 /** 'CORP\\alice' -> user alice in domain CORP; 'alice@corp.example' -> the UPN as user, no domain (NTLM accepts both). */
@@ -68,30 +106,28 @@ export function ntlmIdentity(name: string): { user: string; domain: string } {
   return { user: name, domain: '' };
 }
 
-export type WiaMechanism = 'auto' | 'kerberos' | 'ntlm';
-
-export interface WiaSignedIn {
-  samlResponse: string;
-  /** What signed in: the IdP session's cookies (nothing asked), a Kerberos ticket, or NTLM with the password. */
-  by: 'session' | 'kerberos' | 'ntlm';
-}
-
 interface Answer {
+  url: string;
   status: number;
   headers: IncomingMessage['headers'];
   body: string;
   socket: Socket;
 }
 
-export async function signInWia(opts: WiaSignInOptions): Promise<WiaSignedIn> {
-  refuseForwardingProxy(opts.entryUrl, opts.proxy);
+interface Send {
+  url: string;
+  reason: string;
+  method?: 'GET' | 'POST';
+  form?: string;
+  authorization?: string;
+  signal?: AbortSignal;
+}
+
+export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
   const mechanism = opts.mechanism ?? 'auto';
-  const limitMs = opts.timeoutMs ?? 120_000;
-  // Time spent typing the password is not counted (as in the forms sign-in): the deadline restarts after it.
-  let deadline = Date.now() + limitMs;
+  const ca = opts.caBundlePem ? trustedCas(opts.caBundlePem) : undefined;
   // One socket: the NTLM handshake needs the challenge and the answer on the same connection.
   const agentOptions = { keepAlive: true, maxSockets: 1 };
-  const ca = opts.caBundlePem ? trustedCas(opts.caBundlePem) : undefined;
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent({ ...agentOptions, ...(ca ? { ca } : {}) });
   // One tunnel agent per proxy, made on first use (the agents library loads only then).
@@ -107,36 +143,131 @@ export async function signInWia(opts: WiaSignInOptions): Promise<WiaSignedIn> {
     }
     return tunnel;
   };
-  // The run's cookie jar (the IdP session cache's, when on): AD FS's MSISAuth cookies carry the next
-  // sign-in without a new handshake, and go back to AD FS only, by the cookie rules of a browser.
+  // AD FS's MSISAuth cookies go back to AD FS only, by a browser's cookie rules; with the session cache,
+  // they carry the next sign-in without a new handshake.
   const jar = opts.jar ?? new CookieJar();
-  try {
-    const send = (url: string, reason: string, authorization?: string): Promise<Answer> =>
-      sendOnce({ url, reason, authorization, jar, agentFor, deadline, log: opts.log });
+  const send = (spec: Send): Promise<Answer> =>
+    sendOnce(spec, { jar, agentFor, log: opts.log, timeoutMs: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS });
+  // The raw answer behind each response the flow holds: its socket and its WWW-Authenticate headers.
+  const raw = new WeakMap<HttpResponse, Answer>();
+  const toResponse = (answer: Answer): HttpResponse => {
+    const response: HttpResponse = { url: answer.url, status: answer.status, headers: flatHeaders(answer.headers), body: answer.body };
+    raw.set(response, answer);
+    return response;
+  };
+  const follow = async (first: Send, answer?: Answer): Promise<Answer> => {
+    let current = answer ?? (await send(first));
+    let spec = first;
+    for (let hop = 0; hop < MAX_HOPS; hop++) {
+      const location = current.headers.location;
+      if (!REDIRECT_STATUSES.has(current.status) || location === undefined) return current;
+      // As browsers do: 307 and 308 repeat the method and body, the others become a GET.
+      const keep = current.status === 307 || current.status === 308;
+      spec = { url: new URL(location, current.url).toString(), reason: `redirect ${hop + 1} after: ${first.reason}`, ...(spec.signal ? { signal: spec.signal } : {}), ...(keep && spec.method === 'POST' ? { method: 'POST', form: spec.form ?? '' } : {}) };
+      current = await send(spec);
+    }
+    throw new IdpError('IDP_TOO_MANY_REDIRECTS', `The IdP redirected more than ${MAX_HOPS} times, last to ${displayUrl(current.url)}`, {
+      hint: 'A redirect loop usually means cookies are blocked or the IdP URL is wrong; check the URL, or run with --debug to see the hops.',
+    });
+  };
+  const requestSpec = (url: string, options: RequestOptions | undefined, reason: string): Send => ({
+    url,
+    reason: options?.reason ?? reason,
+    ...(options?.signal ? { signal: options.signal } : {}),
+  });
 
-    let url = opts.entryUrl;
-    const opened = await follow(send, url, 'open the sign-on page (Windows integrated)');
-    url = opened.url;
-    // A 200 with the SAMLResponse: the IdP session (MSISAuth cookies) signed in, no handshake needed.
-    if (opened.answer.status !== 401) return { samlResponse: samlOrNotOffered(opened.answer, url), by: 'session' };
-    const offered = challenges(opened.answer.headers);
-    if (offered.includes('negotiate') && mechanism !== 'ntlm') {
-      const kerberos = await signInKerberos(send, url, opts.negotiate ?? startNegotiate);
-      if ('samlResponse' in kerberos) return kerberos;
-      // Kerberos could not sign in: NTLM with the password, where AD FS offers it and the user allows it.
-      if (mechanism === 'kerberos' || !offered.includes('ntlm')) throw kerberos.error;
-      opts.log.debug(`Kerberos not used (${kerberos.error.message}); NTLM with the password instead`);
-    } else if (mechanism === 'kerberos') {
-      throw notOffered(url, 'answered 401 without offering Negotiate (Kerberos)');
+  let by: WiaTransport['by'] = 'session';
+  let handshakes = 0;
+  const http: HttpClient = {
+    get: async (url, options) => toResponse(await follow(requestSpec(url, options, 'GET'))),
+    postForm: async (url, fields, options) =>
+      toResponse(await follow({ ...requestSpec(url, options, 'POST'), method: 'POST', form: new URLSearchParams(fields).toString() })),
+  };
+
+  const windowsAuth: WindowsAuth = {
+    notOffered,
+    async answer(challenge, session) {
+      const answer = raw.get(challenge);
+      const url = challenge.url;
+      if (answer === undefined || answer.status !== 401) return challenge;
+      if (++handshakes > MAX_HANDSHAKES) {
+        throw new IdpError('IDP_WIA_BAD_CREDENTIALS', `AD FS at ${displayUrl(url)} asked for Windows sign-in again after it had accepted it.`, {
+          hint: 'AD FS may require Extended Protection (channel binding), which awsfed cannot send; use --auth forms, and tell the AD FS admins.',
+        });
+      }
+      const offered = challenges(answer.headers);
+      const signal = session.signal;
+      let kerberosProblem: IdpError | undefined;
+      if (offered.includes('negotiate') && mechanism !== 'ntlm') {
+        const kerberos = await answerKerberos(url, signal);
+        if ('answer' in kerberos) {
+          by = 'kerberos';
+          return toResponse(kerberos.answer);
+        }
+        // Kerberos could not sign in: NTLM with the password, where AD FS offers it and the user allows it.
+        if (mechanism === 'kerberos' || !offered.includes('ntlm')) throw kerberos.error;
+        kerberosProblem = kerberos.error;
+        opts.log.debug(`Kerberos not used (${kerberos.error.message}); NTLM with the password instead`);
+      } else if (mechanism === 'kerberos') {
+        throw notOffered(url, 'answered 401 without offering Negotiate (Kerberos)');
+      }
+      if (!offered.includes('ntlm')) {
+        throw notOffered(url, offered.includes('negotiate') ? 'offers only Negotiate (Kerberos), not NTLM, and --auth ntlm was asked for' : 'answered 401 without an NTLM challenge');
+      }
+      const after = await answerNtlm(url, signal, kerberosProblem, session.paused);
+      by = 'ntlm';
+      return toResponse(after);
+    },
+  };
+
+  /** Negotiate with a Kerberos ticket; gives the answer after it, or why Kerberos could not sign in. */
+  async function answerKerberos(url: string, signal: AbortSignal): Promise<{ answer: Answer } | { error: IdpError }> {
+    const host = new URL(url).hostname;
+    const spn = servicePrincipal(host);
+    const principal = spn.replace('@', '/'); // as the KDC and `klist` show it
+    let context: NegotiateSession;
+    try {
+      context = await withinLimit((opts.negotiate ?? startNegotiate)(host), signal);
+    } catch (cause) {
+      if (!(cause instanceof KerberosUnavailable)) throw cause;
+      const { sentence, hint } = explainKerberos(cause, spn);
+      return { error: new IdpError('IDP_WIA_KERBEROS_UNAVAILABLE', `AD FS at ${displayUrl(url)} offers Kerberos (Negotiate), but awsfed could not get a ticket for ${principal}: ${sentence}`, { hint, cause }) };
     }
-    if (!offered.includes('ntlm')) {
-      throw notOffered(url, offered.includes('negotiate') ? 'offers only Negotiate (Kerberos), not NTLM, and --auth ntlm was asked for' : 'answered 401 without an NTLM challenge');
+    // One request carries the SPNEGO token; AD FS answers with the MSISAuth cookies and a redirect.
+    const reply = await send({ url, reason: 'Negotiate (Kerberos)', authorization: `Negotiate ${context.token}`, signal });
+    if (reply.status === 401) {
+      return {
+        error: new IdpError('IDP_WIA_KERBEROS_REFUSED', `AD FS at ${displayUrl(url)} refused the Kerberos ticket for ${principal}.`, {
+          hint: 'Check with `klist` that the ticket is yours and for the domain AD FS belongs to, and that the clock is right; or use --auth ntlm or --auth forms.',
+        }),
+      };
     }
-    const username = await opts.credentials.username();
-    const password = await opts.credentials.password();
-    deadline = Date.now() + limitMs;
+    // With it (http.sys sends one when mutual authentication was asked, as here) the server's final token
+    // must prove it is the service; TLS and the signed assertion stand behind a server that sends none.
+    const mutual = schemeToken(reply.headers, 'Negotiate');
+    if (mutual === undefined) opts.log.debug('AD FS sent no final Kerberos token (no mutual authentication)');
+    else {
+      try {
+        await context.verify(mutual);
+      } catch (cause) {
+        throw new IdpError('IDP_WIA_KERBEROS_MUTUAL_FAILED', `The server at ${displayUrl(url)} accepted the Kerberos ticket but did not prove it is ${principal} (mutual authentication failed).`, {
+          hint: 'Something between you and AD FS is answering for it: check the IdP URL and the network; use --auth forms meanwhile.',
+          cause,
+        });
+      }
+    }
+    return { answer: await follow({ url, reason: 'after Kerberos', signal }, reply) };
+  }
+
+  /** The NTLM handshake on one connection, with the domain user and password; the answer after it. */
+  async function answerNtlm(url: string, signal: AbortSignal, kerberosProblem: IdpError | undefined, paused: <T>(work: () => Promise<T>) => Promise<T>): Promise<Answer> {
+    if (kerberosProblem && opts.notice) opts.notice(`Kerberos single sign-on not used (${kerberosProblem.message}); signing in with NTLM, your domain password.`);
+    // Time spent typing is not the IdP's (the sign-in's deadline stops meanwhile).
+    const ask = (what: () => Promise<string>): Promise<string> => paused(what).catch((error: unknown) => Promise.reject(withKerberosReason(error, kerberosProblem)));
+    const username = await ask(() => opts.credentials.username());
+    const password = await ask(() => opts.credentials.password());
     const { user, domain } = ntlmIdentity(username);
-    const type2Answer = await send(url, 'NTLM negotiate (type 1)', createType1Message(opts.workstation ?? '', domain));
+    const type2Answer = await send({ url, reason: 'NTLM negotiate (type 1)', authorization: createType1Message(opts.workstation ?? '', domain), signal });
     const type2Header = schemeToken(type2Answer.headers, 'NTLM');
     if (type2Answer.status !== 401 || type2Header === undefined) throw notOffered(url, `answered the NTLM negotiate with HTTP ${type2Answer.status} and no challenge`);
     const bound = type2Answer.socket;
@@ -148,20 +279,56 @@ export async function signInWia(opts: WiaSignInOptions): Promise<WiaSignedIn> {
       throw new IdpError('IDP_BAD_RESPONSE', `AD FS at ${displayUrl(url)} sent an NTLM challenge that is not valid.`, { hint: 'Run with --debug and report it; meanwhile use --auth forms.', cause });
     }
     const type3 = createType3Message(type2, user, password, opts.workstation ?? '', domain);
-    const final = await send(url, 'NTLM authenticate (type 3)', type3);
+    const final = await send({ url, reason: 'NTLM authenticate (type 3)', authorization: type3, signal });
     if (final.socket !== bound) throw connectionLost(url);
     if (final.status === 401) {
       throw new IdpError('IDP_WIA_BAD_CREDENTIALS', `AD FS refused the Windows integrated sign-in of ${username} (NTLM).`, {
-        hint: 'Check the user name (DOMAIN\\user or user@domain) and retype the password.',
+        hint: 'Check the user name (DOMAIN\\user or user@domain) and retype the password. If they are right, AD FS may require Extended Protection (channel binding), which awsfed cannot send: use --auth forms.',
       });
     }
-    const after = await follow(send, url, 'after NTLM', final);
-    return { samlResponse: samlOrNotOffered(after.answer, after.url), by: 'ntlm' };
-  } finally {
-    httpAgent.destroy();
-    httpsAgent.destroy();
-    for (const tunnel of tunnels.values()) void tunnel.then((agent) => agent.destroy(), () => undefined);
+    return follow({ url, reason: 'after NTLM', signal }, final);
   }
+
+  return {
+    http,
+    windowsAuth,
+    get by() {
+      return by;
+    },
+    close() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+      for (const tunnel of tunnels.values()) void tunnel.then((agent) => agent.destroy(), () => undefined);
+    },
+  };
+}
+
+/**
+ * GSSAPI cannot be interrupted, and its own retries against a KDC that never answers take half a minute:
+ * past KERBEROS_LIMIT_MS (or the sign-in's deadline) it counts as an unreachable KDC, so that NTLM, or the
+ * message, comes in time. The call itself finishes in the background.
+ */
+function withinLimit<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const late = (): void => reject(new KerberosUnavailable('kdc-unreachable', `no answer from the KDC within ${KERBEROS_LIMIT_MS / 1000} s`));
+    const timer = setTimeout(late, KERBEROS_LIMIT_MS);
+    timer.unref();
+    const onAbort = (): void => late();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
+}
+
+/** A prompt that cannot be shown (no terminal) after Kerberos failed: say why Kerberos did not do it. */
+function withKerberosReason(error: unknown, kerberosProblem: IdpError | undefined): unknown {
+  if (!kerberosProblem || !(error instanceof PromptError)) return error;
+  return new PromptError(error.code as ConstructorParameters<typeof PromptError>[0], `${error.message} (Windows sign-in needs it for NTLM because Kerberos could not be used: ${kerberosProblem.message})`, {
+    hint: `${kerberosProblem.hint ?? ''} Or give the password another way (--password-stdin, AWSFED_PASSWORD, a password command).`.trim(),
+    cause: error,
+  });
 }
 
 /** Going direct instead would bypass a proxy the network may require; saying so is clearer than a time-out. */
@@ -179,61 +346,6 @@ async function tunnelThrough(choice: ProxyChoice, ca: string[] | undefined): Pro
   const agent = tunnelAgent(choice, { keepAlive: true, ...(ca ? { ca } : {}) });
   agent.maxSockets = 1;
   return agent;
-}
-
-/**
- * Negotiate with a Kerberos ticket: one request carries the SPNEGO token; AD FS answers with the
- * MSISAuth cookies and a redirect, and (as IIS does when mutual authentication was asked) its own final
- * token, which must prove the service. Gives the sign-in, or why Kerberos could not do it.
- */
-async function signInKerberos(send: (url: string, reason: string, authorization?: string) => Promise<Answer>, url: string, negotiate: StartNegotiate): Promise<WiaSignedIn | { error: IdpError }> {
-  const host = new URL(url).hostname;
-  const spn = servicePrincipal(host);
-  const principal = spn.replace('@', '/'); // as the KDC and `klist` show it
-  let session: NegotiateSession;
-  try {
-    session = await negotiate(host);
-  } catch (cause) {
-    if (!(cause instanceof KerberosUnavailable)) throw cause;
-    const { sentence, hint } = explainKerberos(cause, spn);
-    return { error: new IdpError('IDP_WIA_KERBEROS_UNAVAILABLE', `AD FS at ${displayUrl(url)} offers Kerberos (Negotiate), but awsfed could not get a ticket for ${principal}: ${sentence}`, { hint, cause }) };
-  }
-  // Never logged: the token holds a service ticket and an authenticator.
-  const reply = await send(url, 'Negotiate (Kerberos)', `Negotiate ${session.token}`);
-  if (reply.status === 401) {
-    return {
-      error: new IdpError('IDP_WIA_KERBEROS_REFUSED', `AD FS at ${displayUrl(url)} refused the Kerberos ticket for ${principal}.`, {
-        hint: 'Check with `klist` that the ticket is yours and for the domain AD FS belongs to, and that the clock is right; or use --auth ntlm or --auth forms.',
-      }),
-    };
-  }
-  const mutual = schemeToken(reply.headers, 'Negotiate');
-  if (mutual !== undefined) {
-    try {
-      await session.verify(mutual);
-    } catch (cause) {
-      throw new IdpError('IDP_WIA_KERBEROS_MUTUAL_FAILED', `The server at ${displayUrl(url)} accepted the Kerberos ticket but did not prove it is ${principal} (mutual authentication failed).`, {
-        hint: 'Something between you and AD FS is answering for it: check the IdP URL and the network; use --auth forms meanwhile.',
-        cause,
-      });
-    }
-  }
-  const after = await follow(send, url, 'after Kerberos', reply);
-  return { samlResponse: samlOrNotOffered(after.answer, after.url), by: 'kerberos' };
-}
-
-async function follow(send: (url: string, reason: string) => Promise<Answer>, start: string, reason: string, first?: Answer): Promise<{ url: string; answer: Answer }> {
-  let url = start;
-  let answer = first ?? (await send(url, reason));
-  for (let hop = 0; hop < MAX_HOPS; hop++) {
-    const location = answer.headers.location;
-    if (!REDIRECT_STATUSES.has(answer.status) || location === undefined) return { url, answer };
-    url = new URL(location, url).toString();
-    answer = await send(url, `redirect ${hop + 1} after: ${reason}`);
-  }
-  throw new IdpError('IDP_TOO_MANY_REDIRECTS', `The IdP redirected more than ${MAX_HOPS} times, last to ${displayUrl(url)}`, {
-    hint: 'A redirect loop usually means cookies are blocked or the IdP URL is wrong; check the URL, or run with --debug to see the hops.',
-  });
 }
 
 function challenges(headers: IncomingMessage['headers']): string[] {
@@ -254,13 +366,12 @@ function schemeToken(headers: IncomingMessage['headers'], scheme: 'NTLM' | 'Nego
   return undefined;
 }
 
-function samlOrNotOffered(answer: Answer, url: string): string {
-  if (answer.status === 200) {
-    const page = classify(answer.body, url);
-    if (page.kind === 'saml-response' && page.samlResponse !== '') return page.samlResponse;
-    if (page.kind === 'login-form' || page.kind === 'password-page') throw notOffered(url, 'showed its forms sign-in page');
+function flatHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  throw notOffered(url, `answered HTTP ${answer.status} without a SAMLResponse`);
+  return out;
 }
 
 function notOffered(url: string, what: string): IdpError {
@@ -275,42 +386,63 @@ function connectionLost(url: string): IdpError {
   });
 }
 
-interface SendSpec {
-  url: string;
-  reason: string;
-  authorization: string | undefined;
+interface SendContext {
   jar: CookieJar;
   agentFor: (url: string) => HttpAgent | Promise<HttpAgent>;
-  deadline: number;
   log: Logger;
+  timeoutMs: number;
 }
 
-async function sendOnce(spec: SendSpec): Promise<Answer> {
+async function sendOnce(spec: Send, ctx: SendContext): Promise<Answer> {
   assertAllowedUrl(spec.url);
   const target = new URL(spec.url);
   const secure = target.protocol === 'https:';
+  const method = spec.method ?? 'GET';
   const headers: Record<string, string> = { 'User-Agent': WIA_USER_AGENT, Accept: 'text/html,*/*', Connection: 'keep-alive' };
-  // Never logged: the Authorization header carries the NTLM answer (derived from the password hash).
   if (spec.authorization !== undefined) headers.Authorization = spec.authorization;
-  const cookie = await spec.jar.getCookieString(spec.url);
+  const cookie = await ctx.jar.getCookieString(spec.url);
   if (cookie !== '') headers.Cookie = cookie;
-  const agent = await spec.agentFor(spec.url);
-  const left = spec.deadline - Date.now();
+  const body = method === 'POST' ? Buffer.from(spec.form ?? '', 'utf8') : undefined;
+  if (body) {
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    headers['Content-Length'] = String(body.length);
+  }
+  const agent = await ctx.agentFor(spec.url);
+  const line = (outcome: string): string => requestLine({ method, url: spec.url, reason: spec.reason }, outcome);
   return new Promise<Answer>((resolve, reject) => {
-    if (left <= 0) return reject(timeout(spec.url));
-    const req = (secure ? httpsRequest : httpRequest)(target, { method: 'GET', headers, agent });
+    const signal = spec.signal;
+    // The sign-in's deadline names the host it was waiting on; a plain abort is a cancellation.
+    const aborted = (): unknown => (signal?.reason instanceof DeadlineExceeded ? signal.reason.toError(hostOf(spec.url)) : (signal?.reason ?? new Error('aborted')));
+    if (signal?.aborted) return reject(aborted());
+    const req = (secure ? httpsRequest : httpRequest)(target, { method, headers, agent });
     let socket: Socket | undefined;
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const fail = (error: unknown): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      ctx.log.debug(line('failed'));
+      reject(error);
+    };
+    const onAbort = (): void => {
+      fail(aborted());
+      req.destroy();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     req.on('socket', (s: Socket) => (socket = s));
-    const timer = setTimeout(() => req.destroy(timeout(spec.url)), left);
+    timer = setTimeout(() => {
+      fail(timeout(spec.url, ctx.timeoutMs));
+      req.destroy();
+    }, ctx.timeoutMs);
     timer.unref();
     req.on('error', (cause) => {
-      clearTimeout(timer);
-      spec.log.debug(requestLine({ method: 'GET', url: spec.url, reason: spec.reason }, 'failed'));
-      if (cause instanceof IdpError) return reject(cause);
+      if (cause instanceof AppError) return fail(cause);
       // The Type 3 request on a socket the server closed after the challenge: ECONNRESET / socket hang up.
-      if (spec.authorization !== undefined && /^NTLM TlRMTVNTUAADAAAA/.test(spec.authorization)) return reject(connectionLost(spec.url));
+      if (spec.authorization !== undefined && /^NTLM TlRMTVNTUAADAAAA/.test(spec.authorization)) return fail(connectionLost(spec.url));
       // The shared client's reading of network errors: proxy refusals, TLS, DNS, resets, each with its hint.
-      reject(mapNetworkError(cause, spec.url));
+      fail(mapNetworkError(cause, spec.url));
     });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
@@ -319,9 +451,8 @@ async function sendOnce(spec: SendSpec): Promise<Answer> {
       // After the response has begun, a dropped connection (or the size cap's destroy) errors the
       // response, not the request: without these the promise never settled and the run ended silently.
       const broken = (cause: unknown): void => {
-        clearTimeout(timer);
-        if (cause instanceof IdpError) return reject(cause);
-        reject(new IdpError('IDP_UNREACHABLE', `${displayUrl(spec.url)} closed the connection in the middle of its answer.`, { hint: 'Check the network or VPN and try again.', cause }));
+        if (cause instanceof AppError) return fail(cause);
+        fail(new IdpError('IDP_UNREACHABLE', `${displayUrl(spec.url)} closed the connection in the middle of its answer.`, { hint: 'Check the network or VPN and try again.', cause }));
       };
       res.on('error', broken);
       res.on('close', () => {
@@ -332,27 +463,29 @@ async function sendOnce(spec: SendSpec): Promise<Answer> {
         if (size > MAX_BODY_BYTES) {
           broken(new IdpError('IDP_RESPONSE_TOO_LARGE', `The IdP sent more than ${MAX_BODY_BYTES} bytes from ${displayUrl(spec.url)}.`, { hint: 'Check the IdP URL.' }));
           req.destroy();
-        }
-        else chunks.push(chunk);
+        } else chunks.push(chunk);
       });
       res.on('end', () => {
         ended = true;
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
-        spec.log.debug(requestLine({ method: 'GET', url: spec.url, reason: spec.reason }, String(res.statusCode)));
+        signal?.removeEventListener('abort', onAbort);
+        ctx.log.debug(line(String(res.statusCode)));
         // A cookie the jar refuses (bad domain, bad syntax) is dropped, as a browser drops it.
-        const stored = (res.headers['set-cookie'] ?? []).map((c) => spec.jar.setCookie(c, spec.url, { ignoreError: true }));
+        const stored = (res.headers['set-cookie'] ?? []).map((c) => ctx.jar.setCookie(c, spec.url, { ignoreError: true }));
         void Promise.all(stored).then(
-          () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), socket: socket ?? res.socket }),
+          () => resolve({ url: spec.url, status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), socket: socket ?? res.socket }),
           reject,
         );
       });
     });
-    req.end();
+    req.end(body);
   });
 }
 
-function timeout(url: string): IdpError {
-  return new IdpError('IDP_TIMEOUT', `The IdP at ${displayUrl(url)} did not finish the Windows integrated sign-in in time.`, {
+function timeout(url: string, ms: number): IdpError {
+  return new IdpError('IDP_TIMEOUT', `The IdP at ${displayUrl(url)} did not answer within ${Math.round(ms / 1000)} s.`, {
     hint: 'Check the VPN or proxy and try again, or raise --timeout.',
   });
 }
