@@ -22,6 +22,8 @@ Examples:
                                                    # a script: the password, then the one-time code
   $ AWSFED_PASSWORD=... awsfed login --profile saml --no-prompt
   $ awsfed login --idp-url adfs.corp.example --username alice@corp.example
+  $ kinit alice@CORP.EXAMPLE && awsfed login --auth kerberos   # Windows sign-in with the ticket, no password
+  $ awsfed login --auth wia --username 'CORP\\alice'  # Kerberos if you hold a ticket, else NTLM
   $ awsfed login --chain                           # then refresh every destination chained from the gateway
   $ awsfed login --all-roles --account-aliases '111111111111=gateway 222222222222=prod'
                                                    # one profile per role: gateway-ADFS-Admins, prod-ADFS-Dev, ...
@@ -33,6 +35,7 @@ Examples:
   $ awsfed configure --idp-url adfs.corp.example --username alice@corp.example
   $ awsfed configure --profile saml-cn --region cn-north-1 --role '*Admin*'
   $ awsfed configure --password-command 'pass show corp/ad'
+  $ awsfed configure --idp-url adfs.corp.example --auth wia  # Windows sign-in: a Kerberos ticket, else NTLM
   $ awsfed configure --credential-process prod     # [profile prod-process]: credential_process for prod
   $ awsfed configure --credential-process saml --as saml-helper`;
 
@@ -173,6 +176,7 @@ Examples:
     .option('--mfa-method <name>', 'second factor to pick when the IdP offers several')
     .option('--mfa-timeout <time>', 'how long to wait for a push or call to be approved (default 2m)')
     .option('--mfa-command <cmd>', 'command that prints the MFA code on stdout')
+    .option('--auth <method>', 'sign-in method: forms (default), wia, kerberos or ntlm (see login --help)')
     .option('--credential-process <profile>', "write a profile whose credential_process runs `awsfed credential-process --profile PROFILE`")
     .option('--as <name>', 'with --credential-process: the profile to write (default PROFILE-process)')
     .option('--force', 'with --credential-process: replace a profile that holds keys, a role_arn or an IdP URL')

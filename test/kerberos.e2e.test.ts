@@ -113,6 +113,13 @@ describe('Windows integrated sign-in with a Kerberos ticket', () => {
     expect(run.stderr).toMatch(/hint: .*kinit/);
   });
 
+  it('--remember-password with a ticket: says the ticket signed in and how to keep a password for NTLM', async () => {
+    const run = await login(env, ['--auth', 'kerberos', '--remember-password', '--no-session'], { ...realm.env, KRB5CCNAME: ticket });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/the Kerberos ticket signed in, so no password was asked for/);
+    expect(run.stderr).not.toMatch(/--no-session` to type/);
+  });
+
   it('--auth kerberos without a ticket: IDP_WIA_KERBEROS_UNAVAILABLE, exit 3, the hint names kinit', async () => {
     const run = await login(env, ['--auth', 'kerberos'], { ...realm.env, KRB5CCNAME: `FILE:${join(realm.dir, 'none')}` });
     expect(run.code, run.stderr).toBe(3);
@@ -142,9 +149,14 @@ describe('Windows integrated sign-in with a Kerberos ticket', () => {
   it('credential_process signs in again with the ticket, nobody watching (no password source at all)', async () => {
     const home = await makeTempHome();
     homes.push(home);
-    const base = { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url, ...realm.env, KRB5CCNAME: ticket, AWSFED_AUTH: 'kerberos' };
-    const configured = await runCli(['configure', '--profile', 'corp', '--idp-url', env.adfs.entryUrl, '--role', '111111111111/ADFS-Admins', '--region', 'eu-west-1'], { env: base });
+    const base = { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url, ...realm.env, KRB5CCNAME: ticket };
+    // The method is the profile's (configure --auth), as a user sets it up once.
+    const configured = await runCli(['configure', '--profile', 'corp', '--idp-url', env.adfs.entryUrl, '--role', '111111111111/ADFS-Admins', '--region', 'eu-west-1', '--auth', 'Kerberos'], { env: base });
     expect(configured.code, configured.stderr).toBe(0);
+    expect(await home.read('config')).toMatch(/awsfed_auth = kerberos/);
+    const bad = await runCli(['configure', '--profile', 'corp', '--auth', 'negotiat'], { env: base });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--auth is "negotiat"; expected forms, wia, kerberos or ntlm/);
     const result = await runCli(['credential-process', '--profile', 'corp'], {
       env: base,
       timeoutMs: 60_000,
@@ -273,4 +285,29 @@ describe('Kerberos to an https AD FS through a CONNECT proxy', () => {
       await realm.close();
     }
   }, 60_000);
+});
+
+describe('credential_process under --auth wia without a ticket', () => {
+  it('needs a person: exit 7, one line that names both ways out (kinit, or awsfed login)', async () => {
+    const env = await startDemoEnvironment({ wia: { kerberos: {} } });
+    try {
+      const home = await makeTempHome();
+      homes.push(home);
+      const base = { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url, AWSFED_AUTH: 'wia' };
+      const configured = await runCli(['configure', '--profile', 'corp', '--idp-url', env.adfs.entryUrl, '--username', 'CORP\\alice', '--role', '111111111111/ADFS-Admins', '--region', 'eu-west-1'], { env: base });
+      expect(configured.code, configured.stderr).toBe(0);
+      const result = await runCli(['credential-process', '--profile', 'corp'], { env: base, timeoutMs: 60_000 });
+      expect(result.code, result.stderr).toBe(7);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/corp needs a Kerberos ticket \(there is none\): run `kinit`, or `awsfed login --profile corp`/);
+      // The same under --auth kerberos (no NTLM to fall back to).
+      const strict = await runCli(['credential-process', '--profile', 'corp'], { env: { ...base, AWSFED_AUTH: 'kerberos' }, timeoutMs: 60_000 });
+      expect(strict.code, strict.stderr).toBe(7);
+      expect(strict.stderr.trim().split('\n')).toHaveLength(1);
+      expect(strict.stderr).toMatch(/needs a Kerberos ticket/);
+    } finally {
+      await env.close();
+    }
+  });
 });

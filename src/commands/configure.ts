@@ -5,7 +5,7 @@
  */
 import type { Deps } from '../deps.js';
 import { configSectionName, resolveAwsPaths } from '../config/paths.js';
-import { DEFAULT_PROFILE, DEFAULT_REGION, SETTINGS, parseDuration, parseMfaTimeout, parseTimeout, resolveProfileName } from '../config/settings.js';
+import { DEFAULT_PROFILE, DEFAULT_REGION, SETTINGS, parseAuthMethod, parseDuration, parseMfaTimeout, parseTimeout, resolveProfileName } from '../config/settings.js';
 import type { SettingName } from '../config/settings.js';
 import { normalizeIdpUrl } from '../idp/entry-url.js';
 import { checkLoginTarget } from '../catalog/login-target.js';
@@ -17,7 +17,7 @@ export type ConfigureOptions = Partial<Record<ConfigurableSetting, string>> & { 
 /** Asked by the wizard, in this order. */
 export const CONFIGURABLE = ['idpUrl', 'username', 'role', 'duration', 'region', 'output', 'caBundle', 'relyingParty', 'passwordCommand'] as const;
 /** Stored when given as a flag, never asked: most people never need them. */
-const FLAG_ONLY = ['timeout', 'mfaTimeout', 'mfaMethod', 'mfaCommand'] as const;
+const FLAG_ONLY = ['timeout', 'mfaTimeout', 'mfaMethod', 'mfaCommand', 'auth'] as const;
 export type ConfigurableSetting = ((typeof CONFIGURABLE)[number] | (typeof FLAG_ONLY)[number]) & SettingName;
 
 export interface ConfigureResult {
@@ -103,6 +103,8 @@ function validate(name: ConfigurableSetting, value: string): string {
     case 'mfaTimeout':
       parseMfaTimeout(value);
       return value;
+    case 'auth':
+      return parseAuthMethod(value, SETTINGS.auth.flag);
     case 'output':
       return checkOutput(value, SETTINGS.output.flag);
     case 'region':

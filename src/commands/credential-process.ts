@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { type AwsPaths, configSectionName, resolveAwsPaths } from '../config/paths.js';
 import { type Flags, type Settings, UNATTENDED_PASSWORD_COMMAND_TIMEOUT_SECONDS, resolveSettings } from '../config/settings.js';
 import type { Deps } from '../deps.js';
-import { AppError, FileError, PromptError, SamlError, UsageError } from '../errors.js';
+import { AppError, FileError, isAppError, PromptError, SamlError, UsageError } from '../errors.js';
 import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
 import { sessionFileName, userCacheDir } from '../session/cache-dir.js';
 import type { AwsFilesSnapshot } from '../chain/credentials.js';
@@ -162,12 +162,27 @@ export async function lockProfile(profile: string, deps: Deps, waitMs: number, t
 /** The one-line failure of a sign-in that needed a person; undefined for every other error. */
 export function needsPersonError(error: unknown, profile: string, root: string): PromptError | undefined {
   if (!(error instanceof AppError)) return undefined;
+  const login = `awsfed login --profile ${root}`;
+  // Windows sign-in that wanted a Kerberos ticket: `kinit` (a person's password) makes it unattended again.
+  const kerberos = kerberosWanted(error);
+  if (kerberos) {
+    return new PromptError('INTERACTIVE_SIGN_IN_NEEDED', `${profile} needs a Kerberos ticket (${kerberos}): run \`kinit\`, or \`${login}\``, { hint: '', cause: error });
+  }
   const needsPerson = (error instanceof PromptError && error.code !== 'PROMPT_CANCELLED') || (error instanceof SamlError && NEEDS_A_PERSON.has(error.code));
   if (!needsPerson) return undefined;
-  const login = `awsfed login --profile ${root}`;
   // No hint: a credential_process caller shows our stderr as it is, and one line says it all.
   // What exactly was needed is the cause, printed under --debug.
   return new PromptError('INTERACTIVE_SIGN_IN_NEEDED', `${profile} needs an interactive sign-in: run \`${login}\``, { hint: '', cause: error });
+}
+
+/**
+ * The Kerberos reason when a Windows sign-in failed for want of a ticket: Kerberos alone (--auth kerberos)
+ * and no ticket or an expired one, or NTLM's prompt after Kerberos could not be used (wia).
+ */
+function kerberosWanted(error: AppError): string | undefined {
+  const kerberos = error.code === 'IDP_WIA_KERBEROS_UNAVAILABLE' ? error : error instanceof PromptError && isAppError(error.cause) && error.cause.code === 'IDP_WIA_KERBEROS_UNAVAILABLE' ? error.cause : undefined;
+  const reason = (kerberos?.cause as { reason?: string } | undefined)?.reason;
+  return reason === 'no-ticket' ? 'there is none' : reason === 'expired' ? 'it has expired' : undefined;
 }
 
 /**

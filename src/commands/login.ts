@@ -253,7 +253,7 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     // A password the user keeps elsewhere (stdin, variable, command) is stored only when asked in this run.
     const storable = origin === 'prompt' || (origin !== undefined && origin !== 'keychain' && settings.rememberPassword.source === 'flag');
     if (askedForPassword && storable && signedInAs !== undefined) await remembering.store(signedInAs, knownPassword!);
-    else if (!askedForPassword) remembering.notAsked();
+    else if (!askedForPassword) remembering.notAsked(byTicket ? 'kerberos' : 'session');
     if (session) await session.save(askedForPassword || byTicket, signedInAs);
     return { samlResponse, assertion, receivedAt: deps.clock() };
   };
@@ -323,11 +323,15 @@ function createPasswordMemory(ctx: LoginContext, host: string) {
       }
       deps.err(`The IdP refused the password remembered for ${account(user)}${removed ? '; removed it from the OS keychain' : ''}.`);
     },
-    /** The IdP session carried the sign-in: no password was asked for, so there was none to remember. */
-    notAsked(): void {
+    /** The IdP session (or a Kerberos ticket) carried the sign-in: no password was asked for, so there was none to remember. */
+    notAsked(by: 'session' | 'kerberos'): void {
       if (settings.rememberPassword.source !== 'flag' || warned) return;
       warned = true;
-      deps.err('--remember-password: the IdP session was still valid, so no password was asked for and none was stored; run `awsfed login --remember-password --no-session` to type and store it.');
+      deps.err(
+        by === 'kerberos'
+          ? '--remember-password: the Kerberos ticket signed in, so no password was asked for and none was stored; to keep one for NTLM, run `awsfed login --auth ntlm --remember-password`.'
+          : '--remember-password: the IdP session was still valid, so no password was asked for and none was stored; run `awsfed login --remember-password --no-session` to type and store it.',
+      );
     },
   };
   const notRemembered = (reason: string): void => {

@@ -413,9 +413,14 @@ const AUTH_METHODS: readonly AuthMethod[] = ['forms', 'wia', 'kerberos', 'ntlm']
 /** --auth / AWSFED_AUTH / awsfed_auth: checked before anything is asked or sent. */
 function resolveAuth(r: Resolved<string | undefined>, configFile: string | undefined): Resolved<AuthMethod> {
   if (r.value === undefined) return { value: 'forms', source: 'default' };
-  const value = r.value.trim().toLowerCase();
-  if ((AUTH_METHODS as readonly string[]).includes(value)) return { value: value as AuthMethod, source: r.source };
-  throw new UsageError('AUTH_METHOD_INVALID', `${settingWhere('auth', r.source, configFile)} is "${r.value}"; expected forms, wia, kerberos or ntlm.`, {
+  return { value: parseAuthMethod(r.value, settingWhere('auth', r.source, configFile)), source: r.source };
+}
+
+/** One sign-in method's name (any case); `where` names the setting in the message (`--auth`, a profile key). */
+export function parseAuthMethod(text: string, where: string): AuthMethod {
+  const value = text.trim().toLowerCase();
+  if ((AUTH_METHODS as readonly string[]).includes(value)) return value as AuthMethod;
+  throw new UsageError('AUTH_METHOD_INVALID', `${where} is "${text}"; expected forms, wia, kerberos or ntlm.`, {
     hint: 'Use --auth forms (the AD FS sign-in page), --auth wia (Windows integrated sign-in: Kerberos with a ticket, else NTLM with your domain password), or pin one: --auth kerberos, --auth ntlm.',
   });
 }

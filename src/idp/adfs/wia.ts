@@ -327,7 +327,8 @@ function withKerberosReason(error: unknown, kerberosProblem: IdpError | undefine
   if (!kerberosProblem || !(error instanceof PromptError)) return error;
   return new PromptError(error.code as ConstructorParameters<typeof PromptError>[0], `${error.message} (Windows sign-in needs it for NTLM because Kerberos could not be used: ${kerberosProblem.message})`, {
     hint: `${kerberosProblem.hint ?? ''} Or give the password another way (--password-stdin, AWSFED_PASSWORD, a password command).`.trim(),
-    cause: error,
+    // The Kerberos failure is the cause: credential_process reads its reason (`kinit` makes it unattended).
+    cause: kerberosProblem,
   });
 }
 
