@@ -68,7 +68,7 @@ describe('Windows integrated sign-in with a Kerberos ticket', () => {
   let ticket: string;
   beforeAll(async () => {
     kerberosModule();
-    realm = await startTestRealm({ users: [{ name: 'alice', password: USER_PASSWORD }, { name: 'mallory', password: USER_PASSWORD }], services: ['HTTP/127.0.0.1'] });
+    realm = await startTestRealm({ users: [{ name: 'alice', password: USER_PASSWORD }, { name: 'mallory', password: USER_PASSWORD }], services: ['HTTP/127.0.0.1', 'HTTP/localhost'] });
     restore = setProcessEnv(realm.acceptorEnv);
     env = await startDemoEnvironment({ wia: { domain: 'CORP', kerberos: {} } });
     ticket = realm.kinit('alice', USER_PASSWORD);
@@ -88,6 +88,17 @@ describe('Windows integrated sign-in with a Kerberos ticket', () => {
     expect(run.stderr).toMatch(/signed in at AD FS with the Kerberos ticket/);
     noTokens(run.stderr);
     expectNoSecrets(run, new Set([USER_PASSWORD]));
+  });
+
+  it('the service is the host of --idp-url as written: http://localhost:… asks for HTTP/localhost', async () => {
+    const byName = env.adfs.entryUrl.replace('127.0.0.1', 'localhost');
+    const home = await makeTempHome();
+    homes.push(home);
+    const result = await runCli(['login', '--idp-url', byName, '--no-prompt', '--role', '*ReadOnly', '--auth', 'kerberos'], {
+      env: { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url, ...realm.env, KRB5CCNAME: ticket },
+      timeoutMs: 60_000,
+    });
+    expect(result.code, result.stderr).toBe(0);
   });
 
   it('--auth wia prefers the ticket to NTLM (no password asked although NTLM is offered)', async () => {

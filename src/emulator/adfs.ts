@@ -100,7 +100,7 @@ export interface AdfsEmulatorOptions {
    * the connection closes after the challenge (a proxy without keep-alive). negotiateOnly: only
    * `WWW-Authenticate: Negotiate` is offered (Kerberos). kerberos: `Authorization: Negotiate` tokens
    * are checked for real with the `kerberos` package against the keytab of the process (KRB5_KTNAME)
-   * for `service` (default HTTP@<host of the request>), and the user is the ticket's principal without
+   * for `service` (default HTTP@<the Host the client asked for>), and the user is the ticket's principal without
    * its realm; `mutual: 'forged'` answers with a final token that proves nothing (a server that is not
    * AD FS). Without it every Negotiate token is refused (AD FS whose KDC does not know the ticket).
    */
@@ -194,6 +194,16 @@ function isWiaUserAgent(ua: string): boolean {
 }
 
 /** 'CORP\\alice' -> 'alice', 'alice@corp.example' -> 'alice', lower-cased. */
+/** The host name of a Host header (no port, no IPv6 brackets). */
+function hostnameOf(header: string | undefined): string | undefined {
+  if (header === undefined || header === '') return undefined;
+  try {
+    return new URL(`http://${header}`).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined;
+  }
+}
+
 function needsSecondFactor(user: AdfsUser): boolean {
   return (user.mfaMethods !== undefined && user.mfaMethods.length > 0) || user.mfaAdapter !== undefined;
 }
@@ -395,7 +405,8 @@ class AdfsEmulatorServer {
     if (!isWiaUserAgent(ua)) return { status: 302, location: `/adfs/ls/IdpInitiatedSignOn.aspx${url.search}` };
     const offer: Reply = { status: 401, body: '', authenticate: wia.negotiateOnly ? ['Negotiate'] : ['Negotiate', 'NTLM'] };
     const negotiate = /^Negotiate\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
-    if (negotiate !== undefined) return (await this.kerberos(negotiate, `/adfs/ls/IdpInitiatedSignOn.aspx${url.search}`)) ?? offer;
+    // The service is the host the client asked for (http.sys accepts a ticket for any SPN of its account).
+    if (negotiate !== undefined) return (await this.kerberos(negotiate, `/adfs/ls/IdpInitiatedSignOn.aspx${url.search}`, hostnameOf(req.headers.host) ?? url.hostname)) ?? offer;
     const token = /^NTLM\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
     if (token === undefined || wia.negotiateOnly) return offer;
     const type = ntlmMessageType(token);
@@ -434,7 +445,7 @@ class AdfsEmulatorServer {
   }
 
   /** A Negotiate token checked against the keytab: the redirect with the session and the final token, or undefined (refused). */
-  private async kerberos(token: string, location: string): Promise<Reply | undefined> {
+  private async kerberos(token: string, location: string, host: string): Promise<Reply | undefined> {
     const options = this.opts.wia?.kerberos;
     if (options === undefined) return undefined;
     const loaded = (await import('kerberos')) as unknown as { default?: typeof import('kerberos') } & typeof import('kerberos');
@@ -442,7 +453,7 @@ class AdfsEmulatorServer {
     let principal: string;
     let final: string;
     try {
-      const server = await kerberos.initializeServer(options.service ?? `HTTP@${new URL(this.origin).hostname}`);
+      const server = await kerberos.initializeServer(options.service ?? `HTTP@${host}`);
       final = (await server.step(token)) ?? '';
       principal = server.username ?? '';
     } catch {

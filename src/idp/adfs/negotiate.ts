@@ -62,12 +62,12 @@ export function explainKerberos(error: KerberosUnavailable, spn: string): { sent
     case 'no-module':
       return {
         sentence: `awsfed's Kerberos support (the optional \`kerberos\` package) is not installed or not built (${error.detail}).`,
-        hint: 'Reinstall awsfed allowing its build: `npm install -g awsfed --allow-scripts=kerberos` (on Linux it needs the GSSAPI headers: Debian and Ubuntu libkrb5-dev, Fedora krb5-devel); or use --auth ntlm or --auth forms.',
+        hint: 'Reinstall awsfed allowing its build: `npm install -g awsfed --allow-scripts=kerberos` (on Linux it needs the GSSAPI headers: Debian and Ubuntu libkrb5-dev, Fedora krb5-devel); or sign in with NTLM or the forms page (--auth ntlm or --auth forms; awsfed_auth in the profile).',
       };
     case 'no-ticket':
       return {
         sentence: 'There is no Kerberos ticket (klist shows none).',
-        hint: 'Get one with `kinit user@REALM` (on Windows: sign in to the domain), then try again; or use --auth ntlm (your domain password) or --auth forms.',
+        hint: 'Get one with `kinit user@REALM` (on Windows: sign in to the domain), then try again; or sign in with your domain password (--auth ntlm or --auth forms; awsfed_auth in the profile).',
       };
     case 'expired':
       return { sentence: 'The Kerberos ticket has expired.', hint: 'Run `kinit` again, then try again.' };
@@ -76,12 +76,12 @@ export function explainKerberos(error: KerberosUnavailable, spn: string): { sent
     case 'unknown-service':
       return {
         sentence: `The KDC knows no service ${principal} (${error.detail}).`,
-        hint: 'Use the AD FS host name its SPN is registered under (the federation service name) in --idp-url, not an alias or address; or use --auth ntlm or --auth forms.',
+        hint: 'Use the AD FS host name its SPN is registered under (the federation service name) in --idp-url, not an IP address; or sign in with NTLM or the forms page (--auth ntlm or --auth forms; awsfed_auth in the profile).',
       };
     case 'kdc-unreachable':
-      return { sentence: `No Kerberos KDC could be reached (${error.detail}).`, hint: 'Check the VPN, and the realm\'s KDCs in krb5.conf; or use --auth ntlm or --auth forms.' };
+      return { sentence: `No Kerberos KDC could be reached (${error.detail}).`, hint: 'Check the VPN, and the realm\'s KDCs in krb5.conf; or sign in with NTLM or the forms page (--auth ntlm or --auth forms; awsfed_auth in the profile).' };
     default:
-      return { sentence: `Kerberos failed: ${error.detail}.`, hint: 'Check `klist`; or use --auth ntlm or --auth forms.' };
+      return { sentence: `Kerberos failed: ${error.detail}.`, hint: 'Check `klist`; or sign in with NTLM or the forms page (--auth ntlm or --auth forms; awsfed_auth in the profile).' };
   }
 }
 

@@ -115,4 +115,19 @@ describe('signInWia when Kerberos cannot be used', () => {
       await env.close();
     }
   });
+  it('a KDC that never answers: after the Kerberos limit NTLM signs in (GSSAPI cannot be interrupted, it is not waited for)', async () => {
+    const { startDemoEnvironment, DEMO_USER } = await import('../../emulator/demo-environment.js');
+    const { silentLogger } = await import('../../log.js');
+    const { signInWia } = await import('./wia.js');
+    const env = await startDemoEnvironment({ wia: {} });
+    try {
+      const signed = await signInWia(
+        { entryUrl: env.adfs.entryUrl, credentials: { username: async () => 'CORP\\alice', password: async () => DEMO_USER.password }, log: silentLogger },
+        { negotiate: () => new Promise(() => {}), kerberosLimitMs: 200 },
+      );
+      expect(signed.by).toBe('ntlm');
+    } finally {
+      await env.close();
+    }
+  });
 });

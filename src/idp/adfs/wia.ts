@@ -73,6 +73,8 @@ export interface WiaTransportOptions {
   notice?: (line: string) => void;
   /** Per request, connect to last byte (default 30 s); the sign-in's own deadline comes with each request. */
   requestTimeoutMs?: number;
+  /** How long Kerberos may take to get a ticket (default 10 s). */
+  kerberosLimitMs?: number;
 }
 
 export interface WiaTransport {
@@ -227,7 +229,7 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
     const principal = spn.replace('@', '/'); // as the KDC and `klist` show it
     let context: NegotiateSession;
     try {
-      context = await withinLimit((opts.negotiate ?? startNegotiate)(host), signal);
+      context = await withinLimit((opts.negotiate ?? startNegotiate)(host), signal, opts.kerberosLimitMs ?? KERBEROS_LIMIT_MS);
     } catch (cause) {
       if (!(cause instanceof KerberosUnavailable)) throw cause;
       const { sentence, hint } = explainKerberos(cause, spn);
@@ -308,10 +310,10 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
  * past KERBEROS_LIMIT_MS (or the sign-in's deadline) it counts as an unreachable KDC, so that NTLM, or the
  * message, comes in time. The call itself finishes in the background.
  */
-function withinLimit<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+function withinLimit<T>(work: Promise<T>, signal: AbortSignal, limitMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const late = (): void => reject(new KerberosUnavailable('kdc-unreachable', `no answer from the KDC within ${KERBEROS_LIMIT_MS / 1000} s`));
-    const timer = setTimeout(late, KERBEROS_LIMIT_MS);
+    const late = (): void => reject(new KerberosUnavailable('kdc-unreachable', `no answer from the KDC within ${limitMs / 1000} s`));
+    const timer = setTimeout(late, limitMs);
     timer.unref();
     const onAbort = (): void => late();
     signal.addEventListener('abort', onAbort, { once: true });
