@@ -108,6 +108,12 @@ export function ntlmIdentity(name: string): { user: string; domain: string } {
   return { user: name, domain: '' };
 }
 
+/** Why Kerberos did not sign in: the error to throw, and its reason in a sentence for the notice. */
+interface KerberosProblem {
+  error: IdpError;
+  why: string;
+}
+
 interface Answer {
   url: string;
   status: number;
@@ -199,7 +205,7 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
       }
       const offered = challenges(answer.headers);
       const signal = session.signal;
-      let kerberosProblem: IdpError | undefined;
+      let kerberosProblem: KerberosProblem | undefined;
       if (offered.includes('negotiate') && mechanism !== 'ntlm') {
         const kerberos = await answerKerberos(url, signal);
         if ('answer' in kerberos) {
@@ -208,7 +214,7 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
         }
         // Kerberos could not sign in: NTLM with the password, where AD FS offers it and the user allows it.
         if (mechanism === 'kerberos' || !offered.includes('ntlm')) throw kerberos.error;
-        kerberosProblem = kerberos.error;
+        kerberosProblem = kerberos;
         opts.log.debug(`Kerberos not used (${kerberos.error.message}); NTLM with the password instead`);
       } else if (mechanism === 'kerberos') {
         throw notOffered(url, 'answered 401 without offering Negotiate (Kerberos)');
@@ -223,7 +229,7 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
   };
 
   /** Negotiate with a Kerberos ticket; gives the answer after it, or why Kerberos could not sign in. */
-  async function answerKerberos(url: string, signal: AbortSignal): Promise<{ answer: Answer } | { error: IdpError }> {
+  async function answerKerberos(url: string, signal: AbortSignal): Promise<{ answer: Answer } | KerberosProblem> {
     const host = new URL(url).hostname;
     const spn = servicePrincipal(host);
     const principal = spn.replace('@', '/'); // as the KDC and `klist` show it
@@ -233,12 +239,13 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
     } catch (cause) {
       if (!(cause instanceof KerberosUnavailable)) throw cause;
       const { sentence, hint } = explainKerberos(cause, spn);
-      return { error: new IdpError('IDP_WIA_KERBEROS_UNAVAILABLE', `AD FS at ${displayUrl(url)} offers Kerberos (Negotiate), but awsfed could not get a ticket for ${principal}: ${sentence}`, { hint, cause }) };
+      return { why: sentence, error: new IdpError('IDP_WIA_KERBEROS_UNAVAILABLE', `AD FS at ${displayUrl(url)} offers Kerberos (Negotiate), but awsfed could not get a ticket for ${principal}: ${sentence}`, { hint, cause }) };
     }
     // One request carries the SPNEGO token; AD FS answers with the MSISAuth cookies and a redirect.
     const reply = await send({ url, reason: 'Negotiate (Kerberos)', authorization: `Negotiate ${context.token}`, signal });
     if (reply.status === 401) {
       return {
+        why: `AD FS refused the Kerberos ticket for ${principal}.`,
         error: new IdpError('IDP_WIA_KERBEROS_REFUSED', `AD FS at ${displayUrl(url)} refused the Kerberos ticket for ${principal}.`, {
           hint: 'Check with `klist` that the ticket is yours and for the domain AD FS belongs to, and that the clock is right; or use --auth ntlm or --auth forms.',
         }),
@@ -262,8 +269,8 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
   }
 
   /** The NTLM handshake on one connection, with the domain user and password; the answer after it. */
-  async function answerNtlm(url: string, signal: AbortSignal, kerberosProblem: IdpError | undefined, paused: <T>(work: () => Promise<T>) => Promise<T>): Promise<Answer> {
-    if (kerberosProblem && opts.notice) opts.notice(`Kerberos single sign-on not used (${kerberosProblem.message}); signing in with NTLM, your domain password.`);
+  async function answerNtlm(url: string, signal: AbortSignal, kerberosProblem: KerberosProblem | undefined, paused: <T>(work: () => Promise<T>) => Promise<T>): Promise<Answer> {
+    if (kerberosProblem && opts.notice) opts.notice(`Kerberos single sign-on not used: ${kerberosProblem.why} Signing in with NTLM (your domain password).`);
     // Time spent typing is not the IdP's (the sign-in's deadline stops meanwhile).
     const ask = (what: () => Promise<string>): Promise<string> => paused(what).catch((error: unknown) => Promise.reject(withKerberosReason(error, kerberosProblem)));
     const username = await ask(() => opts.credentials.username());
@@ -325,12 +332,12 @@ function withinLimit<T>(work: Promise<T>, signal: AbortSignal, limitMs: number):
 }
 
 /** A prompt that cannot be shown (no terminal) after Kerberos failed: say why Kerberos did not do it. */
-function withKerberosReason(error: unknown, kerberosProblem: IdpError | undefined): unknown {
+function withKerberosReason(error: unknown, kerberosProblem: KerberosProblem | undefined): unknown {
   if (!kerberosProblem || !(error instanceof PromptError)) return error;
-  return new PromptError(error.code as ConstructorParameters<typeof PromptError>[0], `${error.message} (Windows sign-in needs it for NTLM because Kerberos could not be used: ${kerberosProblem.message})`, {
-    hint: `${kerberosProblem.hint ?? ''} Or give the password another way (--password-stdin, AWSFED_PASSWORD, a password command).`.trim(),
+  return new PromptError(error.code as ConstructorParameters<typeof PromptError>[0], `${error.message} (Windows sign-in needs it for NTLM because Kerberos could not be used: ${kerberosProblem.why})`, {
+    hint: `${kerberosProblem.error.hint ?? ''} Or give the password another way (--password-stdin, AWSFED_PASSWORD, a password command).`.trim(),
     // The Kerberos failure is the cause: credential_process reads its reason (`kinit` makes it unattended).
-    cause: kerberosProblem,
+    cause: kerberosProblem.error,
   });
 }
 
