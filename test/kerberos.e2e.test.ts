@@ -6,6 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER, startDemoEnvironment } from '../src/emulator/demo-environment.js';
@@ -130,6 +131,31 @@ describe('Windows integrated sign-in with a Kerberos ticket', () => {
     expect(run.stderr).toMatch(/the Kerberos ticket signed in, so no password was asked for/);
     expect(run.stderr).not.toMatch(/--no-session` to type/);
   });
+
+  it('a KDC that accepts and never answers: after the Kerberos limit (10 s) NTLM signs in, with the reason in --debug', async () => {
+    // A TGT from the realm, then a krb5.conf whose KDC is a black hole: the service ticket never comes.
+    const tgt = realm.kinit('alice', USER_PASSWORD);
+    const hole = createServer((socket) => socket.on('data', () => undefined));
+    await new Promise<void>((done) => hole.listen(0, '127.0.0.1', done));
+    const holeConf = join(realm.dir, 'krb5-black-hole.conf');
+    const conf = await readFile(realm.env.KRB5_CONFIG!, 'utf8');
+    await writeFile(holeConf, conf.replace(/kdc = 127\.0\.0\.1:\d+/, `kdc = 127.0.0.1:${(hole.address() as AddressInfo).port}`));
+    try {
+      const home = await makeTempHome();
+      homes.push(home);
+      // GSSAPI's own retries against it take about 25 s, and Node's exit waits for that call (see withinLimit).
+      const result = await runCli(['login', '--idp-url', env.adfs.entryUrl, '--no-prompt', '--role', '*ReadOnly', '--auth', 'wia', '--username', 'CORP\\alice', '--password-stdin', '--debug'], {
+        env: { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url, KRB5_CONFIG: holeConf, KRB5CCNAME: tgt },
+        input: DEMO_USER.password,
+        timeoutMs: 45_000,
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/Kerberos not used \(.*no answer from the KDC within 10 s/);
+      expect(result.stderr).toMatch(/NTLM authenticate \(type 3\)/);
+    } finally {
+      hole.close();
+    }
+  }, 60_000);
 
   it('--auth kerberos without a ticket: IDP_WIA_KERBEROS_UNAVAILABLE, exit 3, the hint names kinit', async () => {
     const run = await login(env, ['--auth', 'kerberos'], { ...realm.env, KRB5CCNAME: `FILE:${join(realm.dir, 'none')}` });
@@ -316,7 +342,8 @@ describe('credential_process under --auth wia without a ticket', () => {
       const strict = await runCli(['credential-process', '--profile', 'corp'], { env: { ...base, AWSFED_AUTH: 'kerberos' }, timeoutMs: 60_000 });
       expect(strict.code, strict.stderr).toBe(7);
       expect(strict.stderr.trim().split('\n')).toHaveLength(1);
-      expect(strict.stderr).toMatch(/needs a Kerberos ticket/);
+      // A plain login would fail the same way under kerberos: the way in without a ticket is NTLM.
+      expect(strict.stderr).toMatch(/needs a Kerberos ticket \(there is none\): run `kinit`, or `awsfed login --profile corp --auth ntlm`/);
     } finally {
       await env.close();
     }

@@ -236,6 +236,25 @@ describe('--auth wia and proxies', () => {
       }
     });
 
+    it('a proxy that never answers CONNECT: the sign-in deadline ends it, the connection to the proxy is closed and the process exits', async () => {
+      const proxy = await startTestProxy({ silent: true });
+      try {
+        const home = await makeTempHome();
+        homes.push(home);
+        // A process kept alive by its socket to the proxy would outlive runCli's limit of 15 s (the stalled
+        // proxy itself gives up only after 45 s).
+        const result = await runCli(['login', '--idp-url', env.adfs.entryUrl, '--no-prompt', '--auth', 'wia', '--role', '*ReadOnly', '--password-stdin', '--username', 'CORP\\alice', '--ca-bundle', caFile, '--timeout', '2s'], {
+          env: { ...home.env, AWS_ENDPOINT_URL_STS: env.sts.url, HTTPS_PROXY: proxy.url },
+          input: PASSWORD,
+          timeoutMs: 15_000,
+        });
+        expect(result.code, result.stderr).toBe(3);
+        expect(result.stderr).toMatch(/did not finish within 2 s/);
+      } finally {
+        await proxy.close();
+      }
+    });
+
     it('a proxy that refuses the IdP host: PROXY_REFUSED, naming the proxy', async () => {
       const proxy = await startTestProxy({ refuse: () => true });
       try {

@@ -166,7 +166,9 @@ export function needsPersonError(error: unknown, profile: string, root: string):
   // Windows sign-in that wanted a Kerberos ticket: `kinit` (a person's password) makes it unattended again.
   const kerberos = kerberosWanted(error);
   if (kerberos) {
-    return new PromptError('INTERACTIVE_SIGN_IN_NEEDED', `${profile} needs a Kerberos ticket (${kerberos}): run \`kinit\`, or \`${login}\``, { hint: '', cause: error });
+    // Under --auth kerberos a plain login would fail the same way: the other way in is NTLM's password.
+    const instead = kerberos.alone ? `${login} --auth ntlm` : login;
+    return new PromptError('INTERACTIVE_SIGN_IN_NEEDED', `${profile} needs a Kerberos ticket (${kerberos.why}): run \`kinit\`, or \`${instead}\``, { hint: '', cause: error });
   }
   const needsPerson = (error instanceof PromptError && error.code !== 'PROMPT_CANCELLED') || (error instanceof SamlError && NEEDS_A_PERSON.has(error.code));
   if (!needsPerson) return undefined;
@@ -179,10 +181,13 @@ export function needsPersonError(error: unknown, profile: string, root: string):
  * The Kerberos reason when a Windows sign-in failed for want of a ticket: Kerberos alone (--auth kerberos)
  * and no ticket or an expired one, or NTLM's prompt after Kerberos could not be used (wia).
  */
-function kerberosWanted(error: AppError): string | undefined {
-  const kerberos = error.code === 'IDP_WIA_KERBEROS_UNAVAILABLE' ? error : error instanceof PromptError && isAppError(error.cause) && error.cause.code === 'IDP_WIA_KERBEROS_UNAVAILABLE' ? error.cause : undefined;
+function kerberosWanted(error: AppError): { why: string; alone: boolean } | undefined {
+  // Thrown itself: Kerberos was the only way (--auth kerberos, or AD FS offered nothing else).
+  const alone = error.code === 'IDP_WIA_KERBEROS_UNAVAILABLE';
+  const kerberos = alone ? error : error instanceof PromptError && isAppError(error.cause) && error.cause.code === 'IDP_WIA_KERBEROS_UNAVAILABLE' ? error.cause : undefined;
   const reason = (kerberos?.cause as { reason?: string } | undefined)?.reason;
-  return reason === 'no-ticket' ? 'there is none' : reason === 'expired' ? 'it has expired' : undefined;
+  const why = reason === 'no-ticket' ? 'there is none' : reason === 'expired' ? 'it has expired' : undefined;
+  return why === undefined ? undefined : { why, alone };
 }
 
 /**

@@ -103,7 +103,6 @@ async function kerberosFindingsFor(options: DoctorOptions, system: DoctorSystem,
     auth,
     idpUrl,
     offline: Boolean(options.offline),
-    timeoutMs: options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
     ...(system.negotiate ? { start: system.negotiate } : {}),
   });
 }

@@ -254,7 +254,9 @@ export async function createAssertionSource(ctx: LoginContext): Promise<Assertio
     const storable = origin === 'prompt' || (origin !== undefined && origin !== 'keychain' && settings.rememberPassword.source === 'flag');
     if (askedForPassword && storable && signedInAs !== undefined) await remembering.store(signedInAs, knownPassword!);
     else if (!askedForPassword) remembering.notAsked(byTicket ? 'kerberos' : 'session');
-    if (session) await session.save(askedForPassword || byTicket, signedInAs);
+    // After a Kerberos sign-in the session is the ticket's principal's, whom awsfed cannot name: unowned
+    // rather than credited to a configured user name that may be someone else's.
+    if (session) await session.save(askedForPassword || byTicket, byTicket ? undefined : signedInAs);
     return { samlResponse, assertion, receivedAt: deps.clock() };
   };
   return {

@@ -193,7 +193,6 @@ function isWiaUserAgent(ua: string): boolean {
   return /MSIE \d|Trident\/7\.0|MSIPC|Windows Rights Management Client/.test(ua);
 }
 
-/** 'CORP\\alice' -> 'alice', 'alice@corp.example' -> 'alice', lower-cased. */
 /** The host name of a Host header (no port, no IPv6 brackets). */
 function hostnameOf(header: string | undefined): string | undefined {
   if (header === undefined || header === '') return undefined;
@@ -208,6 +207,7 @@ function needsSecondFactor(user: AdfsUser): boolean {
   return (user.mfaMethods !== undefined && user.mfaMethods.length > 0) || user.mfaAdapter !== undefined;
 }
 
+/** 'CORP\\alice' -> 'alice', 'alice@corp.example' -> 'alice', lower-cased. */
 function accountKey(name: string): string {
   let n = name.trim();
   const slash = n.lastIndexOf('\\');

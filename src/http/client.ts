@@ -74,7 +74,7 @@ export interface HttpClientOptions {
  * AD FS decides between forms sign-in and Windows integrated auth from the User-Agent (WIASupportedUserAgents);
  * a desktop browser string gets the forms page, like saml2aws and aws-adfs do.
  */
-const DEFAULT_USER_AGENT =
+export const BROWSER_USER_AGENT =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -129,7 +129,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     // axios' own proxy support sends https requests to the proxy without CONNECT; never use it implicitly.
     proxy: false,
     headers: {
-      'User-Agent': opts.userAgent ?? DEFAULT_USER_AGENT,
+      'User-Agent': opts.userAgent ?? BROWSER_USER_AGENT,
       Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
       'Accept-Language': 'en-US,en;q=0.9',
     },

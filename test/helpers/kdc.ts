@@ -37,6 +37,10 @@ function tool(name: string): string {
   try {
     return requireTool(name);
   } catch {
+    for (const dir of ['/usr/sbin', '/sbin']) {
+      const r = spawnSync('sh', ['-c', `command -v ${name}`], { env: { ...process.env, PATH: dir }, encoding: 'utf8' });
+      if (r.status === 0) return r.stdout.trim();
+    }
     throw new Error(`This test needs ${TOOLS[name] ?? name}, which is not on PATH (also looked in /usr/sbin). Install it (see README, "Tests").`);
   }
 }
@@ -76,7 +80,6 @@ async function waitForPort(port: number, kdc: ChildProcess, limitMs: number): Pr
  * keys go into one keytab.
  */
 export async function startTestRealm(opts: { realm?: string; users: Array<{ name: string; password: string }>; services: string[] }): Promise<TestRealm> {
-  process.env.PATH = withSbin(process.env).PATH;
   for (const name of Object.keys(TOOLS)) tool(name);
   const realm = opts.realm ?? 'AWSFED.TEST';
   const dir = await mkdtemp(join(tmpdir(), 'awsfed-kdc-'));
@@ -121,6 +124,23 @@ export async function startTestRealm(opts: { realm?: string; users: Array<{ name
   kdc = FILE:${join(dir, 'kdc.log')}
 `,
   );
+  try {
+    return await startIn(dir, port, realm, opts, keytab, krb5Conf, kdcConf);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function startIn(
+  dir: string,
+  port: number,
+  realm: string,
+  opts: { users: Array<{ name: string; password: string }>; services: string[] },
+  keytab: string,
+  krb5Conf: string,
+  kdcConf: string,
+): Promise<TestRealm> {
   await writeFile(join(dir, 'kadm5.acl'), '');
   const env: Record<string, string> = { KRB5_CONFIG: krb5Conf, KRB5_KDC_PROFILE: kdcConf };
   const run = (command: string, args: string[], input?: string): void => {
@@ -138,7 +158,6 @@ export async function startTestRealm(opts: { realm?: string; users: Array<{ name
     await waitForPort(port, kdc, 15_000);
   } catch (error) {
     kdc.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
     throw error;
   }
   let caches = 0;

@@ -45,3 +45,30 @@ describe('servicePrincipal', () => {
     expect(servicePrincipal('sts.corp.example', 'win32')).toBe('HTTP/sts.corp.example');
   });
 });
+
+describe('withinLimit', () => {
+  it('a call past the limit is a KDC that did not answer; its late failure is no unhandled rejection', async () => {
+    const { withinLimit } = await import('./negotiate.js');
+    let fail: (e: Error) => void = () => {};
+    const work = new Promise<string>((_resolve, reject) => (fail = reject));
+    await expect(withinLimit(work, 20)).rejects.toMatchObject({ reason: 'kdc-unreachable' });
+    fail(new Error('Cannot contact any KDC'));
+    await expect(work).rejects.toThrow();
+  });
+  it("an aborted signal ends it with the signal's reason at once, not after the limit", async () => {
+    const { withinLimit } = await import('./negotiate.js');
+    const controller = new AbortController();
+    const reason = new Error('deadline');
+    controller.abort(reason);
+    let finish: () => void = () => {};
+    const work = new Promise<void>((resolve) => (finish = resolve));
+    await expect(withinLimit(work, 60_000, controller.signal)).rejects.toBe(reason);
+    // Returned after all: nothing of this test lingers for the others.
+    finish();
+    await work;
+  });
+  it('a call within the limit gives its value', async () => {
+    const { withinLimit } = await import('./negotiate.js');
+    await expect(withinLimit(Promise.resolve(7), 1000)).resolves.toBe(7);
+  });
+});

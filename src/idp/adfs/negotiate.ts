@@ -12,6 +12,9 @@
  */
 import type { KerberosClient } from 'kerberos';
 
+/** A KDC that takes longer than this is treated as unreachable (GSSAPI's own retries can take half a minute). */
+export const KERBEROS_LIMIT_MS = 10_000;
+
 /** Why Kerberos could not be used; each has its own sentence and hint. */
 export type KerberosReason = 'no-module' | 'no-ticket' | 'expired' | 'unknown-service' | 'kdc-unreachable' | 'clock-skew' | 'failed';
 
@@ -120,3 +123,47 @@ export const startNegotiate: StartNegotiate = async (host) => {
     },
   };
 };
+
+/**
+ * GSSAPI cannot be interrupted: past `limitMs` a call counts as a KDC that did not answer, and when
+ * `signal` aborts (the sign-in's deadline) it ends with the signal's reason, so that NTLM, or the
+ * message, comes in time. The call itself goes on in libuv's thread pool, and Node's exit waits for it
+ * (uv_library_shutdown joins the pool: process.exit() cannot cut it short), so against a KDC that
+ * accepts connections and never answers the process ends when MIT's own retries do (about 25 s).
+ */
+export function withinLimit<T>(work: Promise<T>, limitMs: number, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const giveUp = (reason: unknown): void => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      void work.catch(() => undefined); // its late failure is nobody's error
+      reject(reason);
+    };
+    const late = (): void => giveUp(new KerberosUnavailable('kdc-unreachable', `no answer from the KDC within ${limitMs / 1000} s`));
+    const onAbort = (): void => giveUp(signal?.reason);
+    const timer = setTimeout(late, limitMs);
+    timer.unref();
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        reject(error);
+      },
+    );
+  });
+}

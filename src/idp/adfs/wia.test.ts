@@ -131,3 +131,51 @@ describe('signInWia when Kerberos cannot be used', () => {
     }
   });
 });
+
+describe('the WIA transport', () => {
+  it("a request's own limit wins over the transport's (an MFA Server post waits for the phone)", async () => {
+    const { createServer } = await import('node:http');
+    const { silentLogger } = await import('../../log.js');
+    const { createWiaTransport } = await import('./wia.js');
+    const server = createServer((_req, res) => {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>answered</html>'), 300);
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const wia = createWiaTransport({ credentials: { username: async () => 'u', password: async () => 'p' }, log: silentLogger, requestTimeoutMs: 100 });
+    try {
+      const { port } = server.address() as { port: number };
+      const url = `http://127.0.0.1:${port}/adfs/ls/`;
+      await expect(wia.http.postForm(url, [['AuthMethod', 'AzureMfaServerAuthentication']])).rejects.toMatchObject({ code: 'IDP_TIMEOUT' });
+      const answered = await wia.http.postForm(url, [['AuthMethod', 'AzureMfaServerAuthentication']], { timeoutMs: 5000 });
+      expect(answered.body).toContain('answered');
+    } finally {
+      wia.close();
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+    }
+  });
+
+  it('the WIA user agent goes to the AD FS host only; another host (Duo, say) gets a current browser\'s', async () => {
+    const { createServer } = await import('node:http');
+    const { silentLogger } = await import('../../log.js');
+    const { createWiaTransport, WIA_USER_AGENT } = await import('./wia.js');
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.headers.host} ${req.headers['user-agent']}`);
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>');
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const wia = createWiaTransport({ credentials: { username: async () => 'u', password: async () => 'p' }, log: silentLogger });
+    try {
+      const { port } = server.address() as { port: number };
+      await wia.http.get(`http://127.0.0.1:${port}/adfs/ls/IdpInitiatedSignOn.aspx`);
+      await wia.http.get(`http://localhost:${port}/frame/web/v1/auth`);
+      expect(seen[0]).toBe(`127.0.0.1:${port} ${WIA_USER_AGENT}`);
+      expect(seen[1]).toMatch(/^localhost:\d+ Mozilla\/5\.0 .*Chrome\//);
+    } finally {
+      wia.close();
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+    }
+  });
+});

@@ -33,23 +33,21 @@ import type { Socket } from 'node:net';
 import { createType1Message, createType3Message, decodeType2Message } from '@ewsjs/ntlm-client';
 import { CookieJar } from 'tough-cookie';
 import { AppError, IdpError, PromptError, UsageError } from '../../errors.js';
-import { type HttpClient, type HttpResponse, mapNetworkError, REDIRECT_STATUSES, type RequestOptions } from '../../http/client.js';
+import { BROWSER_USER_AGENT, type HttpClient, type HttpResponse, mapNetworkError, REDIRECT_STATUSES, type RequestOptions } from '../../http/client.js';
 import { DeadlineExceeded, hostOf } from '../../http/deadline.js';
-import { type ProxyChoice, type ProxyConfig, proxyFor } from '../../http/proxy.js';
+import { PROXY_CONNECT_SIGNAL, type ProxyChoice, type ProxyConfig, proxyFor } from '../../http/proxy.js';
 import { requestLine } from '../../http/request-line.js';
 import { assertAllowedUrl, displayUrl } from '../../http/url-policy.js';
 import type { Logger } from '../../log.js';
 import { trustedCas } from '../../net-errors.js';
 import { signIn, type SignInOptions, type SignInResult, type WindowsAuth } from './flow.js';
-import { explainKerberos, KerberosUnavailable, type NegotiateSession, servicePrincipal, type StartNegotiate, startNegotiate } from './negotiate.js';
+import { explainKerberos, KERBEROS_LIMIT_MS, KerberosUnavailable, type NegotiateSession, servicePrincipal, type StartNegotiate, startNegotiate, withinLimit } from './negotiate.js';
 
 /** IE 11 on Windows 10: in AD FS's default WIASupportedUserAgents ("Windows NT 10.0; WOW64; Trident/7.0"). */
 export const WIA_USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko';
 const MAX_HOPS = 10;
 const MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-/** A KDC that takes longer than this is treated as unreachable (GSSAPI's own retries can take half a minute). */
-const KERBEROS_LIMIT_MS = 10_000;
 /** Handshakes in one sign-in: a second 401 after a successful one is AD FS asking again; a third is a loop. */
 const MAX_HANDSHAKES = 2;
 
@@ -118,6 +116,8 @@ interface Answer {
   url: string;
   status: number;
   headers: IncomingMessage['headers'];
+  /** Every WWW-Authenticate header as sent (Node folds them into one in `headers`). */
+  authenticate: string[];
   body: string;
   socket: Socket;
 }
@@ -129,6 +129,8 @@ interface Send {
   form?: string;
   authorization?: string;
   signal?: AbortSignal;
+  /** This request's own limit (an MFA Server post waits for the phone); default the transport's. */
+  timeoutMs?: number;
 }
 
 export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
@@ -147,6 +149,8 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
     let tunnel = tunnels.get(choice.url.href);
     if (!tunnel) {
       tunnel = tunnelThrough(choice, ca);
+      // A failed load is not remembered: the next request tries again.
+      tunnel.catch(() => tunnels.delete(choice.url.href));
       tunnels.set(choice.url.href, tunnel);
     }
     return tunnel;
@@ -154,8 +158,10 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
   // AD FS's MSISAuth cookies go back to AD FS only, by a browser's cookie rules; with the session cache,
   // they carry the next sign-in without a new handshake.
   const jar = opts.jar ?? new CookieJar();
+  // The host of the first request (the sign-on page) is AD FS's.
+  let idpHost: string | undefined;
   const send = (spec: Send): Promise<Answer> =>
-    sendOnce(spec, { jar, agentFor, log: opts.log, timeoutMs: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS });
+    sendOnce(spec, { jar, agentFor, log: opts.log, timeoutMs: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, proxy: opts.proxy, idpHost });
   // The raw answer behind each response the flow holds: its socket and its WWW-Authenticate headers.
   const raw = new WeakMap<HttpResponse, Answer>();
   const toResponse = (answer: Answer): HttpResponse => {
@@ -171,7 +177,13 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
       if (!REDIRECT_STATUSES.has(current.status) || location === undefined) return current;
       // As browsers do: 307 and 308 repeat the method and body, the others become a GET.
       const keep = current.status === 307 || current.status === 308;
-      spec = { url: new URL(location, current.url).toString(), reason: `redirect ${hop + 1} after: ${first.reason}`, ...(spec.signal ? { signal: spec.signal } : {}), ...(keep && spec.method === 'POST' ? { method: 'POST', form: spec.form ?? '' } : {}) };
+      spec = {
+        url: new URL(location, current.url).toString(),
+        reason: `redirect ${hop + 1} after: ${first.reason}`,
+        ...(spec.signal ? { signal: spec.signal } : {}),
+        ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
+        ...(keep && spec.method === 'POST' ? { method: 'POST', form: spec.form ?? '' } : {}),
+      };
       current = await send(spec);
     }
     throw new IdpError('IDP_TOO_MANY_REDIRECTS', `The IdP redirected more than ${MAX_HOPS} times, last to ${displayUrl(current.url)}`, {
@@ -182,12 +194,16 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
     url,
     reason: options?.reason ?? reason,
     ...(options?.signal ? { signal: options.signal } : {}),
+    ...(options?.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
 
   let by: WiaTransport['by'] = 'session';
   let handshakes = 0;
   const http: HttpClient = {
-    get: async (url, options) => toResponse(await follow(requestSpec(url, options, 'GET'))),
+    get: async (url, options) => {
+      idpHost ??= new URL(url).host;
+      return toResponse(await follow(requestSpec(url, options, 'GET')));
+    },
     postForm: async (url, fields, options) =>
       toResponse(await follow({ ...requestSpec(url, options, 'POST'), method: 'POST', form: new URLSearchParams(fields).toString() })),
   };
@@ -199,11 +215,11 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
       const url = challenge.url;
       if (answer === undefined || answer.status !== 401) return challenge;
       if (++handshakes > MAX_HANDSHAKES) {
-        throw new IdpError('IDP_WIA_BAD_CREDENTIALS', `AD FS at ${displayUrl(url)} asked for Windows sign-in again after it had accepted it.`, {
+        throw new IdpError('IDP_WIA_REPEATED', `AD FS at ${displayUrl(url)} asked for Windows sign-in again after it had accepted it.`, {
           hint: 'AD FS may require Extended Protection (channel binding), which awsfed cannot send; use --auth forms, and tell the AD FS admins.',
         });
       }
-      const offered = challenges(answer.headers);
+      const offered = challenges(answer);
       const signal = session.signal;
       let kerberosProblem: KerberosProblem | undefined;
       if (offered.includes('negotiate') && mechanism !== 'ntlm') {
@@ -235,8 +251,10 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
     const principal = spn.replace('@', '/'); // as the KDC and `klist` show it
     let context: NegotiateSession;
     try {
-      context = await withinLimit((opts.negotiate ?? startNegotiate)(host), signal, opts.kerberosLimitMs ?? KERBEROS_LIMIT_MS);
+      context = await withinLimit((opts.negotiate ?? startNegotiate)(host), opts.kerberosLimitMs ?? KERBEROS_LIMIT_MS, signal);
     } catch (cause) {
+      // The sign-in's deadline ran out while GSSAPI worked: that, not the KDC, is what to report.
+      if (cause instanceof DeadlineExceeded) throw cause.toError(hostOf(url));
       if (!(cause instanceof KerberosUnavailable)) throw cause;
       const { sentence, hint } = explainKerberos(cause, spn);
       return { why: sentence, error: new IdpError('IDP_WIA_KERBEROS_UNAVAILABLE', `AD FS at ${displayUrl(url)} offers Kerberos (Negotiate), but awsfed could not get a ticket for ${principal}: ${sentence}`, { hint, cause }) };
@@ -253,7 +271,7 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
     }
     // With it (http.sys sends one when mutual authentication was asked, as here) the server's final token
     // must prove it is the service; TLS and the signed assertion stand behind a server that sends none.
-    const mutual = schemeToken(reply.headers, 'Negotiate');
+    const mutual = schemeToken(reply, 'Negotiate');
     if (mutual === undefined) opts.log.debug('AD FS sent no final Kerberos token (no mutual authentication)');
     else {
       try {
@@ -277,7 +295,7 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
     const password = await ask(() => opts.credentials.password());
     const { user, domain } = ntlmIdentity(username);
     const type2Answer = await send({ url, reason: 'NTLM negotiate (type 1)', authorization: createType1Message(opts.workstation ?? '', domain), signal });
-    const type2Header = schemeToken(type2Answer.headers, 'NTLM');
+    const type2Header = schemeToken(type2Answer, 'NTLM');
     if (type2Answer.status !== 401 || type2Header === undefined) throw notOffered(url, `answered the NTLM negotiate with HTTP ${type2Answer.status} and no challenge`);
     const bound = type2Answer.socket;
     if (bound.destroyed || type2Answer.headers.connection?.toLowerCase() === 'close') throw connectionLost(url);
@@ -312,25 +330,6 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
   };
 }
 
-/**
- * GSSAPI cannot be interrupted, and its own retries against a KDC that never answers take half a minute:
- * past KERBEROS_LIMIT_MS (or the sign-in's deadline) it counts as an unreachable KDC, so that NTLM, or the
- * message, comes in time. The call itself finishes in the background.
- */
-function withinLimit<T>(work: Promise<T>, signal: AbortSignal, limitMs: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const late = (): void => reject(new KerberosUnavailable('kdc-unreachable', `no answer from the KDC within ${limitMs / 1000} s`));
-    const timer = setTimeout(late, limitMs);
-    timer.unref();
-    const onAbort = (): void => late();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-    });
-  });
-}
-
 /** A prompt that cannot be shown (no terminal) after Kerberos failed: say why Kerberos did not do it. */
 function withKerberosReason(error: unknown, kerberosProblem: KerberosProblem | undefined): unknown {
   if (!kerberosProblem || !(error instanceof PromptError)) return error;
@@ -358,18 +357,22 @@ async function tunnelThrough(choice: ProxyChoice, ca: string[] | undefined): Pro
   return agent;
 }
 
-function challenges(headers: IncomingMessage['headers']): string[] {
-  const raw = headers['www-authenticate'];
-  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : raw.split(/,\s*(?=[A-Za-z]+(?:\s|$))/);
-  return list.map((v) => (v.trim().split(/\s+/)[0] ?? '').toLowerCase());
+/**
+ * The challenges of a 401, one per scheme: http.sys sends `WWW-Authenticate: Negotiate` and `... NTLM`
+ * as two headers (kept apart in headersDistinct), and one header may list several, comma-separated.
+ */
+function authenticateValues(answer: Answer): string[] {
+  return answer.authenticate.flatMap((v) => v.split(/,\s*(?=[A-Za-z][A-Za-z0-9-]*(?:\s|$))/)).map((v) => v.trim()).filter((v) => v !== '');
 }
 
-/** The token of one scheme's `WWW-Authenticate` header (`NTLM <type 2>`, `Negotiate <final token>`). */
-function schemeToken(headers: IncomingMessage['headers'], scheme: 'NTLM' | 'Negotiate'): string | undefined {
-  const raw = headers['www-authenticate'];
-  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  const pattern = new RegExp(`^\\s*${scheme}\\s+([A-Za-z0-9+/=]+)`, 'i');
-  for (const v of list) {
+function challenges(answer: Answer): string[] {
+  return authenticateValues(answer).map((v) => (v.split(/\s+/)[0] ?? '').toLowerCase());
+}
+
+/** The token of one scheme's challenge (`NTLM <type 2>`, `Negotiate <final token>`). */
+function schemeToken(answer: Answer, scheme: 'NTLM' | 'Negotiate'): string | undefined {
+  const pattern = new RegExp(`^${scheme}\\s+([A-Za-z0-9+/=]+)$`, 'i');
+  for (const v of authenticateValues(answer)) {
     const m = pattern.exec(v);
     if (m) return m[1];
   }
@@ -401,14 +404,20 @@ interface SendContext {
   agentFor: (url: string) => HttpAgent | Promise<HttpAgent>;
   log: Logger;
   timeoutMs: number;
+  proxy: ProxyConfig | undefined;
+  /** The AD FS host: the WIA user agent goes to it only (Duo, say, gets a current browser's). */
+  idpHost: string | undefined;
 }
+
+type RequestOptionsWithSignal = import('node:http').RequestOptions & { [PROXY_CONNECT_SIGNAL]: AbortSignal };
 
 async function sendOnce(spec: Send, ctx: SendContext): Promise<Answer> {
   assertAllowedUrl(spec.url);
   const target = new URL(spec.url);
   const secure = target.protocol === 'https:';
   const method = spec.method ?? 'GET';
-  const headers: Record<string, string> = { 'User-Agent': WIA_USER_AGENT, Accept: 'text/html,*/*', Connection: 'keep-alive' };
+  const userAgent = ctx.idpHost === undefined || target.host === ctx.idpHost ? WIA_USER_AGENT : BROWSER_USER_AGENT;
+  const headers: Record<string, string> = { 'User-Agent': userAgent, Accept: 'text/html,*/*', Connection: 'keep-alive' };
   if (spec.authorization !== undefined) headers.Authorization = spec.authorization;
   const cookie = await ctx.jar.getCookieString(spec.url);
   if (cookie !== '') headers.Cookie = cookie;
@@ -419,12 +428,16 @@ async function sendOnce(spec: Send, ctx: SendContext): Promise<Answer> {
   }
   const agent = await ctx.agentFor(spec.url);
   const line = (outcome: string): string => requestLine({ method, url: spec.url, reason: spec.reason }, outcome);
+  const limitMs = spec.timeoutMs ?? ctx.timeoutMs;
+  // A shared proxy agent opens its connection to the proxy with this signal: when the request fails
+  // (its limit, the sign-in's deadline), that connection closes too, even while CONNECT waits.
+  const connect = new AbortController();
   return new Promise<Answer>((resolve, reject) => {
     const signal = spec.signal;
     // The sign-in's deadline names the host it was waiting on; a plain abort is a cancellation.
     const aborted = (): unknown => (signal?.reason instanceof DeadlineExceeded ? signal.reason.toError(hostOf(spec.url)) : (signal?.reason ?? new Error('aborted')));
     if (signal?.aborted) return reject(aborted());
-    const req = (secure ? httpsRequest : httpRequest)(target, { method, headers, agent });
+    const req = (secure ? httpsRequest : httpRequest)(target, { method, headers, agent, [PROXY_CONNECT_SIGNAL]: connect.signal } as RequestOptionsWithSignal);
     let socket: Socket | undefined;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
@@ -433,6 +446,7 @@ async function sendOnce(spec: Send, ctx: SendContext): Promise<Answer> {
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      connect.abort();
       ctx.log.debug(line('failed'));
       reject(error);
     };
@@ -443,9 +457,9 @@ async function sendOnce(spec: Send, ctx: SendContext): Promise<Answer> {
     signal?.addEventListener('abort', onAbort, { once: true });
     req.on('socket', (s: Socket) => (socket = s));
     timer = setTimeout(() => {
-      fail(timeout(spec.url, ctx.timeoutMs));
+      fail(timeout(spec.url, limitMs, proxyFor(spec.url, ctx.proxy) !== undefined));
       req.destroy();
-    }, ctx.timeoutMs);
+    }, limitMs);
     timer.unref();
     req.on('error', (cause) => {
       if (cause instanceof AppError) return fail(cause);
@@ -485,7 +499,15 @@ async function sendOnce(spec: Send, ctx: SendContext): Promise<Answer> {
         // A cookie the jar refuses (bad domain, bad syntax) is dropped, as a browser drops it.
         const stored = (res.headers['set-cookie'] ?? []).map((c) => ctx.jar.setCookie(c, spec.url, { ignoreError: true }));
         void Promise.all(stored).then(
-          () => resolve({ url: spec.url, status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), socket: socket ?? res.socket }),
+          () =>
+            resolve({
+              url: spec.url,
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              authenticate: res.headersDistinct['www-authenticate'] ?? [],
+              body: Buffer.concat(chunks).toString('utf8'),
+              socket: socket ?? res.socket,
+            }),
           reject,
         );
       });
@@ -494,8 +516,13 @@ async function sendOnce(spec: Send, ctx: SendContext): Promise<Answer> {
   });
 }
 
-function timeout(url: string, ms: number): IdpError {
-  return new IdpError('IDP_TIMEOUT', `The IdP at ${displayUrl(url)} did not answer within ${Math.round(ms / 1000)} s.`, {
-    hint: 'Check the VPN or proxy and try again, or raise --timeout.',
-  });
+function timeout(url: string, ms: number, viaProxy: boolean): IdpError {
+  const seconds = `${Math.round(ms / 1000)} s`;
+  return viaProxy
+    ? new IdpError('IDP_TIMEOUT', `No answer within ${seconds} from ${displayUrl(url)} through the proxy (the proxy or the IdP is not answering).`, {
+        hint: 'Check the proxy (HTTPS_PROXY, awsfed_proxy) and the VPN, or add the IdP host to NO_PROXY if it is reachable directly.',
+      })
+    : new IdpError('IDP_TIMEOUT', `The IdP at ${displayUrl(url)} did not answer within ${seconds}.`, {
+        hint: 'Check the VPN or proxy and try again, or raise --timeout.',
+      });
 }
