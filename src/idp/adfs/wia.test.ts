@@ -178,4 +178,28 @@ describe('the WIA transport', () => {
       await new Promise((done) => server.close(done));
     }
   });
+
+  it('a proxy that never answers CONNECT: the request ends at its limit and its connection to the proxy is closed', async () => {
+    const { silentLogger } = await import('../../log.js');
+    const { createWiaTransport } = await import('./wia.js');
+    const { parseProxyUrl } = await import('../../http/proxy.js');
+    const { startTestProxy } = await import('../../../test/helpers/proxy.js');
+    const proxy = await startTestProxy({ silent: true });
+    const wia = createWiaTransport({
+      credentials: { username: async () => 'u', password: async () => 'p' },
+      log: silentLogger,
+      requestTimeoutMs: 300,
+      proxy: { https: parseProxyUrl(proxy.url, 'HTTPS_PROXY'), noProxy: [] },
+    });
+    try {
+      await expect(wia.http.get('https://adfs.corp.example/adfs/ls/IdpInitiatedSignOn.aspx')).rejects.toMatchObject({ code: 'IDP_TIMEOUT', message: expect.stringMatching(/through the proxy/) });
+      // The proxy sees the hang-up (a does-not-hang guard, not a speed check).
+      for (let i = 0; i < 100 && proxy.openConnections > 0; i++) await new Promise((done) => setTimeout(done, 50));
+      expect(proxy.connections).toBe(1);
+      expect(proxy.openConnections).toBe(0);
+    } finally {
+      wia.close();
+      await proxy.close();
+    }
+  });
 });
