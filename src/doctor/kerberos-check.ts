@@ -30,9 +30,9 @@ export async function kerberosFindings(opts: KerberosCheckOptions): Promise<Find
   } catch {
     return [];
   }
-  const { explainKerberos, KERBEROS_LIMIT_MS, KerberosUnavailable, servicePrincipal, startNegotiate, withinLimit } = await import('../idp/adfs/negotiate.js');
+  const { explainKerberos, KERBEROS_LIMIT_MS, KerberosUnavailable, principalShown, servicePrincipal, startNegotiate, withinLimit } = await import('../idp/adfs/negotiate.js');
   const spn = servicePrincipal(host);
-  const principal = spn.replace('@', '/');
+  const principal = principalShown(spn);
   if (opts.offline) return [finding('kerberos.skipped', 'info', `Kerberos ticket for ${principal} not checked (--offline)`)];
   const start = opts.start ?? startNegotiate;
   // The sign-in's own limit: a KDC that answers within it is not a problem.

@@ -428,7 +428,8 @@ function headerValue(headers: unknown, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function flattenHeaders(headers: unknown): Record<string, string> {
+/** Node's or axios' headers as one lower-case string each (set-cookie lines joined by newlines). */
+export function flattenHeaders(headers: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) {
     if (value === undefined || value === null) continue;

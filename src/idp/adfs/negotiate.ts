@@ -48,6 +48,11 @@ export function servicePrincipal(host: string, platform: NodeJS.Platform = proce
   return `HTTP${platform === 'win32' ? '/' : '@'}${host.replace(/^\[|\]$/g, '')}`;
 }
 
+/** The service principal as the KDC and `klist` show it: HTTP/host. */
+export function principalShown(spn: string): string {
+  return spn.replace('@', '/');
+}
+
 /** Sorts a GSSAPI / SSPI error message into a reason (pure). */
 export function kerberosReason(message: string): KerberosReason {
   if (/expired/i.test(message)) return 'expired';
@@ -60,7 +65,7 @@ export function kerberosReason(message: string): KerberosReason {
 
 /** One sentence on why Kerberos was not used, and what to do about it. */
 export function explainKerberos(error: KerberosUnavailable, spn: string): { sentence: string; hint: string } {
-  const principal = spn.replace('@', '/');
+  const principal = principalShown(spn);
   switch (error.reason) {
     case 'no-module':
       return {

@@ -33,7 +33,17 @@ import type { Socket } from 'node:net';
 import { createType1Message, createType3Message, decodeType2Message } from '@ewsjs/ntlm-client';
 import { CookieJar } from 'tough-cookie';
 import { AppError, IdpError, PromptError, UsageError } from '../../errors.js';
-import { BROWSER_USER_AGENT, type HttpClient, type HttpResponse, mapNetworkError, REDIRECT_STATUSES, type RequestOptions } from '../../http/client.js';
+import {
+  BROWSER_USER_AGENT,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  flattenHeaders,
+  type HttpClient,
+  type HttpResponse,
+  mapNetworkError,
+  REDIRECT_STATUSES,
+  type RequestOptions,
+} from '../../http/client.js';
 import { DeadlineExceeded, hostOf } from '../../http/deadline.js';
 import { PROXY_CONNECT_SIGNAL, type ProxyChoice, type ProxyConfig, proxyFor } from '../../http/proxy.js';
 import { requestLine } from '../../http/request-line.js';
@@ -41,13 +51,11 @@ import { assertAllowedUrl, displayUrl } from '../../http/url-policy.js';
 import type { Logger } from '../../log.js';
 import { trustedCas } from '../../net-errors.js';
 import { signIn, type SignInOptions, type SignInResult, type WindowsAuth } from './flow.js';
-import { explainKerberos, KERBEROS_LIMIT_MS, KerberosUnavailable, type NegotiateSession, servicePrincipal, type StartNegotiate, startNegotiate, withinLimit } from './negotiate.js';
+import { explainKerberos, KERBEROS_LIMIT_MS, KerberosUnavailable, type NegotiateSession, principalShown, servicePrincipal, type StartNegotiate, startNegotiate, withinLimit } from './negotiate.js';
 
 /** IE 11 on Windows 10: in AD FS's default WIASupportedUserAgents ("Windows NT 10.0; WOW64; Trident/7.0"). */
 export const WIA_USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko';
 const MAX_HOPS = 10;
-const MAX_BODY_BYTES = 1024 * 1024;
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** Handshakes in one sign-in: a second 401 after a successful one is AD FS asking again; a third is a loop. */
 const MAX_HANDSHAKES = 2;
 
@@ -165,7 +173,7 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
   // The raw answer behind each response the flow holds: its socket and its WWW-Authenticate headers.
   const raw = new WeakMap<HttpResponse, Answer>();
   const toResponse = (answer: Answer): HttpResponse => {
-    const response: HttpResponse = { url: answer.url, status: answer.status, headers: flatHeaders(answer.headers), body: answer.body };
+    const response: HttpResponse = { url: answer.url, status: answer.status, headers: flattenHeaders(answer.headers), body: answer.body };
     raw.set(response, answer);
     return response;
   };
@@ -248,7 +256,7 @@ export function createWiaTransport(opts: WiaTransportOptions): WiaTransport {
   async function answerKerberos(url: string, signal: AbortSignal): Promise<{ answer: Answer } | KerberosProblem> {
     const host = new URL(url).hostname;
     const spn = servicePrincipal(host);
-    const principal = spn.replace('@', '/'); // as the KDC and `klist` show it
+    const principal = principalShown(spn);
     let context: NegotiateSession;
     try {
       context = await withinLimit((opts.negotiate ?? startNegotiate)(host), opts.kerberosLimitMs ?? KERBEROS_LIMIT_MS, signal);
@@ -379,14 +387,6 @@ function schemeToken(answer: Answer, scheme: 'NTLM' | 'Negotiate'): string | und
   return undefined;
 }
 
-function flatHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
 function notOffered(url: string, what: string): IdpError {
   return new IdpError('IDP_WIA_NOT_OFFERED', `AD FS at ${displayUrl(url)} ${what}: Windows integrated sign-in was not offered.`, {
     hint: 'AD FS offers WIA to intranet clients only (and to listed user agents); use --auth forms, or ask the AD FS admins.',
@@ -484,8 +484,8 @@ async function sendOnce(spec: Send, ctx: SendContext): Promise<Answer> {
       });
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-          broken(new IdpError('IDP_RESPONSE_TOO_LARGE', `The IdP sent more than ${MAX_BODY_BYTES} bytes from ${displayUrl(spec.url)}.`, { hint: 'Check the IdP URL.' }));
+        if (size > DEFAULT_MAX_BODY_BYTES) {
+          broken(new IdpError('IDP_RESPONSE_TOO_LARGE', `The IdP sent more than ${DEFAULT_MAX_BODY_BYTES} bytes from ${displayUrl(spec.url)}.`, { hint: 'Check the IdP URL.' }));
           req.destroy();
         } else chunks.push(chunk);
       });
